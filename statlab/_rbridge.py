@@ -1,0 +1,223 @@
+"""The one module that talks to R.
+
+Everything statlab runs in R goes through :func:`call`, which sources the package's ``r/*.R`` files
+once into a private environment, converts the arguments (numpy arrays, pandas frames, scalars, dicts)
+to R, calls the named R function and converts its result back: a named list becomes a ``dict``, a
+numeric vector a 1-d numpy array, a matrix a 2-d array, a data.frame a pandas DataFrame.
+
+rpy2 is imported only when R is first needed, so ``import statlab`` works where R is absent. One
+embedded R serves the whole process, so calls are serialised with a lock.
+
+rpy2's own converters are used for the leaves; the recursion over lists is written here because rpy2's
+default conversion of nested lists yields ``OrdDict``s of mixed types rather than plain Python values.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import subprocess
+import threading
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from statlab._paths import r_dir
+
+INSTALL_HINT = (
+    "install R and glmnet with `apt-get install r-base-core r-cran-glmnet` (Debian/Ubuntu), "
+    "then rpy2 with `pip install 'statlab[r]'`"
+)
+
+_lock = threading.RLock()
+
+
+class RUnavailableError(RuntimeError):
+    """``backend="r"`` was asked for but R, rpy2 or glmnet cannot be used."""
+
+
+@dataclass(frozen=True)
+class RStatus:
+    """Whether the R backend can run here, and why not if it cannot."""
+
+    usable: bool
+    reason: str
+    r_version: str | None = None
+    rpy2_version: str | None = None
+    glmnet_version: str | None = None
+
+
+@functools.cache
+def status() -> RStatus:
+    """Probe R, rpy2 and glmnet once per process.
+
+    >>> isinstance(status().usable, bool)
+    True
+    """
+    try:
+        rpy2_version = importlib.metadata.version("rpy2")
+    except importlib.metadata.PackageNotFoundError:
+        return RStatus(False, "rpy2 is not installed")
+    if not rpy2_version.startswith("3.5."):
+        major_minor = tuple(int(p) for p in rpy2_version.split(".")[:2])
+        if major_minor >= (3, 6) and _r_version_tuple() < (4, 5):
+            return RStatus(
+                False,
+                f"rpy2 {rpy2_version} needs R >= 4.5 (it fails with 'undefined symbol: R_getVar' "
+                f"on older R); this R is {_r_version_text() or 'absent'}: "
+                "install rpy2 3.5.x with `pip install 'rpy2>=3.5,<3.6'`",
+                rpy2_version=rpy2_version,
+            )
+    try:
+        robjects = _robjects()
+    except Exception as error:  # rpy2 raises a variety of errors when R is absent or broken
+        reason = str(error)
+        if "R_getVar" in reason:
+            reason = (
+                f"rpy2 {rpy2_version} was built for R >= 4.5 (undefined symbol: R_getVar); "
+                "install rpy2 3.5.x with `pip install 'rpy2>=3.5,<3.6'`"
+            )
+        return RStatus(False, f"rpy2 cannot start R: {reason}", rpy2_version=rpy2_version)
+    r_version = str(robjects.r("paste(R.version$major, R.version$minor, sep='.')")[0])
+    has_glmnet = bool(robjects.r('isTRUE(suppressMessages(requireNamespace("glmnet", quietly = TRUE)))')[0])
+    if not has_glmnet:
+        return RStatus(False, "the R package glmnet is not installed", r_version, rpy2_version)
+    glmnet_version = str(robjects.r('as.character(packageVersion("glmnet"))')[0])
+    return RStatus(True, "R, rpy2 and glmnet load", r_version, rpy2_version, glmnet_version)
+
+
+def require() -> None:
+    """Raise :class:`RUnavailableError` with the reason and the install line unless R is usable."""
+    probe = status()
+    if not probe.usable:
+        raise RUnavailableError(f'backend="r" needs R with glmnet and rpy2: {probe.reason}; '
+                                + INSTALL_HINT)
+
+
+def resolve_backend(backend: str) -> Literal["r", "python"]:
+    """Turn ``"auto" | "r" | "python"`` into the backend that will run.
+
+    ``"auto"`` picks R when :func:`status` says it is usable, else Python; ``"r"`` without a usable R
+    raises rather than switching silently.
+
+    >>> resolve_backend("python")
+    'python'
+    """
+    if backend == "python":
+        return "python"
+    if backend == "r":
+        require()
+        return "r"
+    if backend == "auto":
+        return "r" if status().usable else "python"
+    raise ValueError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
+
+
+def call(function: str, *args: Any, **kwargs: Any) -> Any:
+    """Call the R function ``function`` defined in ``r/*.R`` and return its result in Python terms.
+
+    Keyword names use ``_`` where R uses ``.`` is not assumed: they are passed as written.
+    """
+    require()
+    with _lock:
+        robjects = _robjects()
+        r_function = _sourced_env()[function]
+        r_args = [_to_r(a) for a in args]
+        r_kwargs = {k: _to_r(v) for k, v in kwargs.items()}
+        return _to_python(r_function(*r_args, **r_kwargs), robjects)
+
+
+def r_version_text() -> str | None:
+    """The ``R --version`` headline, or None when no R is on PATH (no rpy2 needed)."""
+    return _r_version_text()
+
+
+@functools.cache
+def _r_version_text() -> str | None:
+    try:
+        out = subprocess.run(["R", "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.splitlines()[0] if out.returncode == 0 and out.stdout else None
+
+
+def _r_version_tuple() -> tuple[int, int]:
+    text = _r_version_text()
+    if not text:
+        return (0, 0)
+    version = text.split()[2]
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+@functools.cache
+def _robjects() -> Any:
+    import rpy2.robjects as robjects
+
+    return robjects
+
+
+@functools.cache
+def _sourced_env() -> Any:
+    robjects = _robjects()
+    env = robjects.r("new.env()")
+    for file in sorted(r_dir().glob("*.R")):
+        robjects.r["sys.source"](str(file), envir=env)
+    return env
+
+
+def _to_r(value: Any) -> Any:
+    robjects = _robjects()
+    from rpy2.robjects import numpy2ri, pandas2ri
+    from rpy2.robjects.conversion import localconverter
+
+    if value is None:
+        return robjects.NULL
+    if isinstance(value, dict):
+        return robjects.vectors.ListVector({k: _to_r(v) for k, v in value.items()})
+    if isinstance(value, pd.DataFrame):
+        with localconverter(robjects.default_converter + pandas2ri.converter):
+            return robjects.conversion.get_conversion().py2rpy(value)
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if isinstance(value, (list, tuple)):
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iu":
+            value = value.astype(np.int32)
+        elif value.dtype.kind == "f":
+            value = np.ascontiguousarray(value, dtype=np.float64)
+        with localconverter(robjects.default_converter + numpy2ri.converter):
+            return robjects.conversion.get_conversion().py2rpy(value)
+    if isinstance(value, bool | np.bool_):
+        return robjects.BoolVector([bool(value)])
+    if isinstance(value, int | np.integer):
+        return robjects.IntVector([int(value)])
+    if isinstance(value, float | np.floating):
+        return robjects.FloatVector([float(value)])
+    if isinstance(value, str):
+        return robjects.StrVector([value])
+    raise TypeError(f"cannot pass a {type(value).__name__} to R")
+
+
+def _to_python(value: Any, robjects: Any) -> Any:
+    from rpy2.robjects import numpy2ri, pandas2ri
+    from rpy2.robjects.conversion import localconverter
+
+    rclass = tuple(value.rclass) if hasattr(value, "rclass") else ()
+    if value is robjects.NULL or rclass == ("NULL",):
+        return None
+    if "data.frame" in rclass:
+        with localconverter(robjects.default_converter + pandas2ri.converter):
+            return robjects.conversion.get_conversion().rpy2py(value)
+    if isinstance(value, robjects.vectors.ListVector) or rclass == ("list",):
+        names = list(value.names) if value.names is not robjects.NULL else None
+        items = [_to_python(v, robjects) for v in value]
+        return dict(zip(names, items, strict=True)) if names else items
+    if isinstance(value, robjects.vectors.StrVector):
+        return [str(v) for v in value]
+    with localconverter(robjects.default_converter + numpy2ri.converter):
+        array = np.asarray(robjects.conversion.get_conversion().rpy2py(value))
+    return array

@@ -1,0 +1,131 @@
+"""The course's data sets, shipped with statlab and checked against their sha256 on every load.
+
+``ozone`` and ``prostate`` are the exact ``.rda`` files of the R package faraway 1.0.9; ``gp_observed``
+is the course's 100-point CSV for the hierarchical-GP exercise. See ``data/README.md`` for provenance.
+
+Example
+-------
+>>> import statlab as sl
+>>> sl.data.load("ozone").shape
+(330, 10)
+>>> sl.data.names()
+['gp_observed', 'ozone', 'prostate']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from statlab._paths import data_dir
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    file: str
+    sha256: str
+    r_object: str | None  # name of the data frame inside the .rda; None for CSV files
+
+
+_DATASETS: dict[str, _Dataset] = {
+    "ozone": _Dataset(
+        "ozone.rda", "32d2ee0ae06fb2b653a378a5e7564b23ea87b32c8af9863688f05693b9452b63", "ozone"
+    ),
+    "prostate": _Dataset(
+        "prostate.rda",
+        "1b45555ba83febde62c28c0a6c5cef07dafc60e0500dd704b406d9cf0b4eb407",
+        "prostate",
+    ),
+    "gp_observed": _Dataset(
+        "prior_posterior_example_data.csv",
+        "ad77ec18bdbd4530be4bec237f1e2f2a64e9cd8db319432bf3b0ea67daf69237",
+        None,
+    ),
+}
+
+
+class ChecksumError(ValueError):
+    """A shipped data file does not have the bytes statlab was released with."""
+
+
+def names() -> list[str]:
+    """The names :func:`load` accepts, sorted.
+
+    >>> "prostate" in names()
+    True
+    """
+    return sorted(_DATASETS)
+
+
+def path(name: str) -> Path:
+    """The file behind data set ``name``, after checking its sha256.
+
+    >>> path("ozone").name
+    'ozone.rda'
+    """
+    dataset = _lookup(name)
+    file = data_dir() / dataset.file
+    actual = hashlib.sha256(file.read_bytes()).hexdigest()
+    if actual != dataset.sha256:
+        raise ChecksumError(
+            f"data file {file} has sha256 {actual}, expected {dataset.sha256}; "
+            "it was changed or damaged: restore it from the statlab repository"
+        )
+    return file
+
+
+def load(name: str, backend: Literal["auto", "r", "python"] = "auto") -> pd.DataFrame:
+    """Load a course data set as a pandas DataFrame (0-based RangeIndex, R's column order).
+
+    ``backend="python"`` reads the file with ``rdata``; ``backend="r"`` asks R (``faraway::`` when the
+    installed R has faraway, else ``load()`` of the same file); ``"auto"`` uses Python, since both give
+    the same frame. Integer columns stay integers.
+
+    >>> load("prostate")["age"].dtype
+    dtype('int64')
+    """
+    if backend not in ("auto", "r", "python"):
+        raise ValueError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
+    dataset = _lookup(name)
+    file = path(name)
+    if backend == "r":
+        from statlab import _rbridge
+
+        frame = _rbridge.call("load_dataset", name, str(file))
+    elif dataset.r_object is None:
+        frame = pd.read_csv(file)
+    else:
+        frame = _read_rda(file, dataset.r_object)
+    return _tidy_columns(frame)
+
+
+def _lookup(name: str) -> _Dataset:
+    if name not in _DATASETS:
+        raise ValueError(f"unknown data set name {name!r}; available: {', '.join(names())}")
+    return _DATASETS[name]
+
+
+def _read_rda(file: Path, r_object: str) -> pd.DataFrame:
+    import rdata
+
+    with warnings.catch_warnings():
+        # faraway's .rda files declare no string encoding; they hold no strings that need one
+        warnings.filterwarnings("ignore", message="Unknown encoding", category=UserWarning)
+        return rdata.read_rda(file)[r_object]
+
+
+def _tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """0-based index; R integer columns as int64 (they hold no NA), doubles as float64."""
+    frame = frame.reset_index(drop=True)
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if pd.api.types.is_integer_dtype(dtype):
+            frame[column] = frame[column].astype("int64")
+        elif pd.api.types.is_float_dtype(dtype):
+            frame[column] = frame[column].astype("float64")
+    return frame
