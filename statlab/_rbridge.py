@@ -81,7 +81,9 @@ def status() -> RStatus:
             )
         return RStatus(False, f"rpy2 cannot start R: {reason}", rpy2_version=rpy2_version)
     r_version = str(robjects.r("paste(R.version$major, R.version$minor, sep='.')")[0])
-    has_glmnet = bool(robjects.r('isTRUE(suppressMessages(requireNamespace("glmnet", quietly = TRUE)))')[0])
+    has_glmnet = bool(
+        robjects.r('isTRUE(suppressMessages(requireNamespace("glmnet", quietly = TRUE)))')[0]
+    )
     if not has_glmnet:
         return RStatus(False, "the R package glmnet is not installed", r_version, rpy2_version)
     glmnet_version = str(robjects.r('as.character(packageVersion("glmnet"))')[0])
@@ -92,8 +94,9 @@ def require() -> None:
     """Raise :class:`RUnavailableError` with the reason and the install line unless R is usable."""
     probe = status()
     if not probe.usable:
-        raise RUnavailableError(f'backend="r" needs R with glmnet and rpy2: {probe.reason}; '
-                                + INSTALL_HINT)
+        raise RUnavailableError(
+            f'backend="r" needs R with glmnet and rpy2: {probe.reason}; ' + INSTALL_HINT
+        )
 
 
 def resolve_backend(backend: str) -> Literal["r", "python"]:
@@ -184,6 +187,15 @@ def _to_r(value: Any) -> Any:
         value = value.to_numpy()
     if isinstance(value, (list, tuple)):
         value = np.asarray(value)
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        # plain R vectors: numpy2ri would give 1-d arrays with a dim attribute
+        if value.dtype.kind in "iu":
+            return robjects.IntVector(value.astype(np.int32).tolist())
+        if value.dtype.kind == "b":
+            return robjects.BoolVector(value.tolist())
+        if value.dtype.kind == "f":
+            return robjects.FloatVector(value.astype(np.float64).tolist())
+        return robjects.StrVector([str(v) for v in value])
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "iu":
             value = value.astype(np.int32)

@@ -1,0 +1,56 @@
+# glmnet fits for statlab's R backend. Each function returns a named list whose names match the
+# Python result fields ("." replaced by "_"). An R user can source() this file and call them directly.
+
+# The path of a glmnet fit as plain vectors and a dense coefficient matrix.
+glmnet_path_list <- function(fit) {
+  list(
+    lambda = fit$lambda,
+    a0 = as.numeric(fit$a0),
+    beta = as.matrix(fit$beta),
+    df = as.numeric(fit$df),
+    dev_ratio = fit$dev.ratio,
+    nulldev = fit$nulldev,
+    npasses = fit$npasses,
+    jerr = fit$jerr
+  )
+}
+
+# Optional arguments are passed only when given, so glmnet's own defaults apply otherwise.
+glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
+                        thresh, maxit) {
+  args <- list(x = x, y = y, alpha = alpha, family = family, standardize = standardize,
+               nlambda = nlambda, thresh = thresh, maxit = maxit)
+  if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio
+  if (!is.null(weights)) args$weights <- weights
+  args
+}
+
+# glmnet::glmnet on (x, y).
+glmnet_fit <- function(x, y, alpha = 1, family = "gaussian", standardize = TRUE, nlambda = 100,
+                       lambda_min_ratio = NULL, weights = NULL, thresh = 1e-7, maxit = 1e5) {
+  args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
+                      thresh, maxit)
+  glmnet_path_list(do.call(glmnet::glmnet, args))
+}
+
+# glmnet::cv.glmnet on (x, y) with the folds given by foldid (1-based labels).
+cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standardize = TRUE,
+                          nlambda = 100, lambda_min_ratio = NULL, weights = NULL,
+                          thresh = 1e-7, maxit = 1e5) {
+  args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
+                      thresh, maxit)
+  args$foldid <- foldid
+  cv <- do.call(glmnet::cv.glmnet, args)
+  list(
+    lambda = cv$lambda,
+    cvm = cv$cvm,
+    cvsd = cv$cvsd,
+    nzero = as.numeric(cv$nzero),
+    lambda_min = cv$lambda.min,
+    lambda_1se = cv$lambda.1se,
+    index_min = cv$index["min", 1],
+    index_1se = cv$index["1se", 1],
+    measure = unname(cv$name),
+    path = glmnet_path_list(cv$glmnet.fit)
+  )
+}

@@ -1,0 +1,33 @@
+"""Lasso, ridge and elastic net with R glmnet 4.1-6's algorithm, on R or in pure Python.
+
+``statlab.glmnet`` is both this module and, as ``sl.glmnet(X, y)``, the path-fitting function: the
+module is callable so that ``import statlab.glmnet`` cannot hide the function.
+
+Example
+-------
+>>> import numpy as np, statlab as sl
+>>> ozone = sl.data.load("ozone")
+>>> fit = sl.cv_glmnet(sl.model_matrix("O3 ~ .^2", ozone), np.log(ozone["O3"]), seed=479,
+...                    backend="python")
+>>> fit.index_1se <= fit.index_min
+True
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+from statlab.glmnet._fit import cv_glmnet, glmnet
+from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
+
+__all__ = ["CVGlmnetResult", "GlmnetPath", "cv_glmnet", "glmnet"]
+
+
+class _CallableModule(types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> GlmnetPath:
+        return glmnet(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,246 @@
+"""Result types shared by both glmnet backends: :class:`GlmnetPath` and :class:`CVGlmnetResult`.
+
+Their methods never look at which backend ran; ``backend`` is only recorded.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from statlab.glmnet import _inputs
+from statlab.glmnet._interp import interpolate
+
+LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
+PredictType = Literal["link", "response"]
+
+
+@dataclass(frozen=True, repr=False)
+class GlmnetPath:
+    """A glmnet regularisation path (R's ``glmnet`` object).
+
+    Attributes: ``lambdas`` (decreasing), ``a0`` (intercepts), ``beta`` (features x lambdas),
+    ``df`` (nonzero coefficients per lambda), ``dev_ratio``, ``nulldev``, ``feature_names``,
+    ``family``, ``alpha``, ``backend`` ("r" or "python").
+
+    >>> import numpy as np, statlab as sl
+    >>> ozone = sl.data.load("ozone")
+    >>> path = sl.glmnet(sl.model_matrix("O3 ~ .", ozone), np.log(ozone["O3"]), backend="python")
+    >>> path.coef(0.05).index[:2].tolist()
+    ['(Intercept)', 'vh']
+    """
+
+    lambdas: np.ndarray
+    a0: np.ndarray
+    beta: np.ndarray
+    df: np.ndarray
+    dev_ratio: np.ndarray
+    nulldev: float
+    feature_names: list[str]
+    family: str
+    alpha: float
+    backend: str
+    class_labels: list[str] | None = field(default=None)
+
+    def coef(self, s: float | np.ndarray | None = None) -> pd.Series | pd.DataFrame:
+        """Coefficients at lambda ``s`` (a Series), or at several / all path lambdas (a DataFrame,
+        one column per lambda). Between path points glmnet's linear interpolation applies; an ``s``
+        outside the path is clamped to its end, with a warning."""
+        index = ["(Intercept)", *self.feature_names]
+        if s is None:
+            values = np.vstack([self.a0, self.beta])
+            return pd.DataFrame(values, index=index, columns=self.lambdas)
+        lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
+        self._warn_if_clamped(lambdas)
+        a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
+        values = np.vstack([a0, beta])
+        if np.ndim(s) == 0:
+            return pd.Series(values[:, 0], index=index, name=float(lambdas[0]))
+        return pd.DataFrame(values, index=index, columns=lambdas)
+
+    def predict(self, X: Any, s: float | np.ndarray, type: PredictType = "link") -> np.ndarray:
+        """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``)
+        or, for binomial fits, the probability of the second class (``type="response"``)."""
+        matrix = self._new_design(X)
+        lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
+        self._warn_if_clamped(lambdas)
+        a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
+        link = a0 + matrix @ beta
+        if type == "response" and self.family == "binomial":
+            link = 1.0 / (1.0 + np.exp(-link))
+        elif type not in ("link", "response"):
+            raise ValueError(f"type must be 'link' or 'response', got {type!r}")
+        return link[:, 0] if np.ndim(s) == 0 else link
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: lambda, log_lambda, df, term, coef (one row per term and lambda)."""
+        frame = pd.DataFrame(self.beta.T, columns=self.feature_names)
+        frame["lambda"] = self.lambdas
+        frame["df"] = self.df
+        long = frame.melt(id_vars=["lambda", "df"], var_name="term", value_name="coef")
+        long["log_lambda"] = np.log(long["lambda"])
+        return long[["lambda", "log_lambda", "df", "term", "coef"]]
+
+    def plot(self, label: bool = True) -> Any:
+        """The coefficient paths against -log(lambda), as R's ``plot(fit, xvar = "lambda")``."""
+        from statlab.plots.glmnet import plot_coef_path
+
+        return plot_coef_path(self, label=label)
+
+    def __repr__(self) -> str:
+        return (
+            f"GlmnetPath(family={self.family!r}, alpha={self.alpha}, backend={self.backend!r}, "
+            f"{len(self.lambdas)} lambdas from {self.lambdas[0]:.4g} to {self.lambdas[-1]:.4g}, "
+            f"{len(self.feature_names)} features)"
+        )
+
+    def _new_design(self, X: Any) -> np.ndarray:
+        matrix, names = _inputs.design(X, "X")
+        if matrix.shape[1] != len(self.feature_names):
+            raise ValueError(
+                f"X has {matrix.shape[1]} columns but the model was fitted on "
+                f"{len(self.feature_names)}"
+            )
+        if isinstance(X, pd.DataFrame) and names != self.feature_names:
+            missing = [n for n in self.feature_names if n not in names]
+            if missing:
+                raise ValueError(f"X lacks the fitted columns {missing[:5]}")
+            matrix = X[self.feature_names].to_numpy(dtype=np.float64)
+        return matrix
+
+    def _warn_if_clamped(self, lambdas: np.ndarray) -> None:
+        low, high = self.lambdas.min(), self.lambdas.max()
+        outside = lambdas[(lambdas < low) | (lambdas > high)]
+        if outside.size:
+            warnings.warn(
+                f"s = {outside.tolist()} lies outside the path [{low:.4g}, {high:.4g}]; "
+                "it is clamped to the nearest end, as R's glmnet does",
+                UserWarning,
+                stacklevel=3,
+            )
+
+
+@dataclass(frozen=True, repr=False)
+class CVGlmnetResult:
+    """A cross-validated glmnet fit (R's ``cv.glmnet`` object), whichever backend ran.
+
+    Attributes: ``lambdas``, ``cvm``, ``cvsd``, ``nzero`` (numpy arrays, decreasing lambda),
+    ``lambda_min``, ``lambda_1se``, ``index_min``, ``index_1se`` (0-based), ``foldid`` (1-based),
+    ``measure``, ``backend``, ``path`` (the full-data :class:`GlmnetPath`).
+
+    >>> import numpy as np, statlab as sl
+    >>> ozone = sl.data.load("ozone")
+    >>> fit = sl.cv_glmnet(sl.model_matrix("O3 ~ .", ozone), np.log(ozone["O3"]), seed=1,
+    ...                    backend="python")
+    >>> bool(fit.lambda_1se >= fit.lambda_min), fit.backend
+    (True, 'python')
+    """
+
+    lambdas: np.ndarray
+    cvm: np.ndarray
+    cvsd: np.ndarray
+    nzero: np.ndarray
+    index_min: int
+    index_1se: int
+    foldid: np.ndarray
+    measure: str
+    backend: str
+    path: GlmnetPath
+
+    @property
+    def lambda_min(self) -> float:
+        """The largest lambda with the smallest CV error."""
+        return float(self.lambdas[self.index_min])
+
+    @property
+    def lambda_1se(self) -> float:
+        """The largest lambda whose CV error is within one standard error of the minimum."""
+        return float(self.lambdas[self.index_1se])
+
+    @property
+    def cvup(self) -> np.ndarray:
+        return self.cvm + self.cvsd
+
+    @property
+    def cvlo(self) -> np.ndarray:
+        return self.cvm - self.cvsd
+
+    @property
+    def glmnet_fit(self) -> GlmnetPath:
+        """R's name for the full-data path."""
+        return self.path
+
+    def coef(self, s: LambdaChoice = "lambda.1se") -> pd.Series:
+        """Coefficients ("(Intercept)" first, then the features) at ``s``: "lambda.1se",
+        "lambda.min" or a lambda value."""
+        return self.path.coef(self._lambda_value(s))
+
+    def predict(
+        self, X: Any, s: LambdaChoice = "lambda.1se", type: PredictType = "link"
+    ) -> np.ndarray:
+        """Predictions for ``X`` at ``s`` ("lambda.1se", "lambda.min" or a lambda value)."""
+        return self.path.predict(X, self._lambda_value(s), type=type)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table of the CV curve: lambda, log_lambda, cvm, cvsd, cvlo, cvup, nzero."""
+        return pd.DataFrame(
+            {
+                "lambda": self.lambdas,
+                "log_lambda": np.log(self.lambdas),
+                "cvm": self.cvm,
+                "cvsd": self.cvsd,
+                "cvlo": self.cvlo,
+                "cvup": self.cvup,
+                "nzero": self.nzero,
+            }
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """R's ``print(cv_fit)`` table: Lambda, Index (1-based), Measure, SE, Nonzero for min and 1se."""
+        rows = {"min": self.index_min, "1se": self.index_1se}
+        return pd.DataFrame(
+            {
+                "Lambda": [self.lambdas[i] for i in rows.values()],
+                "Index": [i + 1 for i in rows.values()],
+                "Measure": [self.cvm[i] for i in rows.values()],
+                "SE": [self.cvsd[i] for i in rows.values()],
+                "Nonzero": [int(self.nzero[i]) for i in rows.values()],
+            },
+            index=list(rows),
+        )
+
+    def plot(self) -> Any:
+        """The CV curve, as R's ``plot(cv_fit)``: red points at cvm, grey bars cvlo..cvup, dotted
+        lines at lambda.min and lambda.1se, nonzero counts along the top."""
+        from statlab.plots.glmnet import plot_cv_curve
+
+        return plot_cv_curve(self)
+
+    def plot_path(self, label: bool = True) -> Any:
+        """The full-data coefficient paths (R's ``plot(cv_fit$glmnet.fit, xvar = "lambda")``)."""
+        return self.path.plot(label=label)
+
+    def __repr__(self) -> str:
+        table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
+        return (
+            f"CVGlmnetResult(measure={self.measure!r}, family={self.path.family!r}, "
+            f"alpha={self.path.alpha}, backend={self.backend!r}, nfolds={int(self.foldid.max())})\n"
+            f"{table}"
+        )
+
+    def _lambda_value(self, s: LambdaChoice) -> float:
+        if isinstance(s, str):
+            if s == "lambda.1se":
+                return self.lambda_1se
+            if s == "lambda.min":
+                return self.lambda_min
+            raise ValueError(f"s must be 'lambda.1se', 'lambda.min' or a number, got {s!r}")
+        if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)):
+            raise ValueError(f"s must be 'lambda.1se', 'lambda.min' or a number, got {s!r}")
+        if not np.isfinite(s) or s < 0:
+            raise ValueError(f"s must be a finite non-negative lambda, got {s!r}")
+        return float(s)
