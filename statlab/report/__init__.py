@@ -1,0 +1,39 @@
+"""Rendering statlab's Quarto reports (``reports/*.qmd``) to self-contained HTML.
+
+``statlab report`` renders with the Quarto CLI when it is installed, and otherwise with the
+``embedded`` engine: jupytext reads the ``.qmd``, nbclient runs its chunks in a Jupyter kernel and
+pandoc writes one HTML page with figures embedded and math as MathML. Each report reads the backend
+to use (``r`` or ``python``) from the ``STATLAB_BACKEND`` environment variable.
+
+Example
+-------
+>>> from statlab.report import available_reports
+>>> isinstance(available_reports(), list)
+True
+"""
+
+from __future__ import annotations
+
+from statlab.report.cli import cli_main
+from statlab.report.document import QmdDocument, read_qmd
+from statlab.report.errors import ChunkError, ReportError
+from statlab.report.render import (
+    RenderedReport,
+    available_reports,
+    render_report,
+    report_path,
+    write_index,
+)
+
+__all__ = [
+    "ChunkError",
+    "QmdDocument",
+    "RenderedReport",
+    "ReportError",
+    "available_reports",
+    "cli_main",
+    "read_qmd",
+    "render_report",
+    "report_path",
+    "write_index",
+]

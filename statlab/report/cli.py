@@ -1,0 +1,161 @@
+"""``statlab report``: render reports to HTML, with progress per report in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from statlab._paths import reports_dir
+from statlab.report.errors import ChunkError, ReportError
+from statlab.report.render import (
+    BACKENDS,
+    ENGINES,
+    RenderedReport,
+    available_reports,
+    prepare_output_dir,
+    render_report,
+    report_path,
+    resolve_backend,
+    resolve_engine,
+    write_index,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``statlab report``."""
+    parser = argparse.ArgumentParser(
+        prog="statlab report",
+        description=(
+            "Render statlab's Quarto reports to self-contained HTML pages plus an index. "
+            "Each report's chunks see the chosen backend in the STATLAB_BACKEND "
+            "environment variable."
+        ),
+    )
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="reports to render (e.g. ozone_lasso) or paths to .qmd files; none means all",
+    )
+    parser.add_argument("--all", action="store_true", help="render every report")
+    parser.add_argument("--list", action="store_true", help="list the reports and exit")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: reports/_output)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="quarto (needs the Quarto CLI), embedded (jupytext + nbclient + pandoc), "
+        "or auto: quarto when on PATH (default)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="auto",
+        help="backend the reports compute with: r, python, or auto: R when usable (default)",
+    )
+    return parser
+
+
+def cli_main(argv: Sequence[str]) -> int:
+    """Run ``statlab report`` with ``argv`` (the arguments after ``report``); return the exit code.
+
+    >>> cli_main(["--list"]) == 0
+    True
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.list:
+        for name in available_reports():
+            print(name)
+        return 0
+    if args.all and args.names:
+        parser.print_usage(sys.stderr)
+        console.print("statlab report: error: give report names or --all, not both")
+        return 2
+    try:
+        engine = resolve_engine(args.engine)
+        backend = resolve_backend(args.backend)
+        paths = [report_path(name) for name in args.names] or [
+            reports_dir() / f"{name}.qmd" for name in available_reports()
+        ]
+        documents = [_read(path) for path in paths]
+        out = prepare_output_dir(args.out if args.out else reports_dir() / "_output")
+    except ReportError as error:
+        console.print(Text.assemble(("statlab report: error: ", "bold red"), str(error)))
+        return 2
+
+    console.print(
+        f"Rendering {len(documents)} report(s) with the {engine} engine on the {backend} backend "
+        f"into {out}"
+    )
+    rendered: list[RenderedReport] = []
+    failed = False
+    for number, document in enumerate(documents, start=1):
+        prefix = f"[{number}/{len(documents)}] {document.name}"
+        try:
+            page = _render_with_progress(console, prefix, document, out, engine, backend)
+        except ChunkError as error:
+            console.print(Text(error.traceback_text))
+            console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
+            failed = True
+            continue
+        except ReportError as error:
+            console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
+            failed = True
+            continue
+        rendered.append(page)
+        console.print(f"{prefix}: done in {page.seconds:.1f} s -> {page.html_path}")
+    index = write_index(out, _index_entries(documents), rendered)
+    console.print(f"Index: {index}")
+    if failed:
+        console.print("[bold red]statlab report: some reports failed; their old pages are kept[/]")
+        return 1
+    return 0
+
+
+def _read(path: Path):
+    from statlab.report.document import read_qmd
+
+    return read_qmd(path)
+
+
+def _index_entries(documents) -> list[Path]:
+    """The index lists every shipped report, plus any other .qmd rendered this time."""
+    shipped = [reports_dir() / f"{name}.qmd" for name in available_reports()]
+    extra = [d.path for d in documents if d.path not in shipped]
+    return shipped + extra
+
+
+def _render_with_progress(console, prefix, document, out, engine, backend) -> RenderedReport:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console.print(f"{prefix}: rendering {document.path.name} ({len(document.chunks)} chunks)")
+    with Progress(
+        f"  {document.name}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("cells", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return render_report(document, out, engine, backend, advance)

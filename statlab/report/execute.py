@@ -1,0 +1,152 @@
+"""Running a report's chunks in a fresh Jupyter kernel with nbclient, one cell at a time.
+
+Each chunk becomes a notebook cell; each inline ``{python} expr`` becomes a small cell placed
+after the chunks before it, which displays ``str(expr)`` under a private MIME type, so inline
+values are computed by the same kernel, in document order. Cells run one by one
+(``NotebookClient.execute_cell``) so a failure names its chunk. ANSI colour codes are stripped from
+tracebacks with one regular expression (nbconvert, which has a filter for it, is not otherwise
+needed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sysconfig
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from statlab.report.document import Chunk, Prose, QmdDocument
+from statlab.report.errors import ChunkError
+
+INLINE_MIME = "text/x-statlab-inline"
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_SETUP = f"""\
+def __statlab_inline__(value):
+    from IPython.display import display
+    display({{{INLINE_MIME!r}: str(value)}}, raw=True)
+"""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What running a report produced: each chunk's outputs and each prose part's inline values."""
+
+    chunk_outputs: dict[int, list[dict[str, Any]]]
+    inline_values: dict[int, list[str]]
+
+
+def strip_ansi(text: str) -> str:
+    """Remove terminal colour codes.
+
+    >>> strip_ansi("\\x1b[0;31mValueError\\x1b[0m: bad")
+    'ValueError: bad'
+    """
+    return _ANSI_ESCAPE.sub("", text)
+
+
+def python_child_environment(**variables: str) -> dict[str, str]:
+    """This process's environment plus ``variables``, fit for starting another Python (a kernel).
+
+    Loading R (rpy2) adds R's library folders, including the system's, to ``LD_LIBRARY_PATH``; a
+    Python started with that would load the system's libpython instead of this interpreter's and
+    fail to import its packages. So this interpreter's library folder goes first.
+
+    >>> python_child_environment(STATLAB_BACKEND="python")["STATLAB_BACKEND"]
+    'python'
+    """
+    environment = {**os.environ, **variables}
+    if sysconfig.get_config_var("Py_ENABLE_SHARED") and environment.get("LD_LIBRARY_PATH"):
+        own_library = str(sysconfig.get_config_var("LIBDIR"))
+        environment["LD_LIBRARY_PATH"] = f"{own_library}:{environment['LD_LIBRARY_PATH']}"
+    return environment
+
+
+def execute(
+    document: QmdDocument,
+    backend: str,
+    on_cell_done: Callable[[int, int], None] | None = None,
+) -> Execution:
+    """Run ``document``'s chunks and inline expressions in a new kernel with ``STATLAB_BACKEND``.
+
+    The kernel's working folder is the report's folder, as with Quarto. ``on_cell_done(done,
+    total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
+    that failed.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells.append(nbformat.v4.new_code_cell(_SETUP))
+    where: list[str] = ["statlab's set-up cell"]
+    previous_chunk = "the start of the report"
+    for index, part in enumerate(document.parts):
+        if isinstance(part, Chunk):
+            previous_chunk = part.name
+            if not part.options["eval"]:
+                continue
+            cell = nbformat.v4.new_code_cell(
+                part.code, metadata={"statlab": {"chunk": part.number}}
+            )
+            if part.options["error"]:
+                cell.metadata["tags"] = ["raises-exception"]
+            notebook.cells.append(cell)
+            where.append(part.name)
+        elif isinstance(part, Prose):
+            for expression in part.inline_expressions:
+                source = f"__statlab_inline__(\n{expression}\n)"
+                notebook.cells.append(
+                    nbformat.v4.new_code_cell(source, metadata={"statlab": {"prose": index}})
+                )
+                where.append(f"inline expression `{{python}} {expression}` after {previous_chunk}")
+
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(document.path.parent)}},
+    )
+    report = f"report '{document.name}' ({document.path})"
+    with tempfile.TemporaryFile("w+") as kernel_log:
+        try:
+            with client.setup_kernel(
+                env=python_child_environment(STATLAB_BACKEND=backend), stderr=kernel_log
+            ):
+                for index, cell in enumerate(notebook.cells):
+                    try:
+                        client.execute_cell(cell, index)
+                    except CellExecutionError as error:
+                        message = (
+                            f"{report} failed in {where[index]}: "
+                            f"{error.ename}: {strip_ansi(error.evalue)}"
+                        )
+                        raise ChunkError(message, strip_ansi(str(error))) from None
+                    except DeadKernelError:
+                        message = f"{report}: the kernel died while running {where[index]}"
+                        raise ChunkError(message, _tail(kernel_log)) from None
+                    if on_cell_done is not None:
+                        on_cell_done(index + 1, len(notebook.cells))
+        except RuntimeError as error:  # how jupyter_client says a kernel failed to start
+            message = f"{report}: the Python kernel did not start ({error})"
+            raise ChunkError(message, _tail(kernel_log)) from None
+
+    chunk_outputs: dict[int, list[dict[str, Any]]] = {}
+    inline_values: dict[int, list[str]] = {}
+    for cell in notebook.cells[1:]:
+        info = cell.metadata["statlab"]
+        if "chunk" in info:
+            chunk_outputs[info["chunk"]] = list(cell.outputs)
+        else:
+            values = [
+                o["data"][INLINE_MIME] for o in cell.outputs if INLINE_MIME in o.get("data", {})
+            ]
+            inline_values.setdefault(info["prose"], []).append("".join(values))
+    return Execution(chunk_outputs, inline_values)
+
+
+def _tail(log: IO[str], lines: int = 30) -> str:
+    """The last lines the kernel wrote to its stderr."""
+    log.seek(0)
+    return "".join(log.readlines()[-lines:])

@@ -1,0 +1,251 @@
+"""Rendering reports to HTML: choosing the engine and backend, and writing each page and the index.
+
+The ``embedded`` engine reads the ``.qmd`` (:mod:`statlab.report.document`), runs it in a kernel
+(:mod:`statlab.report.execute`) and writes the page with pandoc (:mod:`statlab.report.html`). The
+``quarto`` engine hands the file to ``quarto render``. Either way a page is first written to a
+temporary file and then renamed over the old one, so a failed render leaves the old page as it was.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from statlab._paths import reports_dir
+from statlab.report.document import QmdDocument, read_qmd
+from statlab.report.errors import ChunkError, ReportError
+
+Engine = Literal["auto", "quarto", "embedded"]
+Backend = Literal["auto", "r", "python"]
+ENGINES: tuple[str, ...] = ("auto", "quarto", "embedded")
+BACKENDS: tuple[str, ...] = ("auto", "r", "python")
+QUARTO_INSTALL_HINT = (
+    "install the Quarto CLI from https://quarto.org/docs/get-started/ "
+    "(on Debian/Ubuntu: download quarto-<version>-linux-amd64.deb and `dpkg -i` it), "
+    "or use --engine embedded"
+)
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """One written page: which report, where, with which engine and backend, and how long."""
+
+    name: str
+    html_path: Path
+    engine: str
+    backend: str
+    seconds: float
+
+
+def available_reports(folder: Path | None = None) -> list[str]:
+    """Names of the reports in ``folder`` (default: statlab's ``reports/``), without ``index``.
+
+    >>> "gp_kernels" in available_reports() or available_reports() == []
+    True
+    """
+    folder = reports_dir() if folder is None else folder
+    return sorted(
+        path.stem
+        for path in folder.glob("*.qmd")
+        if path.stem != "index" and not path.stem.startswith("_")
+    )
+
+
+def report_path(name_or_path: str, folder: Path | None = None) -> Path:
+    """The ``.qmd`` for a report name (``ozone_lasso`` or ``ozone-lasso``) or a path to a ``.qmd``.
+
+    Raises :class:`ReportError` listing the available reports when the name is unknown.
+
+    >>> report_path("no-such-report")
+    Traceback (most recent call last):
+    ...
+    statlab.report.errors.ReportError: unknown report 'no-such-report'; available: ...
+    """
+    if name_or_path.endswith(".qmd"):
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise ReportError(f"report file {name_or_path} does not exist")
+        return path.resolve()
+    folder = reports_dir() if folder is None else folder
+    name = name_or_path.replace("-", "_")
+    names = available_reports(folder)
+    if name not in names:
+        raise ReportError(
+            f"unknown report {name_or_path!r}; available: {', '.join(names) or '(none)'}"
+        )
+    return folder / f"{name}.qmd"
+
+
+def resolve_engine(engine: str) -> str:
+    """``quarto`` or ``embedded``: ``auto`` means Quarto when the ``quarto`` command is on PATH.
+
+    >>> resolve_engine("embedded")
+    'embedded'
+    """
+    if engine not in ENGINES:
+        raise ReportError(
+            f"unknown engine {engine!r} for --engine; choose from {', '.join(ENGINES)}"
+        )
+    quarto_found = shutil.which("quarto") is not None
+    if engine == "auto":
+        return "quarto" if quarto_found else "embedded"
+    if engine == "quarto" and not quarto_found:
+        raise ReportError(
+            f"--engine quarto needs the Quarto CLI, which is not on PATH; {QUARTO_INSTALL_HINT}"
+        )
+    return engine
+
+
+def resolve_backend(backend: str) -> str:
+    """``r`` or ``python``: ``auto`` means R when R, rpy2 and glmnet are usable here.
+
+    >>> resolve_backend("python")
+    'python'
+    """
+    from statlab import _rbridge
+
+    if backend not in BACKENDS:
+        raise ReportError(
+            f"unknown backend {backend!r} for --backend; choose from {', '.join(BACKENDS)}"
+        )
+    if backend == "python":
+        return backend
+    status = _rbridge.status()
+    if backend == "auto":
+        return "r" if status.usable else "python"
+    if not status.usable:
+        raise ReportError(
+            f"--backend r needs R, but R is not usable here: {status.reason}; "
+            f"{_rbridge.INSTALL_HINT}"
+        )
+    return backend
+
+
+def prepare_output_dir(out: Path) -> Path:
+    """Create ``out`` if needed and check a file can be written there; raise a clear error if not.
+
+    >>> import tempfile
+    >>> prepare_output_dir(Path(tempfile.mkdtemp()) / "pages").is_dir()
+    True
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"--out {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise ReportError(f"--out {out}: cannot write there ({error.strerror or error})") from error
+    return out.resolve()
+
+
+def render_report(
+    document: QmdDocument,
+    out: Path,
+    engine: str = "embedded",
+    backend: str = "python",
+    on_cell_done: Callable[[int, int], None] | None = None,
+) -> RenderedReport:
+    """Render one parsed report to ``out/<name>.html`` and return what was written.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> text = "---\\ntitle: Demo\\n---\\n\\nTwo: `{python} 1 + 1`\\n"
+    >>> _ = (folder / "demo.qmd").write_text(text)
+    >>> page = render_report(read_qmd(folder / "demo.qmd"), folder)
+    >>> "Two: 2" in page.html_path.read_text()
+    True
+    """
+    started = time.perf_counter()
+    destination = Path(out) / f"{document.name}.html"
+    if engine == "quarto":
+        _render_with_quarto(document, destination, backend)
+    else:
+        from statlab.report.execute import execute
+        from statlab.report.html import report_markdown, write_html
+
+        execution = execute(document, backend, on_cell_done)
+        with tempfile.TemporaryDirectory(prefix="statlab-report-") as figure_dir:
+            markdown = report_markdown(document, execution, Path(figure_dir))
+            write_html(markdown, Path(figure_dir), destination)
+    return RenderedReport(
+        document.name, destination, engine, backend, time.perf_counter() - started
+    )
+
+
+def write_index(out: Path, reports: Sequence[Path], rendered: Sequence[RenderedReport]) -> Path:
+    """Write ``out/index.html`` linking every report in ``reports`` (their ``.qmd`` files).
+
+    Reports without a page in ``out`` are listed as not rendered yet.
+    """
+    from statlab.report.html import write_html
+
+    by_name = {page.name: page for page in rendered}
+    lines = [
+        "---",
+        "title: statlab reports",
+        "---",
+        "",
+        "The course's analyses, each computed by statlab and rendered from its Quarto document.",
+        "",
+        '<dl class="report-list">',
+    ]
+    for path in reports:
+        document_header = _header_or_empty(path)
+        name = path.stem
+        title = html.escape(str(document_header.get("title") or name))
+        description = html.escape(str(document_header.get("description") or ""))
+        if (out / f"{name}.html").is_file():
+            entry = f'<a href="{name}.html">{title}</a>'
+        else:
+            entry = f"{title} (not rendered yet: <code>statlab report {name}</code>)"
+        if name in by_name:
+            page = by_name[name]
+            description += f" <em>Backend: {page.backend}; rendered in {page.seconds:.1f} s.</em>"
+        lines += [f"<dt>{entry}</dt>", f"<dd>{description.strip()}</dd>"]
+    lines.append("</dl>")
+    destination = out / "index.html"
+    write_html("\n".join(lines) + "\n", out, destination)
+    return destination
+
+
+def _header_or_empty(path: Path) -> dict:
+    try:
+        return read_qmd(path).header
+    except ReportError:
+        return {}
+
+
+def _render_with_quarto(document: QmdDocument, destination: Path, backend: str) -> None:
+    """``quarto render`` into a scratch folder, then move the page over ``destination``."""
+    with tempfile.TemporaryDirectory(prefix="statlab-quarto-", dir=destination.parent) as scratch:
+        command = [
+            "quarto",
+            "render",
+            str(document.path),
+            "--to",
+            "html",
+            "--output-dir",
+            scratch,
+            "-M",
+            "embed-resources:true",
+        ]
+        environment = {**os.environ, "STATLAB_BACKEND": backend}
+        result = subprocess.run(command, capture_output=True, text=True, env=environment)
+        if result.returncode != 0:
+            last_line = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            raise ChunkError(
+                f"report '{document.name}' ({document.path}) failed under quarto render: "
+                f"{last_line}",
+                result.stderr,
+            )
+        os.replace(Path(scratch) / f"{document.name}.html", destination)

@@ -1,0 +1,128 @@
+"""Rendering with the embedded engine: what the page shows, what chunk options hide, and failures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_report_command
+
+from statlab.report import ChunkError, read_qmd, render_report
+
+
+@pytest.fixture(scope="module")
+def page(showcase_html: Path) -> str:
+    return showcase_html.read_text(encoding="utf-8")
+
+
+def visible_text(html: str) -> str:
+    """The page's text with tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_inline_values_are_computed_by_the_kernel(page: str) -> None:
+    text = visible_text(page)
+    assert "The mean of y is 4.25 and six times seven is 42." in text
+    assert "its total is 100." in text
+    assert "{python}" not in page
+
+
+def test_backend_reaches_the_report_through_statlab_backend(page: str) -> None:
+    assert "computed on the python backend" in visible_text(page)
+
+
+def test_figure_is_an_embedded_png_with_caption_alt_text_and_label(page: str) -> None:
+    figure = re.search(r'<figure id="fig-points".*?</figure>', page, re.S)
+    assert figure is not None
+    assert 'src="data:image/png;base64,' in figure.group(0)
+    assert 'alt="Scatter plot of y against x"' in figure.group(0)
+    assert "The four points and their least-squares line." in figure.group(0)
+
+
+def test_page_is_self_contained(page: str) -> None:
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "<script" not in page
+    assert "<link" not in page
+
+
+def test_math_is_mathml(page: str) -> None:
+    assert page.count("<math") == 2
+    assert 'display="block"' in page
+
+
+def test_table_is_html(page: str) -> None:
+    assert '<table border="1" class="dataframe">' in page
+    assert "4.25" in re.search(r"<table.*?</table>", page, re.S).group(0)
+
+
+def output_blocks(html: str) -> str:
+    """The text of every chunk output block (stdout, stderr, tracebacks), one per line."""
+    blocks = re.findall(r'<pre class="cell-output[^"]*"><code>(.*?)</code></pre>', html, re.S)
+    return "\n".join(blocks)
+
+
+def test_echo_and_include_options_are_honoured(page: str) -> None:
+    assert "CODE_THAT_MUST_NOT_SHOW" not in page
+    assert "VISIBLE_OUTPUT_OF_HIDDEN_CODE" in output_blocks(page)
+    assert "OUTPUT_THAT_INCLUDE_FALSE_HIDES" not in page
+    assert "hidden_total" not in page
+
+
+def test_output_and_warning_options_are_honoured(page: str) -> None:
+    outputs = output_blocks(page)
+    assert "OUTPUT_THAT_OUTPUT_FALSE_HIDES" in page  # its code is shown...
+    assert "OUTPUT_THAT_OUTPUT_FALSE_HIDES" not in outputs  # ...but not its output
+    assert "WARNING_THAT_MUST_NOT_SHOW" not in outputs
+    assert "UserWarning: WARNING_THAT_SHOWS" in outputs
+
+
+def test_asis_output_becomes_markdown(page: str) -> None:
+    assert "<strong>first asis item</strong>" in page
+
+
+def test_eval_false_shows_code_without_running_it(page: str) -> None:
+    assert "a chunk with eval: false never runs" in page
+    assert "RuntimeError" not in output_blocks(page)
+
+
+def test_error_true_shows_the_traceback_and_goes_on(page: str) -> None:
+    assert "ZeroDivisionError: division by zero" in output_blocks(page)
+    assert "its total is 100." in visible_text(page)
+
+
+def test_index_links_the_rendered_report(showcase_html: Path) -> None:
+    index = (showcase_html.parent / "index.html").read_text(encoding="utf-8")
+    assert '<a href="showcase.html">Showcase of the embedded engine</a>' in index
+    assert "Every chunk option the embedded engine honours" in index
+
+
+def test_failing_chunk_names_report_and_chunk_and_keeps_the_old_page(tmp_path: Path) -> None:
+    old_page = tmp_path / "failing.html"
+    old_page.write_text("<html>the page from the last good render</html>", encoding="utf-8")
+
+    result = run_report_command(
+        FIXTURES / "failing.qmd", "--out", tmp_path, "--engine", "embedded", "--backend", "python"
+    )
+
+    assert result.returncode == 1
+    message = result.stderr
+    assert "report 'failing'" in message
+    assert "'divide' (chunk 2, line 11)" in message
+    assert "ZeroDivisionError: division by zero" in message
+    assert old_page.read_text(encoding="utf-8") == "<html>the page from the last good render</html>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["failing.html", "index.html"]
+
+
+def test_failing_inline_expression_is_named(tmp_path: Path) -> None:
+    report = tmp_path / "inline.qmd"
+    report.write_text("---\ntitle: Inline\n---\n\nValue: `{python} undefined_name + 1`.\n")
+
+    with pytest.raises(ChunkError) as raised:
+        render_report(read_qmd(report), tmp_path)
+
+    message = str(raised.value)
+    assert "report 'inline'" in message
+    assert "`{python} undefined_name + 1`" in message
+    assert "NameError" in message
+    assert not (tmp_path / "inline.html").exists()
