@@ -17,28 +17,30 @@ glmnet_path_list <- function(fit) {
 
 # Optional arguments are passed only when given, so glmnet's own defaults apply otherwise.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                        thresh, maxit) {
+                        thresh, maxit, lambda) {
   args <- list(x = x, y = y, alpha = alpha, family = family, standardize = standardize,
                nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio
   if (!is.null(weights)) args$weights <- weights
+  if (!is.null(lambda)) args$lambda <- lambda
   args
 }
 
 # glmnet::glmnet on (x, y).
 glmnet_fit <- function(x, y, alpha = 1, family = "gaussian", standardize = TRUE, nlambda = 100,
-                       lambda_min_ratio = NULL, weights = NULL, thresh = 1e-7, maxit = 1e5) {
+                       lambda_min_ratio = NULL, weights = NULL, thresh = 1e-7, maxit = 1e5,
+                       lambda = NULL) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                      thresh, maxit)
+                      thresh, maxit, lambda)
   glmnet_path_list(do.call(glmnet::glmnet, args))
 }
 
 # glmnet::cv.glmnet on (x, y) with the folds given by foldid (1-based labels).
 cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standardize = TRUE,
                           nlambda = 100, lambda_min_ratio = NULL, weights = NULL,
-                          thresh = 1e-7, maxit = 1e5) {
+                          thresh = 1e-7, maxit = 1e5, lambda = NULL) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                      thresh, maxit)
+                      thresh, maxit, lambda)
   args$foldid <- foldid
   cv <- do.call(glmnet::cv.glmnet, args)
   list(

@@ -36,8 +36,10 @@ def fit_path(
     lambda_min_ratio: float | None,
     thresh: float,
     max_passes: int,
+    lambdas: np.ndarray | None = None,
 ) -> PathArrays:
-    """Fit glmnet's path on (x, y) with its own lambda sequence and early stopping."""
+    """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
+    ``lambdas`` given, each solved."""
     n, p = x.shape
     w = weights / weights.sum()
     x_mean = w @ x
@@ -53,25 +55,33 @@ def fit_path(
         y_scale = float(np.sqrt(w @ (y - y_mean) ** 2))
         yz = (y - y_mean) / y_scale
         gradient = xz.T @ (w * yz)
-        lambdas_std = _lambda_sequence(gradient, usable, alpha, nlambda, ratio)
+        lambdas_std = (
+            _lambda_sequence(gradient, usable, alpha, nlambda, ratio)
+            if lambdas is None
+            else lambdas / y_scale
+        )
         xv = w @ xz**2
         beta_std, dev_ratio, n_steps, passes = _kernels.gaussian_path(
-            xz, w, yz, xv, usable, alpha, lambdas_std, thresh, max_passes
+            xz, w, yz, xv, usable, alpha, lambdas_std, lambdas is None, thresh, max_passes
         )
         beta = beta_std[:, :n_steps] * y_scale / x_scale[:, None]
         a0 = y_mean - x_mean @ beta
-        lambdas = lambdas_std[:n_steps] * y_scale
+        path_lambdas = lambdas_std[:n_steps] * y_scale
         nulldev = float(weights @ (y - y_mean) ** 2)
     else:
         y_mean = w @ y
         gradient = xz.T @ (w * (y - y_mean))
-        lambdas_std = _lambda_sequence(gradient, usable, alpha, nlambda, ratio)
+        lambdas_std = (
+            _lambda_sequence(gradient, usable, alpha, nlambda, ratio)
+            if lambdas is None
+            else lambdas.astype(np.float64)
+        )
         a0_std, beta_std, dev_ratio, n_steps, passes = _kernels.binomial_path(
-            xz, w, y, usable, alpha, lambdas_std, thresh, max_passes
+            xz, w, y, usable, alpha, lambdas_std, lambdas is None, thresh, max_passes
         )
         beta = beta_std[:, :n_steps] / x_scale[:, None]
         a0 = a0_std[:n_steps] - x_mean @ beta
-        lambdas = lambdas_std[:n_steps].copy()
+        path_lambdas = lambdas_std[:n_steps].copy()
         null_prob = y_mean
         nulldev = float(-2 * weights @ (y * np.log(null_prob) + (1 - y) * np.log(1 - null_prob)))
     if passes > max_passes:
@@ -81,9 +91,10 @@ def fit_path(
             RuntimeWarning,
             stacklevel=3,
         )
-    lambdas[0] = _first_lambda(lambdas)
+    if lambdas is None:
+        path_lambdas[0] = _first_lambda(path_lambdas)
     return PathArrays(
-        lambdas=lambdas,
+        lambdas=path_lambdas,
         a0=np.asarray(a0, dtype=np.float64),
         beta=beta,
         df=np.count_nonzero(beta, axis=0),

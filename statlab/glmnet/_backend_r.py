@@ -39,6 +39,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "lambda_min_ratio": fit_args["lambda_min_ratio"],
         "thresh": fit_args["thresh"],
         "maxit": fit_args["max_passes"],
+        "lambda": fit_args["lambdas"],
     }
 
 

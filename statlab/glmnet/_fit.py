@@ -28,6 +28,7 @@ def glmnet(
     weights: Sequence[float] | np.ndarray | None = None,
     thresh: float = 1e-7,
     maxit: int = 100_000,
+    lambdas: Sequence[float] | np.ndarray | None = None,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -38,8 +39,9 @@ def glmnet(
         + \\lambda\\left(\\alpha \\lVert b \\rVert_1 + \\frac{1-\\alpha}{2}\\lVert b \\rVert_2^2\\right)
 
     with ``l`` half the squared error (Gaussian) or the negative log-likelihood (binomial), x
-    standardised internally. ``backend="auto"`` runs R when R, rpy2 and glmnet load, else Python;
-    the result's ``backend`` says which ran.
+    standardised internally. ``lambdas`` (R's ``lambda``) replaces glmnet's own sequence; it is then
+    solved in full, without early stopping. ``backend="auto"`` runs R when R, rpy2 and glmnet load,
+    else Python; the result's ``backend`` says which ran.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -48,7 +50,18 @@ def glmnet(
     (89, 38)
     """
     ran, x, y_values, labels, w, names, fit_args = _prepare(
-        X, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights, thresh, maxit, backend
+        X,
+        y,
+        alpha,
+        family,
+        standardize,
+        nlambda,
+        lambda_min_ratio,
+        weights,
+        thresh,
+        maxit,
+        lambdas,
+        backend,
     )
     engine = _backend_r if ran == "r" else _backend_python
     arrays = engine.fit_path(x, y_values, w, **fit_args)
@@ -69,13 +82,15 @@ def cv_glmnet(
     weights: Sequence[float] | np.ndarray | None = None,
     thresh: float = 1e-7,
     maxit: int = 100_000,
+    lambdas: Sequence[float] | np.ndarray | None = None,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
 
     statlab draws ``foldid`` itself (``seed`` makes it reproducible; R's own RNG is never used) and
     gives the same folds to either backend. The loss is the mean squared error (Gaussian) or the
-    binomial deviance; ``lambda_min`` and ``lambda_1se`` follow glmnet's rules.
+    binomial deviance; ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
+    own lambda sequence unless ``lambdas`` is given, as in R.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -85,7 +100,18 @@ def cv_glmnet(
     ('(Intercept)', (330,))
     """
     ran, x, y_values, labels, w, names, fit_args = _prepare(
-        X, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights, thresh, maxit, backend
+        X,
+        y,
+        alpha,
+        family,
+        standardize,
+        nlambda,
+        lambda_min_ratio,
+        weights,
+        thresh,
+        maxit,
+        lambdas,
+        backend,
     )
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     engine = _backend_r if ran == "r" else _backend_python
@@ -116,6 +142,7 @@ def _prepare(
     weights: Any,
     thresh: float,
     maxit: int,
+    lambdas: Any,
     backend: str,
 ) -> tuple[str, np.ndarray, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
     family = _inputs.family_name(family)
@@ -135,6 +162,7 @@ def _prepare(
         "lambda_min_ratio": lambda_min_ratio,
         "thresh": thresh,
         "max_passes": int(maxit),
+        "lambdas": _inputs.lambda_grid(lambdas),
     }
     return ran, x, y_values, labels, w, names, fit_args
 

@@ -105,6 +105,19 @@ def path_settings(
     return int(nlambda), lambda_min_ratio, float(thresh)
 
 
+def lambda_grid(lambdas: Any) -> np.ndarray | None:
+    """A user lambda sequence, sorted decreasing as R sorts it (None stays None)."""
+    if lambdas is None:
+        return None
+    values = np.atleast_1d(np.asarray(lambdas, dtype=np.float64))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("lambdas must be a non-empty 1-D sequence of numbers")
+    _finite(values, "lambdas")
+    if (values < 0).any():
+        raise ValueError("lambdas must be non-negative")
+    return np.sort(values)[::-1].copy()
+
+
 def fold_ids(
     foldid: Sequence[int] | np.ndarray | None, nfolds: int, n_rows: int, seed: int | None
 ) -> np.ndarray:

@@ -11,8 +11,9 @@ the course's problems, so the algorithm is written here and compiled with numba:
   intercept unpenalised, glmnet's deviance-ratio early stopping and its probability bounds.
 
 Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``).
-Inputs are already standardised by the caller; lambdas are in the standardised problem's units, the
-first entry ``BIG_LAMBDA``, glmnet's "lambda = infinity" start of the path.
+Inputs are already standardised by the caller; lambdas are in the standardised problem's units. A
+path of glmnet's own starts at ``BIG_LAMBDA`` (its "lambda = infinity") and stops early
+(``early_stop``); a user-supplied sequence is solved point by point in full.
 """
 
 from __future__ import annotations
@@ -36,24 +37,6 @@ def _soft_threshold(u: float, threshold: float) -> float:
 
 
 @njit(cache=True)
-def _gaussian_update(
-    k: int,
-    coef: np.ndarray,
-    grad: np.ndarray,
-    xv: np.ndarray,
-    l1: float,
-    l2: float,
-) -> float:
-    """New value of coefficient k minus the old one (0.0 when it does not move)."""
-    old = coef[k]
-    new = _soft_threshold(grad[k] + old * xv[k], l1) / (xv[k] + l2)
-    if new == old:
-        return 0.0
-    coef[k] = new
-    return new - old
-
-
-@njit(cache=True)
 def gaussian_path(
     xz: np.ndarray,
     w: np.ndarray,
@@ -62,6 +45,7 @@ def gaussian_path(
     usable: np.ndarray,
     alpha: float,
     lambdas: np.ndarray,
+    early_stop: bool,
     thresh: float,
     max_passes: int,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -79,13 +63,18 @@ def gaussian_path(
     n_lambda = lambdas.shape[0]
     beta = np.zeros((p, n_lambda))
     rsq_path = np.zeros(n_lambda)
-    gram = np.zeros((p, p))  # gram[:, a] = covariances with the a-th variable to become active
+    gram = np.zeros((p, p))  # gram[a, :] = covariances of the a-th variable to become active
     slot = np.full(p, -1)  # position of each variable in the active list, -1 if never active
     active = np.empty(p, dtype=np.int64)
     n_active = 0
     coef = np.zeros(p)
-    active_before = np.zeros(p)
     grad = np.zeros(p)
+    # compressed copies of the active set for the passes over it
+    coef_active = np.zeros(p)
+    coef_before = np.zeros(p)
+    grad_active = np.zeros(p)
+    xv_active = np.zeros(p)
+    gram_active = np.zeros((p, p))
     for j in range(p):
         if usable[j]:
             s = 0.0
@@ -104,42 +93,55 @@ def gaussian_path(
         converged = True
         while True:
             if warm:
-                # passes over the active set, gradient of active variables only
+                # passes over the active set only, on compressed copies
                 for a in range(n_active):
-                    active_before[a] = coef[active[a]]
+                    k = active[a]
+                    coef_active[a] = coef[k]
+                    coef_before[a] = coef[k]
+                    grad_active[a] = grad[k]
+                    xv_active[a] = xv[k]
+                    for b in range(n_active):
+                        gram_active[a, b] = gram[a, active[b]]
                 while True:
                     passes += 1
                     largest_change = 0.0
                     for a in range(n_active):
-                        k = active[a]
-                        delta = _gaussian_update(k, coef, grad, xv, l1, l2)
-                        if delta == 0.0:
+                        old = coef_active[a]
+                        u = grad_active[a] + old * xv_active[a]
+                        new = _soft_threshold(u, l1) / (xv_active[a] + l2)
+                        if new == old:
                             continue
-                        largest_change = max(largest_change, xv[k] * delta * delta)
-                        rsq += delta * (2.0 * grad[k] - delta * xv[k])
+                        delta = new - old
+                        coef_active[a] = new
+                        largest_change = max(largest_change, xv_active[a] * delta * delta)
+                        rsq += delta * (2.0 * grad_active[a] - delta * xv_active[a])
                         for b in range(n_active):
-                            grad[active[b]] -= gram[active[b], a] * delta
+                            grad_active[b] -= gram_active[a, b] * delta
                     if largest_change < thresh:
                         break
                     if passes > max_passes:
                         converged = False
                         break
+                for a in range(n_active):
+                    coef[active[a]] = coef_active[a]
+                    grad[active[a]] = grad_active[a]
                 if not converged:
                     break
-                for j in range(p):
-                    if usable[j] and slot[j] < 0:
-                        s = 0.0
-                        for a in range(n_active):
-                            s += (active_before[a] - coef[active[a]]) * gram[j, a]
-                        grad[j] += s
+                for a in range(n_active):
+                    change = coef_before[a] - coef_active[a]
+                    if change != 0.0:
+                        for j in range(p):
+                            if usable[j] and slot[j] < 0:
+                                grad[j] += change * gram[a, j]
             # a full pass over every usable variable
             passes += 1
             largest_change = 0.0
             for k in range(p):
                 if not usable[k]:
                     continue
-                delta = _gaussian_update(k, coef, grad, xv, l1, l2)
-                if delta == 0.0:
+                old = coef[k]
+                new = _soft_threshold(grad[k] + old * xv[k], l1) / (xv[k] + l2)
+                if new == old:
                     continue
                 if slot[k] < 0:
                     slot[k] = n_active
@@ -149,13 +151,15 @@ def gaussian_path(
                             s = 0.0
                             for i in range(n):
                                 s += w[i] * xz[i, j] * xz[i, k]
-                            gram[j, n_active] = s
+                            gram[n_active, j] = s
                     n_active += 1
+                delta = new - old
+                coef[k] = new
                 largest_change = max(largest_change, xv[k] * delta * delta)
                 rsq += delta * (2.0 * grad[k] - delta * xv[k])
+                row = slot[k]
                 for j in range(p):
-                    if usable[j]:
-                        grad[j] -= gram[j, slot[k]] * delta
+                    grad[j] -= gram[row, j] * delta
             if largest_change < thresh:
                 break
             if passes > max_passes:
@@ -167,7 +171,7 @@ def gaussian_path(
         beta[:, m] = coef
         rsq_path[m] = rsq
         n_stored = m + 1
-        if m + 1 >= EARLY_STOP_MIN_STEPS:
+        if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
             change = np.inf if rsq == 0.0 else (rsq - rsq_before) / rsq
             if change < EARLY_STOP_FDEV or rsq > EARLY_STOP_DEVMAX:
                 break
@@ -192,6 +196,7 @@ def binomial_path(
     usable: np.ndarray,
     alpha: float,
     lambdas: np.ndarray,
+    early_stop: bool,
     thresh: float,
     max_passes: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
@@ -318,7 +323,7 @@ def binomial_path(
         previous_lambda = lam
         if passes > max_passes:
             break
-        if m + 1 >= EARLY_STOP_MIN_STEPS:
+        if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
             if ratio - previous_ratio < EARLY_STOP_FDEV or ratio > EARLY_STOP_DEVMAX:
                 break
         previous_ratio = ratio

@@ -85,6 +85,31 @@ class GlmnetPath:
         long["log_lambda"] = np.log(long["lambda"])
         return long[["lambda", "log_lambda", "df", "term", "coef"]]
 
+    def non_monotone_terms(self, min_drop: float = 0.1) -> pd.DataFrame:
+        """Terms whose |coefficient| rises and then falls as lambda decreases.
+
+        One row per such term, the most visible in the path plot (largest peak) first: ``peak_abs_coef``, the
+        ``neg_log_lambda_at_peak`` where it peaks, ``final_coef`` at the path's end and ``drop``,
+        the fall from the peak relative to it; only drops of at least ``min_drop`` are listed.
+        """
+        magnitude = np.abs(self.beta)
+        peak_index = magnitude.argmax(axis=1)
+        peak = magnitude.max(axis=1)
+        final = self.beta[:, -1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            drop = np.where(peak > 0, (peak - np.abs(final)) / peak, 0.0)
+        table = pd.DataFrame(
+            {
+                "term": self.feature_names,
+                "peak_abs_coef": peak,
+                "neg_log_lambda_at_peak": -np.log(self.lambdas[peak_index]),
+                "final_coef": final,
+                "drop": drop,
+            }
+        )
+        table = table[table["drop"] >= min_drop]
+        return table.sort_values("peak_abs_coef", ascending=False).reset_index(drop=True)
+
     def plot(self, label: bool = True) -> Any:
         """The coefficient paths against -log(lambda), as R's ``plot(fit, xvar = "lambda")``."""
         from statlab.plots.glmnet import plot_coef_path

@@ -1,0 +1,114 @@
+"""plotnine versions of R's ``plot(cv_fit)`` and ``plot(fit, xvar = "lambda", label = TRUE)``.
+
+Both use x = -log(lambda), as the course figure does, so the penalty weakens to the right. plotnine has
+no secondary axis, so the counts R prints along the top axis are drawn as a row of labels above the
+panel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from statlab.plots.theme import theme_statlab
+
+if TYPE_CHECKING:
+    from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
+
+TOP_LABELS = 8  # how many counts to print along the top, as R's axis does
+
+
+def plot_cv_curve(result: CVGlmnetResult) -> Any:
+    """CV error against -log(lambda): red points at cvm, grey error bars from cvlo to cvup, dotted
+    vertical lines at lambda.min and lambda.1se, nonzero counts along the top.
+
+    >>> import numpy as np, statlab as sl
+    >>> ozone = sl.data.load("ozone")
+    >>> fit = sl.cv_glmnet(sl.model_matrix("O3 ~ .", ozone), np.log(ozone["O3"]), seed=1,
+    ...                    backend="python")
+    >>> plot_cv_curve(fit).labels.x
+    '-log(lambda)'
+    """
+    import plotnine as p9
+
+    frame = result.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"])
+    top = frame["cvup"].max()
+    span = top - frame["cvlo"].min()
+    chosen = pd.DataFrame(
+        {
+            "neg_log_lambda": [-np.log(result.lambda_min), -np.log(result.lambda_1se)],
+            "rule": ["lambda.min", "lambda.1se"],
+        }
+    )
+    return (
+        p9.ggplot(frame, p9.aes("neg_log_lambda", "cvm"))
+        + p9.geom_errorbar(p9.aes(ymin="cvlo", ymax="cvup"), colour="darkgrey", width=0.08)
+        + p9.geom_point(colour="red", size=1.6)
+        + p9.geom_vline(p9.aes(xintercept="neg_log_lambda"), data=chosen, linetype="dotted")
+        + p9.geom_text(
+            p9.aes("neg_log_lambda", label="rule"),
+            data=chosen.assign(cvm=frame["cvlo"].min()),
+            angle=90,
+            va="bottom",
+            ha="left",
+            size=7,
+            nudge_x=-0.06,
+        )
+        + _top_counts(frame["neg_log_lambda"], frame["nzero"], top + 0.09 * span)
+        + p9.labs(x="-log(lambda)", y=result.measure, caption=f"backend: {result.backend}")
+        + theme_statlab()
+    )
+
+
+def plot_coef_path(path: GlmnetPath, label: bool = True) -> Any:
+    """One line per coefficient that is ever nonzero against -log(lambda), with the number of
+    nonzero coefficients along the top. With ``label``, lines are named at the small-lambda end,
+    except those ending within 2% of the coefficient range from zero (their names would overlap).
+
+    >>> import numpy as np, statlab as sl
+    >>> ozone = sl.data.load("ozone")
+    >>> path = sl.glmnet(sl.model_matrix("O3 ~ .", ozone), np.log(ozone["O3"]), backend="python")
+    >>> plot_coef_path(path).labels.y
+    'Coefficients'
+    """
+    import plotnine as p9
+
+    frame = path.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"])
+    ever_nonzero = frame.groupby("term")["coef"].transform(lambda c: (c != 0).any())
+    frame = frame[ever_nonzero]
+    top = frame["coef"].max()
+    span = top - frame["coef"].min()
+    figure = (
+        p9.ggplot(frame, p9.aes("neg_log_lambda", "coef", colour="term"))
+        + p9.geom_hline(yintercept=0, colour="lightgrey")
+        + p9.geom_line(show_legend=False)
+        + _top_counts(-np.log(path.lambdas), path.df, top + 0.08 * span)
+        + p9.labs(x="-log(lambda)", y="Coefficients", caption=f"backend: {path.backend}")
+        + theme_statlab()
+    )
+    if label:
+        ends = frame[frame["lambda"] == frame["lambda"].min()]
+        ends = ends[ends["coef"].abs() > 0.02 * span]
+        figure += p9.geom_text(
+            p9.aes(label="term"), data=ends, ha="left", size=6, nudge_x=0.05, show_legend=False
+        )
+        figure += p9.expand_limits(
+            x=frame["neg_log_lambda"].max() + 0.12 * np.ptp(frame["neg_log_lambda"])
+        )
+    return figure
+
+
+def _top_counts(x: pd.Series | np.ndarray, counts: pd.Series | np.ndarray, y: float) -> Any:
+    """Labels with ``counts`` at a few evenly spaced ``x`` positions, at height ``y``."""
+    import plotnine as p9
+
+    x = np.asarray(x)
+    positions = np.unique(np.linspace(0, len(x) - 1, TOP_LABELS).round().astype(int))
+    labels = pd.DataFrame(
+        {"x": x[positions], "y": y, "label": np.asarray(counts)[positions].astype(int).astype(str)}
+    )
+    return p9.geom_text(
+        p9.aes("x", "y", label="label"), data=labels, inherit_aes=False, size=8, va="bottom"
+    )
