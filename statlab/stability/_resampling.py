@@ -1,0 +1,40 @@
+"""Where every random number of a stability run comes from: the test split from ``seed`` alone, and
+each replicate's bootstrap rows and CV folds from ``(seed, replicate)`` alone.
+
+Replicate ``b`` uses the ``b``-th child of ``SeedSequence(seed)`` (``SeedSequence(seed).spawn(B)[b]``),
+so a replicate's draw does not depend on ``B``, on the other replicates, on ``n_jobs`` or on the
+backend. (``default_rng([seed, b])`` would be simpler, but ``[seed, 0]`` seeds the same stream as
+``seed``, which draws the test split.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def test_split(n_rows: int, n_test: int, seed: int) -> np.ndarray:
+    """``n_test`` distinct rows out of ``n_rows`` (0-based, sorted), drawn from ``seed`` alone.
+
+    >>> test_split(10, 3, seed=479).tolist()
+    [2, 5, 8]
+    """
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_rows, size=n_test, replace=False))
+
+
+def bootstrap_draw(
+    seed: int, replicate: int, n_train: int, nfolds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replicate ``replicate``'s bootstrap sample and its CV folds.
+
+    Returns 0-based positions into the ``n_train`` training rows (drawn with replacement) and one
+    1-based fold label per drawn row, assigned like R's ``sample(rep(1:nfolds, length = n))``.
+
+    >>> rows, folds = bootstrap_draw(479, replicate=0, n_train=6, nfolds=3)
+    >>> rows.tolist(), folds.tolist()
+    ([2, 2, 3, 1, 3, 4], [3, 1, 2, 1, 2, 3])
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replicate,)))
+    rows = rng.integers(0, n_train, size=n_train)
+    folds = rng.permutation(np.resize(np.arange(1, nfolds + 1), n_train))
+    return rows, folds.astype(np.int64)
