@@ -17,6 +17,7 @@ from __future__ import annotations
 from statlab.report.cli import cli_main
 from statlab.report.document import QmdDocument, read_qmd
 from statlab.report.errors import ChunkError, ReportError
+from statlab.report.helpers import backend_comparison, r_usable, report_backend
 from statlab.report.render import (
     RenderedReport,
     available_reports,
@@ -31,9 +32,12 @@ __all__ = [
     "RenderedReport",
     "ReportError",
     "available_reports",
+    "backend_comparison",
     "cli_main",
+    "r_usable",
     "read_qmd",
     "render_report",
+    "report_backend",
     "report_path",
     "write_index",
 ]

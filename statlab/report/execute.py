@@ -118,11 +118,9 @@ def execute(
                     try:
                         client.execute_cell(cell, index)
                     except CellExecutionError as error:
-                        message = (
-                            f"{report} failed in {where[index]}: "
-                            f"{error.ename}: {strip_ansi(error.evalue)}"
-                        )
-                        raise ChunkError(message, strip_ansi(str(error))) from None
+                        traceback_text = strip_ansi(str(error))
+                        message = f"{report} failed in {where[index]}: {_last_error(error)}"
+                        raise ChunkError(message, traceback_text) from None
                     except DeadKernelError:
                         message = f"{report}: the kernel died while running {where[index]}"
                         raise ChunkError(message, _tail(kernel_log)) from None
@@ -150,3 +148,12 @@ def _tail(log: IO[str], lines: int = 30) -> str:
     """The last lines the kernel wrote to its stderr."""
     log.seek(0)
     return "".join(log.readlines()[-lines:])
+
+
+def _last_error(error: Any) -> str:
+    """``ExceptionName: message``; errors raised while displaying a value (a plot that cannot be
+    drawn) come back from IPython without a name, so the traceback's last line is used then."""
+    if error.ename and error.ename != "NoneType":
+        return f"{error.ename}: {strip_ansi(error.evalue)}"
+    lines = [line for line in strip_ansi(str(error)).splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"

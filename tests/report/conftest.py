@@ -22,8 +22,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def run_report_command(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``statlab report ARGS`` in a fresh process, as a user would run it."""
-    command = [sys.executable, "-m", "statlab.cli", "report", *map(str, args)]
+    """``python -m statlab.report ARGS`` (``statlab report ARGS``) in a fresh process."""
+    command = [sys.executable, "-m", "statlab.report", *map(str, args)]
     environment = python_child_environment()  # clean even after other tests loaded R
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=environment)
 

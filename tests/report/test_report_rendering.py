@@ -126,3 +126,19 @@ def test_failing_inline_expression_is_named(tmp_path: Path) -> None:
     assert "`{python} undefined_name + 1`" in message
     assert "NameError" in message
     assert not (tmp_path / "inline.html").exists()
+
+
+def test_error_while_drawing_a_figure_is_named(tmp_path: Path) -> None:
+    report = tmp_path / "bad_plot.qmd"
+    report.write_text(
+        "```{python}\n#| label: broken-plot\nimport pandas as pd, plotnine as p9\n"
+        'p9.ggplot(pd.DataFrame({"a": [1]}), p9.aes("a +", "a")) + p9.geom_point()\n```\n'
+    )
+
+    with pytest.raises(ChunkError) as raised:
+        render_report(read_qmd(report), tmp_path)
+
+    message = str(raised.value)
+    assert "report 'bad_plot'" in message
+    assert "'broken-plot' (chunk 1, line 1)" in message
+    assert "PlotnineError" in message
