@@ -56,3 +56,13 @@ cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standard
     path = glmnet_path_list(cv$glmnet.fit)
   )
 }
+
+# Median elapsed seconds of `repeats` cv.glmnet runs, timed inside R (for statlab's benchmarks).
+time_cv_glmnet <- function(x, y, foldid, alpha = 1, repeats = 10) {
+  cv_glmnet <- glmnet::cv.glmnet
+  cv_glmnet(x, y, foldid = foldid, alpha = alpha)  # warm-up
+  elapsed <- vapply(seq_len(repeats), function(i) {
+    system.time(cv_glmnet(x, y, foldid = foldid, alpha = alpha))[["elapsed"]]
+  }, numeric(1))
+  stats::median(elapsed)
+}

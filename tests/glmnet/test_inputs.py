@@ -1,0 +1,104 @@
+"""Bad input to glmnet / cv_glmnet: clear errors naming the argument."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import statlab as sl
+from statlab import _rbridge
+
+
+@pytest.fixture(scope="module")
+def xy():
+    prostate = sl.data.load("prostate")
+    return sl.model_matrix("lpsa ~ .", prostate), prostate["lpsa"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"alpha": 1.5}, "alpha must be"),
+        ({"alpha": -0.1}, "alpha must be"),
+        ({"nfolds": 2}, "nfolds must be"),
+        ({"nfolds": 1000}, "nfolds must be"),
+        ({"family": "poisson"}, "family must be"),
+        ({"foldid": np.ones(5, dtype=int)}, "foldid must have one label per row"),
+        (
+            {"foldid": np.r_[np.ones(50, dtype=int), np.full(47, 3)]},
+            r"foldid leaves fold\(s\) \[2\] empty",
+        ),
+        ({"foldid": np.resize([1, 2], 97)}, "at least 3 folds"),
+        ({"backend": "julia"}, "backend must be"),
+        ({"nlambda": 1}, "nlambda must be"),
+        ({"lambda_min_ratio": 2.0}, "lambda_min_ratio must"),
+        ({"weights": -np.ones(97)}, "weights must be non-negative"),
+        ({"lambdas": [0.1, np.nan]}, "lambdas contains NaN"),
+    ],
+)
+def test_bad_arguments(xy, change, message):
+    X, y = xy
+    with pytest.raises(ValueError, match=message):
+        sl.cv_glmnet(X, y, **change)
+
+
+def test_nan_in_x_and_y(xy):
+    X, y = xy
+    bad_x = X.copy()
+    bad_x.iloc[3, 2] = np.nan
+    with pytest.raises(
+        ValueError, match=r"X contains NaN or infinite values \(first rows, 0-based: \[3\]\)"
+    ):
+        sl.cv_glmnet(bad_x, y, backend="python")
+    bad_y = y.copy()
+    bad_y.iloc[0] = np.inf
+    with pytest.raises(ValueError, match="y contains NaN or infinite"):
+        sl.glmnet(X, bad_y, backend="python")
+
+
+def test_length_mismatch_and_non_numeric(xy):
+    X, y = xy
+    with pytest.raises(ValueError, match="y has 96 values but X has 97 rows"):
+        sl.cv_glmnet(X, y.iloc[:-1])
+    frame = X.assign(group=["a"] * len(X))
+    with pytest.raises(ValueError, match=r"X has non-numeric columns \['group'\]"):
+        sl.cv_glmnet(frame, y)
+
+
+def test_binomial_needs_two_classes(xy):
+    X, _ = xy
+    with pytest.raises(ValueError, match="exactly two classes"):
+        sl.cv_glmnet(X, np.arange(len(X)) % 3, family="binomial")
+
+
+def test_s_must_be_a_rule_or_number(xy):
+    X, y = xy
+    fit = sl.cv_glmnet(X, y, seed=1, backend="python")
+    with pytest.raises(ValueError, match=r"s must be .lambda\.1se., .lambda\.min. or a number"):
+        fit.coef("lambda.best")
+    with pytest.raises(ValueError, match="X has 3 columns but the model was fitted on 8"):
+        fit.predict(X.iloc[:, :3])
+
+
+def test_backend_r_without_r_raises_with_install_line(monkeypatch, xy):
+    X, y = xy
+    monkeypatch.setattr(
+        _rbridge, "status", lambda: _rbridge.RStatus(False, "rpy2 is not installed")
+    )
+    with pytest.raises(
+        _rbridge.RUnavailableError, match="apt-get install r-base-core r-cran-glmnet"
+    ):
+        sl.cv_glmnet(X, y, backend="r")
+    assert sl.cv_glmnet(X, y, seed=1, backend="auto").backend == "python"
+
+
+def test_unknown_column_names_in_predict(xy):
+    X, y = xy
+    fit = sl.cv_glmnet(X, y, seed=1, backend="python")
+    renamed = X.rename(columns={"age": "years"})
+    with pytest.raises(ValueError, match=r"X lacks the fitted columns \['age'\]"):
+        fit.predict(renamed)
+    reordered = X[list(reversed(X.columns))]
+    np.testing.assert_allclose(fit.predict(reordered), fit.predict(X))
+    assert isinstance(renamed, pd.DataFrame)

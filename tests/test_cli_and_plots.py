@@ -1,0 +1,72 @@
+"""The statlab command, the ozone analysis script, and the glmnet figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import statlab as sl
+from statlab import cli
+
+
+def test_import_is_light():
+    code = "import sys, statlab; print(any(m in sys.modules for m in ('rpy2', 'pymc', 'plotnine', 'numba', 'matplotlib')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_doctor_lists_tools(capsys):
+    assert cli.main(["doctor"]) == 0
+    text = capsys.readouterr().out
+    for tool in ("python", "R", "rpy2", "glmnet", "quarto", "pandoc", 'backend "auto" ->'):
+        assert tool in text
+
+
+def test_run_lists_and_rejects_unknown(capsys):
+    assert cli.main(["run", "--list"]) == 0
+    assert "ozone-lasso" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["run", "no-such-analysis"])
+
+
+def test_ozone_analysis_writes_figures_and_tables(tmp_path):
+    assert cli.main(["run", "ozone-lasso", "--backend", "python", "--out", str(tmp_path)]) == 0
+    for name in (
+        "cv_curve.png",
+        "coef_path.png",
+        "summary.csv",
+        "coefficients_1se.csv",
+        "non_monotone.csv",
+        "cv_designs.csv",
+    ):
+        assert (tmp_path / name).stat().st_size > 0
+    summary = pd.read_csv(tmp_path / "summary.csv", index_col="rule")
+    assert summary.loc["1se", "Lambda"] >= summary.loc["min", "Lambda"]
+    assert summary.loc["min", "backend"] == "python"
+    assert pd.read_csv(tmp_path / "non_monotone.csv")["term"].iloc[0] == "temp"
+    designs = pd.read_csv(tmp_path / "cv_designs.csv", index_col="design")
+    assert designs.loc["leaky", "cv_error_at_min"] < designs.loc["correct", "cv_error_at_min"]
+
+
+def test_cv_plot_layers():
+    ozone = sl.data.load("ozone")
+    fit = sl.cv_glmnet(
+        sl.model_matrix("O3 ~ .^2", ozone), np.log(ozone["O3"]), seed=479, backend="python"
+    )
+    figure = fit.plot()
+    geoms = [type(layer.geom).__name__ for layer in figure.layers]
+    assert geoms[:3] == ["geom_errorbar", "geom_point", "geom_vline"]
+    vlines = figure.layers[2].geom.data
+    np.testing.assert_allclose(
+        sorted(vlines["neg_log_lambda"]), sorted([-np.log(fit.lambda_min), -np.log(fit.lambda_1se)])
+    )
+    path_figure = fit.plot_path()
+    plotted_terms = set(path_figure.data["term"])
+    ever_nonzero = {
+        t for t, row in zip(fit.path.feature_names, fit.path.beta, strict=True) if np.any(row != 0)
+    }
+    assert plotted_terms == ever_nonzero
