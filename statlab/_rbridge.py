@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import os
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -157,8 +158,16 @@ def _r_version_tuple() -> tuple[int, int]:
 
 @functools.cache
 def _robjects() -> Any:
+    # Starting R through rpy2 puts R's library folders (including the system's) on LD_LIBRARY_PATH.
+    # This process has already loaded its libraries, but child processes (joblib or Dask workers)
+    # would then pick up the system's libpython instead of this interpreter's: restore the variable.
+    saved = os.environ.get("LD_LIBRARY_PATH")
     import rpy2.robjects as robjects
 
+    if saved is None:
+        os.environ.pop("LD_LIBRARY_PATH", None)
+    else:
+        os.environ["LD_LIBRARY_PATH"] = saved
     return robjects
 
 

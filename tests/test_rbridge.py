@@ -58,3 +58,15 @@ def test_round_trip_of_values():
     assert nested["a"].tolist() == [1, 2] and nested["b"]["c"] == ["text"]
     assert to_python(None) is None
     assert robjects.r("function(x) is.null(dim(x))")(_rbridge._to_r(np.array([1.0, 2.0])))[0]
+
+
+@pytest.mark.needs_r
+def test_child_processes_keep_this_interpreters_libraries():
+    # R's start-up puts the system library folder on LD_LIBRARY_PATH; worker processes (joblib,
+    # Dask) started afterwards must still load this interpreter's own extension modules
+    import subprocess
+    import sys
+
+    _rbridge.require()
+    out = subprocess.run([sys.executable, "-c", "import ssl"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
