@@ -103,6 +103,7 @@ def prediction_stability(
         lambdas=_lambdas_table(fits),
         models=tuple(models),
         test_index=held_out,
+        n_train=x.shape[0] - held_out.shape[0],
         seed=seed,
         s=s,
         backend=ran,

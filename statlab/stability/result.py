@@ -27,6 +27,8 @@ class StabilityResult:
         Model names in the order they were given.
     test_index : ndarray
         The held-out rows (0-based, sorted).
+    n_train : int
+        The number of training rows each bootstrap sample is drawn from (and has).
     seed, s, backend, alphas
         How the run was made.
 
@@ -43,6 +45,7 @@ class StabilityResult:
     lambdas: pd.DataFrame
     models: tuple[str, ...]
     test_index: np.ndarray
+    n_train: int
     seed: int
     s: str | float
     backend: str
