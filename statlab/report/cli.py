@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statlab._paths import reports_dir
+from statlab.report.document import QmdDocument, read_qmd
 from statlab.report.errors import ChunkError, ReportError
 from statlab.report.render import (
     BACKENDS,
@@ -21,6 +24,22 @@ from statlab.report.render import (
     resolve_engine,
     write_index,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+DEFAULT_JOBS = min(2, os.cpu_count() or 1)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="quarto (needs the Quarto CLI), embedded (jupytext + nbclient + pandoc), "
         "or auto: quarto when on PATH (default)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help=f"reports rendered at the same time, each in its own kernel (default: {DEFAULT_JOBS})",
     )
     parser.add_argument(
         "--backend",
@@ -93,69 +119,97 @@ def cli_main(argv: Sequence[str]) -> int:
         paths = [report_path(name) for name in args.names] or [
             reports_dir() / f"{name}.qmd" for name in available_reports()
         ]
-        documents = [_read(path) for path in paths]
+        documents = [read_qmd(path) for path in paths]
         out = prepare_output_dir(args.out if args.out else reports_dir() / "_output")
     except ReportError as error:
         console.print(Text.assemble(("statlab report: error: ", "bold red"), str(error)))
         return 2
 
     console.print(
-        f"Rendering {len(documents)} report(s) with the {engine} engine on the {backend} backend "
-        f"into {out}"
+        f"Rendering {len(documents)} report(s) with the {engine} engine on the {backend} backend, "
+        f"{min(args.jobs, len(documents))} at a time, into {out}"
     )
-    rendered: list[RenderedReport] = []
-    failed = False
-    for number, document in enumerate(documents, start=1):
-        prefix = f"[{number}/{len(documents)}] {document.name}"
-        try:
-            page = _render_with_progress(console, prefix, document, out, engine, backend)
-        except ChunkError as error:
-            console.print(Text(error.traceback_text))
-            console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
-            failed = True
-            continue
-        except ReportError as error:
-            console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
-            failed = True
-            continue
-        rendered.append(page)
-        console.print(f"{prefix}: done in {page.seconds:.1f} s -> {page.html_path}")
+    rendered, failed = _render_all(console, documents, out, engine, backend, args.jobs)
     index = write_index(out, _index_entries(documents), rendered)
     console.print(f"Index: {index}")
     if failed:
-        console.print("[bold red]statlab report: some reports failed; their old pages are kept[/]")
+        console.print(
+            Text("statlab report: some reports failed; their old pages are kept", "bold red")
+        )
         return 1
     return 0
 
 
-def _read(path: Path):
-    from statlab.report.document import read_qmd
-
-    return read_qmd(path)
-
-
-def _index_entries(documents) -> list[Path]:
+def _index_entries(documents: Sequence[QmdDocument]) -> list[Path]:
     """The index lists every shipped report, plus any other .qmd rendered this time."""
     shipped = [reports_dir() / f"{name}.qmd" for name in available_reports()]
     extra = [d.path for d in documents if d.path not in shipped]
     return shipped + extra
 
 
-def _render_with_progress(console, prefix, document, out, engine, backend) -> RenderedReport:
+def _render_all(
+    console: Console,
+    documents: Sequence[QmdDocument],
+    out: Path,
+    engine: str,
+    backend: str,
+    jobs: int,
+) -> tuple[list[RenderedReport], bool]:
+    """Render ``documents``, ``jobs`` at a time (each in its own kernel), with a progress bar per
+    report; return the pages written and whether any report failed."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.text import Text
 
-    console.print(f"{prefix}: rendering {document.path.name} ({len(document.chunks)} chunks)")
-    with Progress(
-        f"  {document.name}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("cells", total=None)
+    rendered: list[RenderedReport] = []
+    failed = False
+    count = len(documents)
+    with (
+        Progress(
+            "{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress,
+        ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="statlab-report") as pool,
+    ):
 
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+        def render(number: int, document: QmdDocument) -> RenderedReport:
+            prefix = f"[{number}/{count}] {document.name}"
+            task = progress.add_task(f"  {document.name}", total=None)
+            console.print(
+                Text(f"{prefix}: rendering {document.path.name} ({len(document.chunks)} chunks)")
+            )
 
-        return render_report(document, out, engine, backend, advance)
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            try:
+                return render_report(document, out, engine, backend, advance)
+            finally:
+                progress.remove_task(task)
+
+        futures = {
+            pool.submit(render, number, document): (number, document)
+            for number, document in enumerate(documents, start=1)
+        }
+        for future in as_completed(futures):
+            number, document = futures[future]
+            prefix = f"[{number}/{count}] {document.name}"
+            try:
+                page = future.result()
+            except ChunkError as error:
+                console.print(Text(error.traceback_text))
+                console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
+                failed = True
+                continue
+            except ReportError as error:
+                console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
+                failed = True
+                continue
+            rendered.append(page)
+            console.print(Text(f"{prefix}: done in {page.seconds:.1f} s -> {page.html_path}"))
+    return rendered, failed

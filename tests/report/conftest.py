@@ -1,16 +1,11 @@
-"""Helpers for the report tests: running ``statlab report`` and rendering the showcase fixture once."""
+"""Report test set-up: the ``browser`` marker and the showcase fixture rendered once."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from statlab.report.execute import python_child_environment
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from report_testing import FIXTURES, run_report_command
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -19,13 +14,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "browser: opens pages in headless Chromium (skipped only where chromium is absent; "
         "fails instead under CI=true)",
     )
-
-
-def run_report_command(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m statlab.report ARGS`` (``statlab report ARGS``) in a fresh process."""
-    command = [sys.executable, "-m", "statlab.report", *map(str, args)]
-    environment = python_child_environment()  # clean even after other tests loaded R
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=environment)
 
 
 @pytest.fixture(scope="session")

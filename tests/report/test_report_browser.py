@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from chromium_page import DevToolsSession, PageFacts, chromium_path
-from conftest import run_report_command
+from report_testing import run_report_command
 
 from statlab.report import available_reports
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from report_testing import FIXTURES
 
 from statlab.report import ReportError, available_reports, cli_main, read_qmd
 
@@ -134,3 +134,10 @@ def test_names_and_all_together_are_refused(capsys: pytest.CaptureFixture[str]) 
 def test_shipped_reports_parse() -> None:
     for name in available_reports():
         assert read_qmd(Path(f"reports/{name}.qmd")).chunks, name
+
+
+def test_jobs_must_be_a_positive_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["--jobs", "0"]) == 2
+    assert "argument --jobs: must be a whole number of at least 1, got '0'" in (
+        capsys.readouterr().err
+    )

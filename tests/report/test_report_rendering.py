@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_report_command
+from report_testing import FIXTURES, run_report_command
 
 from statlab.report import ChunkError, read_qmd, render_report
 
