@@ -7,8 +7,6 @@ non-glmnet learner plugs in unchanged.
 
 from __future__ import annotations
 
-import os
-import sysconfig
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -52,9 +50,6 @@ def run_replicates(
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
 
-    library_path = library_path_for_child_pythons()
-    if library_path is not None:
-        os.environ["LD_LIBRARY_PATH"] = library_path
     train_index = np.setdiff1d(np.arange(x.shape[0]), test_index)
     tasks = (
         delayed(_one_replicate)(models, x, y, train_index, test_index, seed, replicate, nfolds)
@@ -66,25 +61,6 @@ def run_replicates(
             results.append(fits)
             bar.update()
     return results
-
-
-def library_path_for_child_pythons() -> str | None:
-    """``LD_LIBRARY_PATH`` with this interpreter's library folder first, or None if no change is needed.
-
-    Starting R (rpy2) puts R's library folders, the system's among them, on ``LD_LIBRARY_PATH``; a
-    worker Python (joblib's loky, Dask) started with that loads the system's libpython instead of
-    this interpreter's and cannot import its packages.
-
-    >>> library_path_for_child_pythons() is None or isinstance(library_path_for_child_pythons(), str)
-    True
-    """
-    current = os.environ.get("LD_LIBRARY_PATH")
-    own_library = str(sysconfig.get_config_var("LIBDIR"))
-    if not sysconfig.get_config_var("Py_ENABLE_SHARED") or not current:
-        return None
-    if current.split(":")[0] == own_library:
-        return None
-    return f"{own_library}:{current}"
 
 
 def _one_replicate(

@@ -7,7 +7,6 @@ import pytest
 
 import statlab as sl
 from statlab.stability import StabilityResult
-from statlab.stability._replicates import library_path_for_child_pythons
 
 ARGS = {"alphas": {"lasso": 1.0, "ridge": 0.0}, "n_test": 20, "B": 6, "seed": 479}
 
@@ -42,14 +41,10 @@ def test_threads_give_the_one_process_result(
 def test_dask_workers_give_the_local_result(
     prostate_xy: tuple[pd.DataFrame, pd.Series],
     small_run: StabilityResult,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from dask.distributed import Client, LocalCluster
     from joblib import parallel_config
 
-    library_path = library_path_for_child_pythons()  # R, if loaded, changed it
-    if library_path is not None:
-        monkeypatch.setenv("LD_LIBRARY_PATH", library_path)
     X, y = prostate_xy
     with (
         LocalCluster(
