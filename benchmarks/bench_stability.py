@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 def r_seconds(X: pd.DataFrame, y: pd.Series, B: int, seed: int) -> float:
     """The elapsed time of R's own loop over the replicates statlab draws."""
     n_rows = X.shape[0]
-    test_index = sl.stability.test_split(n_rows, 20, seed)
+    test_index = sl.stability.holdout_rows(n_rows, 20, seed)
     train = np.setdiff1d(np.arange(n_rows), test_index)
     draws = [bootstrap_draw(seed, b, train.size, 10) for b in range(B)]
 

@@ -16,7 +16,7 @@ Example
 from statlab.stability._api import prediction_stability
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
 from statlab.stability._replicates import ReplicateError, run_replicates
-from statlab.stability._resampling import bootstrap_draw, test_split
+from statlab.stability._resampling import bootstrap_draw, holdout_rows
 from statlab.stability.result import StabilityResult
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
     "ReplicateFit",
     "StabilityResult",
     "bootstrap_draw",
+    "holdout_rows",
     "prediction_stability",
     "run_replicates",
-    "test_split",
 ]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
 from statlab.stability._replicates import run_replicates
-from statlab.stability._resampling import test_split
+from statlab.stability._resampling import holdout_rows
 from statlab.stability.result import INTERCEPT, StabilityResult
 
 DEFAULT_N_TEST = 20
@@ -178,7 +178,7 @@ def _held_out_rows(
             raise ValueError(f"n_test must be an integer, got {n_test!r}")
         if not 1 <= n_test < n_rows:
             raise ValueError(f"n_test must lie in [1, n) with n = {n_rows} rows, got {n_test}")
-        held_out = test_split(n_rows, int(n_test), seed)
+        held_out = holdout_rows(n_rows, int(n_test), seed)
         name = "n_test"
     else:
         index = np.asarray(test_index)

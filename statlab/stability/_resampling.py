@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 
-def test_split(n_rows: int, n_test: int, seed: int) -> np.ndarray:
+def holdout_rows(n_rows: int, n_test: int, seed: int) -> np.ndarray:
     """``n_test`` distinct rows out of ``n_rows`` (0-based, sorted), drawn from ``seed`` alone.
 
-    >>> test_split(10, 3, seed=479).tolist()
+    >>> holdout_rows(10, 3, seed=479).tolist()
     [2, 5, 8]
     """
     rng = np.random.default_rng(seed)
