@@ -47,7 +47,8 @@ def prediction_stability(
         ``test_index``; not both.
     B
         Number of bootstrap replicates; in each, every model is fitted with ``cv.glmnet``
-        (``nfolds`` folds) on the same bootstrap rows and folds.
+        (``nfolds`` folds) on the same bootstrap rows and folds. As when ``cv.glmnet`` is run on a
+        bootstrap sample in R, copies of one row may fall in different folds.
     s
         Lambda used for prediction: "lambda.1se", "lambda.min" or a lambda value.
     seed

@@ -85,6 +85,7 @@ class StabilityResult:
         ``lambda_median``: the median chosen lambda.
         """
         points = self.test_points()
+        points["mean_error_squared"] = (points["mean"] - points["observed"]) ** 2
         by_point = points.groupby("model", sort=False, observed=True)
         errors = self.predictions.assign(
             squared_error=(self.predictions["predicted"] - self.predictions["observed"]) ** 2
@@ -102,9 +103,7 @@ class StabilityResult:
         )
         table = pd.DataFrame(
             {
-                "rmse": np.sqrt(
-                    by_point.apply(lambda g: ((g["mean"] - g["observed"]) ** 2).mean())
-                ),
+                "rmse": np.sqrt(by_point["mean_error_squared"].mean()),
                 "mean_replicate_rmse": replicate_rmse.groupby(level="model", sort=False).mean(),
                 "mean_sd": by_point["sd"].mean(),
                 "mean_width": by_point["width"].mean(),
