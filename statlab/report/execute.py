@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sysconfig
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,23 +44,6 @@ def strip_ansi(text: str) -> str:
     'ValueError: bad'
     """
     return _ANSI_ESCAPE.sub("", text)
-
-
-def python_child_environment(**variables: str) -> dict[str, str]:
-    """This process's environment plus ``variables``, fit for starting another Python (a kernel).
-
-    Loading R (rpy2) adds R's library folders, including the system's, to ``LD_LIBRARY_PATH``; a
-    Python started with that would load the system's libpython instead of this interpreter's and
-    fail to import its packages. So this interpreter's library folder goes first.
-
-    >>> python_child_environment(STATLAB_BACKEND="python")["STATLAB_BACKEND"]
-    'python'
-    """
-    environment = {**os.environ, **variables}
-    if sysconfig.get_config_var("Py_ENABLE_SHARED") and environment.get("LD_LIBRARY_PATH"):
-        own_library = str(sysconfig.get_config_var("LIBDIR"))
-        environment["LD_LIBRARY_PATH"] = f"{own_library}:{environment['LD_LIBRARY_PATH']}"
-    return environment
 
 
 def execute(
@@ -112,7 +94,7 @@ def execute(
     with tempfile.TemporaryFile("w+") as kernel_log:
         try:
             with client.setup_kernel(
-                env=python_child_environment(STATLAB_BACKEND=backend), stderr=kernel_log
+                env={**os.environ, "STATLAB_BACKEND": backend}, stderr=kernel_log
             ):
                 for index, cell in enumerate(notebook.cells):
                     try:

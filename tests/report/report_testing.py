@@ -6,13 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from statlab.report.execute import python_child_environment
-
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def run_report_command(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """``python -m statlab.report ARGS`` (``statlab report ARGS``) in a fresh process."""
     command = [sys.executable, "-m", "statlab.report", *map(str, args)]
-    environment = python_child_environment()  # clean even after other tests loaded R
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=environment)
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
