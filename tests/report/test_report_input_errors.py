@@ -141,3 +141,28 @@ def test_jobs_must_be_a_positive_whole_number(capsys: pytest.CaptureFixture[str]
     assert "argument --jobs: must be a whole number of at least 1, got '0'" in (
         capsys.readouterr().err
     )
+
+
+def test_r_backend_without_r_says_why_and_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from statlab import _rbridge
+
+    monkeypatch.setattr(
+        _rbridge, "status", lambda: _rbridge.RStatus(False, "rpy2 is not installed")
+    )
+    code = cli_main([str(FIXTURES / "failing.qmd"), "--backend", "r", "--out", str(tmp_path)])
+    assert code == 2
+    error = capsys.readouterr().err
+    assert "--backend r needs R, but R is not usable here: rpy2 is not installed" in error
+    assert "r-cran-glmnet" in error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_statlab_command_dispatches_to_the_report_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from statlab.cli import main
+
+    assert main(["report", "--list"]) == 0
+    assert capsys.readouterr().out.split() == available_reports()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,16 @@ def test_error_while_drawing_a_figure_is_named(tmp_path: Path) -> None:
     assert "report 'bad_plot'" in message
     assert "'broken-plot' (chunk 1, line 1)" in message
     assert "PlotnineError" in message
+
+
+@pytest.mark.skipif(
+    shutil.which("quarto") is None,
+    reason="the Quarto CLI is not installed here (it cannot be on these machines); "
+    "the quarto engine is exercised only where it exists",
+)
+def test_quarto_engine_renders_the_showcase(tmp_path: Path) -> None:
+    result = run_report_command(
+        FIXTURES / "showcase.qmd", "--out", tmp_path, "--engine", "quarto", "--backend", "python"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "six times seven is 42" in visible_text((tmp_path / "showcase.html").read_text())
