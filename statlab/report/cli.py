@@ -43,7 +43,11 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``statlab report``."""
+    """The argument parser of ``statlab report``.
+
+    >>> build_parser().parse_args(["ozone_lasso", "--backend", "python"]).backend
+    'python'
+    """
     parser = argparse.ArgumentParser(
         prog="statlab report",
         description=(
@@ -93,8 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cli_main(argv: Sequence[str]) -> int:
     """Run ``statlab report`` with ``argv`` (the arguments after ``report``); return the exit code.
 
-    >>> cli_main(["--list"]) == 0
-    True
+    >>> cli_main(["--engine", "pdflatex"])  # argparse explains the error on stderr
+    2
     """
     from rich.console import Console
     from rich.text import Text

@@ -101,7 +101,16 @@ class QmdDocument:
 
 
 def read_qmd(path: Path) -> QmdDocument:
-    """Parse and check ``path``; raise :class:`ReportError` naming file and line if malformed."""
+    """Parse and check ``path``; raise :class:`ReportError` naming file and line if malformed.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "bad.qmd"
+    >>> _ = path.write_text("```{python}\\n#| echo: maybe\\n1\\n```\\n")
+    >>> read_qmd(path)
+    Traceback (most recent call last):
+    ...
+    statlab.report.errors.ReportError: ...bad.qmd: chunk 1 (line 1): chunk option 'echo' must be ...
+    """
     import jupytext
 
     path = Path(path)

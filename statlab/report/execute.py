@@ -56,6 +56,14 @@ def execute(
     The kernel's working folder is the report's folder, as with Quarto. ``on_cell_done(done,
     total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
     that failed.
+
+    >>> import tempfile, pathlib
+    >>> from statlab.report.document import read_qmd
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.qmd"
+    >>> text = "```{python}\\nimport os\\n```\\n\\nOn `{python} os.environ['STATLAB_BACKEND']`\\n"
+    >>> _ = path.write_text(text)
+    >>> execute(read_qmd(path), "python").inline_values
+    {1: ['python']}
     """
     import nbformat
     from nbclient import NotebookClient

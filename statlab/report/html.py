@@ -27,7 +27,30 @@ STYLESHEET = Path(__file__).with_name("report.css")
 
 
 def report_markdown(document: QmdDocument, execution: Execution, figure_dir: Path) -> str:
-    """The pandoc Markdown of an executed report; figures are written as PNGs to ``figure_dir``."""
+    """The pandoc Markdown of an executed report; figures are written as PNGs to ``figure_dir``.
+
+    >>> import tempfile
+    >>> from statlab.report.document import read_qmd
+    >>> from statlab.report.execute import execute
+    >>> path = Path(tempfile.mkdtemp()) / "demo.qmd"
+    >>> _ = path.write_text("---\\ntitle: Demo\\n---\\n\\n```{python}\\nprint(6 * 7)\\n```\\n")
+    >>> document = read_qmd(path)
+    >>> print(report_markdown(document, execute(document, "python"), path.parent))
+    ---
+    title: Demo
+    ---
+    <BLANKLINE>
+    ::::: {.cell}
+    ```{.python .cell-code}
+    print(6 * 7)
+    ```
+    <BLANKLINE>
+    ```{.cell-output}
+    42
+    ```
+    :::::
+    <BLANKLINE>
+    """
     header = {key: value for key, value in document.header.items() if key in _PANDOC_METADATA}
     header.setdefault("title", document.title)
     pieces = ["---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---"]
@@ -45,14 +68,17 @@ def write_html(markdown: str, resource_dir: Path, destination: Path) -> None:
 
     The page is written to a temporary file next to ``destination`` and renamed over it, so an
     earlier page stays intact if pandoc fails.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_html("---\\ntitle: T\\n---\\n\\n$x^2$\\n", folder, folder / "t.html")
+    >>> "<math" in (folder / "t.html").read_text()
+    True
     """
     import pypandoc
 
-    embed = (
-        "--embed-resources"
-        if _pandoc_at_least(pypandoc.get_pandoc_version(), (2, 19))
-        else ("--self-contained")
-    )
+    modern = _pandoc_at_least(pypandoc.get_pandoc_version(), (2, 19))
+    embed = "--embed-resources" if modern else "--self-contained"
     handle, temporary = tempfile.mkstemp(
         prefix=f".{destination.stem}-", suffix=".html.part", dir=destination.parent
     )

@@ -186,6 +186,13 @@ def write_index(out: Path, reports: Sequence[Path], rendered: Sequence[RenderedR
     """Write ``out/index.html`` linking every report in ``reports`` (their ``.qmd`` files).
 
     Reports without a page in ``out`` are listed as not rendered yet.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = (out / "demo.qmd").write_text("---\\ntitle: A demo\\n---\\n")
+    >>> _ = (out / "demo.html").write_text("<html></html>")
+    >>> '<a href="demo.html">A demo</a>' in write_index(out, [out / "demo.qmd"], []).read_text()
+    True
     """
     from statlab.report.html import write_html
 

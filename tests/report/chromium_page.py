@@ -1,8 +1,8 @@
 """Opening a page in headless Chromium, network off, and reporting what it loaded.
 
-Chromium is driven through its DevTools protocol over a local websocket (websocket-client); no browser
-is downloaded: the system's ``chromium`` is started with ``--remote-debugging-port=0`` and the port is
-read from the ``DevToolsActivePort`` file it writes in its fresh profile folder.
+Chromium is driven through its DevTools protocol over a local websocket (websocket-client); no
+browser is downloaded: the system's ``chromium`` is started with ``--remote-debugging-port=0`` and
+the port is read from the ``DevToolsActivePort`` file it writes in its fresh profile folder.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Shared by the report tests: the fixture folder and running ``statlab report`` in a new process."""
+"""Shared by the report tests: the fixture folder, and ``statlab report`` run in a new process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rendering with the embedded engine: what the page shows, what chunk options hide, and failures."""
+"""Rendering with the embedded engine: what pages show, what chunk options hide, failures."""
 
 from __future__ import annotations
 
