@@ -1,0 +1,146 @@
+"""Kernels: closed-form values, symmetric PSD Gram matrices, sum/product identities, sampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from statlab import gp
+from statlab.gp.kernels import RBF, Kernel, Linear, Periodic, kernel_sections, sample_paths
+
+positive_floats = st.floats(0.1, 5.0)
+inputs = arrays(np.float64, st.integers(1, 25), elements=st.floats(-10, 10))
+
+
+@st.composite
+def kernels(draw: st.DrawFn, depth: int = 2) -> Kernel:
+    base = draw(
+        st.sampled_from(
+            [
+                Linear(variance=draw(positive_floats), center=draw(st.floats(-2, 2))),
+                RBF(variance=draw(positive_floats), lengthscale=draw(positive_floats)),
+                Periodic(
+                    variance=draw(positive_floats),
+                    lengthscale=draw(positive_floats),
+                    period=draw(positive_floats),
+                ),
+            ]
+        )
+    )
+    if depth == 0 or not draw(st.booleans()):
+        return base
+    other = draw(kernels(depth=depth - 1))
+    return base + other if draw(st.booleans()) else base * other
+
+
+def test_closed_form_values() -> None:
+    assert Linear(variance=2.0, center=1.0)([3.0], [0.0])[0, 0] == pytest.approx(-4.0)
+    assert RBF(variance=4.0, lengthscale=2.0)([0.0], [2.0])[0, 0] == pytest.approx(
+        4.0 * np.exp(-0.5)
+    )
+    periodic = Periodic(variance=1.5, lengthscale=0.5, period=4.0)
+    assert periodic([0.0], [4.0])[0, 0] == pytest.approx(1.5)
+    assert periodic([0.0], [2.0])[0, 0] == pytest.approx(1.5 * np.exp(-8.0))
+    assert periodic([0.0], [1.0])[0, 0] == pytest.approx(1.5 * np.exp(-2 * 0.5 / 0.25))
+
+
+def test_matrix_shape_and_default_second_argument() -> None:
+    k = RBF()
+    assert k([0.0, 1.0, 2.0], [5.0, 6.0]).shape == (3, 2)
+    np.testing.assert_array_equal(k([0.0, 1.0]), k([0.0, 1.0], [0.0, 1.0]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(kernel=kernels(), x=inputs)
+def test_gram_matrix_symmetric_positive_semidefinite(kernel: Kernel, x: np.ndarray) -> None:
+    gram = kernel(x)
+    np.testing.assert_allclose(gram, gram.T, atol=1e-12)
+    eigenvalues = np.linalg.eigvalsh(gram)
+    assert eigenvalues.min() >= -1e-8 * max(1.0, np.abs(eigenvalues).max())
+
+
+@settings(max_examples=40, deadline=None)
+@given(k1=kernels(depth=0), k2=kernels(depth=0), x=inputs, x2=inputs)
+def test_sum_and_product_identities(k1: Kernel, k2: Kernel, x: np.ndarray, x2: np.ndarray) -> None:
+    np.testing.assert_allclose((k1 + k2)(x, x2), k1(x, x2) + k2(x, x2))
+    np.testing.assert_allclose((k1 * k2)(x, x2), k1(x, x2) * k2(x, x2))
+    np.testing.assert_allclose((k1 + k2)(x, x2), (k2 + k1)(x, x2))
+    np.testing.assert_allclose((k1 * k2)(x, x2), (k2 * k1)(x, x2))
+
+
+def test_composition_names() -> None:
+    assert str(Linear() * (RBF() + Periodic())) == "Linear x (RBF + Periodic)"
+    assert str(Linear() + RBF() * Periodic()) == "Linear + RBF x Periodic"
+
+
+@pytest.mark.parametrize(
+    ("make", "argument"),
+    [
+        (lambda: RBF(lengthscale=0.0), "lengthscale"),
+        (lambda: RBF(variance=-1.0), "variance"),
+        (lambda: Periodic(period=0.0), "period"),
+        (lambda: Linear(variance=float("nan")), "variance"),
+    ],
+)
+def test_non_positive_hyperparameters_rejected(make, argument: str) -> None:
+    with pytest.raises(ValueError, match=argument):
+        make()
+
+
+def test_bad_inputs() -> None:
+    with pytest.raises(ValueError, match="x contains NaN"):
+        RBF()([0.0, np.nan])
+    with pytest.raises(ValueError, match="x must not be empty"):
+        RBF()([])
+    with pytest.raises(ValueError, match="n must be an integer"):
+        sample_paths(RBF(), [0.0, 1.0], n=0)
+    with pytest.raises(ValueError, match="kernel"):
+        sample_paths("rbf", [0.0, 1.0])  # type: ignore[arg-type]
+
+
+def test_sample_paths_reproducible_and_shaped() -> None:
+    grid = np.linspace(-5, 5, 50)
+    first = sample_paths(RBF(), grid, n=4, seed=3)
+    np.testing.assert_array_equal(first["f"], sample_paths(RBF(), grid, n=4, seed=3)["f"])
+    assert list(first.columns) == ["draw", "x", "f"]
+    assert sorted(first["draw"].unique()) == [0, 1, 2, 3]
+    assert not np.array_equal(first["f"], sample_paths(RBF(), grid, n=4, seed=4)["f"])
+
+
+def test_linear_kernel_paths_are_lines_through_center() -> None:
+    paths = sample_paths(Linear(center=1.0), np.linspace(-5, 5, 11), n=3, seed=0)
+    for _, path in paths.groupby("draw"):
+        slope, intercept = np.polyfit(path["x"], path["f"], 1)
+        np.testing.assert_allclose(path["f"], slope * path["x"] + intercept, atol=1e-6)
+        assert slope + intercept == pytest.approx(0.0, abs=1e-6)  # f(center) = 0
+
+
+def test_periodic_paths_repeat() -> None:
+    grid = np.arange(0.0, 6.0, 0.25)
+    paths = sample_paths(Periodic(period=2.0), grid, n=3, seed=0)
+    f = paths.pivot(index="draw", columns="x", values="f").to_numpy()
+    np.testing.assert_allclose(f[:, :8], f[:, 8:16], atol=1e-6)
+
+
+def test_sample_covariance_matches_kernel() -> None:
+    grid = np.array([0.0, 0.5, 2.0])
+    kernel = RBF(variance=2.0)
+    f = sample_paths(kernel, grid, n=20000, seed=1).pivot(index="draw", columns="x", values="f")
+    np.testing.assert_allclose(np.cov(f.to_numpy().T), kernel(grid), atol=0.08)
+
+
+def test_kernel_sections() -> None:
+    sections = kernel_sections({"RBF": RBF(), "Linear": Linear()}, [0.0, 1.0, 3.0], x0=1.0)
+    assert list(sections["kernel"].cat.categories) == ["RBF", "Linear"]
+    rbf = sections[sections["kernel"] == "RBF"]["k"].to_numpy()
+    np.testing.assert_allclose(rbf, np.exp(-0.5 * np.array([1.0, 0.0, 4.0])))
+    with pytest.raises(ValueError, match="kernels"):
+        kernel_sections({}, [0.0])
+
+
+def test_public_names() -> None:
+    assert gp.kernels.RBF is RBF
+    assert gp.sample_paths is sample_paths
