@@ -122,11 +122,15 @@ def resolve_backend(backend: str) -> Literal["r", "python"]:
 def call(function: str, *args: Any, **kwargs: Any) -> Any:
     """Call the R function ``function`` defined in ``r/*.R`` and return its result in Python terms.
 
-    Keyword names use ``_`` where R uses ``.`` is not assumed: they are passed as written.
+    Keyword names are passed to R as written. Safe from any thread: calls are serialised, and rpy2's
+    conversion rules (a context variable, unset in threads other than the one that started R) are
+    set for the call's duration.
     """
     require()
-    with _lock:
-        robjects = _robjects()
+    robjects = _robjects()
+    from rpy2.robjects.conversion import localconverter
+
+    with _lock, localconverter(robjects.default_converter):
         r_function = _sourced_env()[function]
         r_args = [_to_r(a) for a in args]
         r_kwargs = {k: _to_r(v) for k, v in kwargs.items()}

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import statlab as sl
-from statlab.stability import ReplicateError, StabilityResult
+from statlab.stability import StabilityResult
 
 
 @pytest.mark.needs_r
@@ -59,13 +59,6 @@ def test_r_loop_times_itself_and_agrees_with_the_replicate_function(
 
 
 @pytest.mark.needs_r
-@pytest.mark.xfail(
-    strict=True,
-    raises=ReplicateError,
-    reason="statlab._rbridge.call does not yet set rpy2's conversion rules (a ContextVar) in "
-    "threads other than the one that started R; wrapping its body in "
-    "localconverter(robjects.default_converter) fixes it",
-)
 def test_r_backend_under_threads_is_serialised_and_identical(
     prostate_xy: tuple[pd.DataFrame, pd.Series],
 ) -> None:
