@@ -180,7 +180,7 @@ def plot_kernel_sections(sections: pd.DataFrame, x0: float = 1.0) -> Any:
         + p9.facet_wrap("kernel", scales="free_y", ncol=4)
         + p9.labs(x="x", y=f"k(x, {x0:g})", title=f"Kernel values k(x, {x0:g})")
         + theme_statlab()
-        + p9.theme(figure_size=(10, 5.5), subplots_adjust={"wspace": 0.3})
+        + p9.theme(figure_size=(10, 5.5))
     )
 
 
@@ -205,7 +205,7 @@ def plot_sample_paths(paths: pd.DataFrame) -> Any:
         + p9.scale_colour_manual(values=_DRAW_COLOURS * 4)
         + p9.labs(x="x", y="f(x)", colour="draw", title="GP draws across kernels")
         + theme_statlab()
-        + p9.theme(figure_size=(10, 5.5), subplots_adjust={"wspace": 0.3})
+        + p9.theme(figure_size=(10, 5.5))
     )
 
 
