@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,19 @@ def test_quarto_engine_renders_the_showcase(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "six times seven is 42" in visible_text((tmp_path / "showcase.html").read_text())
+
+
+@pytest.mark.slow
+def test_a_shipped_report_renders_where_r_is_absent(tmp_path: Path) -> None:
+    hidden = tmp_path / "no-rpy2"
+    (hidden / "rpy2").mkdir(parents=True)
+    (hidden / "rpy2" / "__init__.py").write_text('raise ImportError("rpy2 hidden by the test")\n')
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden), *sys.path])}
+
+    result = run_report_command("ozone_lasso", "--out", tmp_path, env=environment)
+
+    assert result.returncode == 0, result.stderr
+    assert "on the python backend" in result.stderr
+    text = visible_text((tmp_path / "ozone_lasso.html").read_text(encoding="utf-8"))
+    assert "computed with the python backend of statlab" in text
+    assert "is not usable on this machine, so only the Python backend ran" in text
