@@ -30,6 +30,7 @@ CHUNK_OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "fig-cap": (str,),
     "fig-alt": (str,),
 }
+_EXPECTED_VALUES = {"output": "true, false or asis"}
 DEFAULT_CHUNK_OPTIONS: dict[str, Any] = {
     "echo": True,
     "eval": True,
@@ -57,11 +58,9 @@ class Chunk:
     def name(self) -> str:
         """How messages name the chunk: its label if it has one, else its number."""
         label = self.options.get("label")
-        return (
-            f"'{label}' (chunk {self.number}, line {self.line})"
-            if label
-            else (f"chunk {self.number} (line {self.line})")
-        )
+        if label:
+            return f"'{label}' (chunk {self.number}, line {self.line})"
+        return f"chunk {self.number} (line {self.line})"
 
 
 @dataclass(frozen=True)
@@ -233,10 +232,8 @@ def _check_options(where: str, options: dict[str, Any]) -> dict[str, Any]:
         allowed = CHUNK_OPTION_TYPES[key]
         bad_output = key == "output" and isinstance(value, str) and value != "asis"
         if not isinstance(value, allowed) or bad_output:
-            expected = (
-                "true, false or asis"
-                if key == "output"
-                else ("true or false" if allowed == (bool,) else "a string")
+            expected = _EXPECTED_VALUES.get(
+                key, "true or false" if allowed == (bool,) else "a string"
             )
             raise ReportError(f"{where}: chunk option {key!r} must be {expected}, got {value!r}")
     return dict(options)

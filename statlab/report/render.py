@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from statlab._paths import reports_dir
 from statlab.report.document import QmdDocument, read_qmd
@@ -225,7 +225,7 @@ def write_index(out: Path, reports: Sequence[Path], rendered: Sequence[RenderedR
     return destination
 
 
-def _header_or_empty(path: Path) -> dict:
+def _header_or_empty(path: Path) -> dict[str, Any]:
     try:
         return read_qmd(path).header
     except ReportError:
