@@ -45,6 +45,7 @@ sigma        0.20  0.02
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import sys
@@ -58,7 +59,14 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from statlab.gp._checks import as_vector, as_xy, positive, positive_count, psd_square_root
+from statlab.gp._checks import (
+    as_vector,
+    as_xy,
+    cholesky_with_jitter,
+    positive,
+    positive_count,
+    psd_square_root,
+)
 
 __all__ = [
     "CACHE_ENVIRONMENT_VARIABLE",
@@ -164,20 +172,29 @@ class HierarchicalGP:
         """Posterior of the hyperparameters given data; ``method`` is ``"nuts"`` or ``"grid"``.
 
         ``options`` go to :meth:`fit_nuts` (``draws``, ``tune``, ``chains``, ``cores``,
-        ``target_accept``, ``progressbar``, ``compile_dir``) or :meth:`fit_grid` (``grid_size``).
+        ``target_accept``, ``progressbar``, ``compile_dir``) or :meth:`fit_grid` (``grid_size``);
+        ``seed`` matters for NUTS only, the grid posterior being deterministic.
         """
+        fitters = {"nuts": self.fit_nuts, "grid": self.fit_grid}
+        if method not in fitters:
+            raise ValueError(f"method must be 'nuts' or 'grid', got {method!r}")
+        accepted = set(inspect.signature(fitters[method]).parameters) - {"x", "y", "seed"}
+        unknown = sorted(set(options) - accepted)
+        if unknown:
+            raise ValueError(
+                f"unknown option(s) {unknown} for method={method!r}; it accepts {sorted(accepted)}"
+            )
         if method == "nuts":
             return self.fit_nuts(x, y, seed=seed, **options)
-        if method == "grid":
-            return self.fit_grid(x, y, **options)
-        raise ValueError(f"method must be 'nuts' or 'grid', got {method!r}")
+        return self.fit_grid(x, y, **options)
 
     def fit_grid(self, x: Any, y: Any, grid_size: int = 40) -> GridPosterior:
-        """Exact posterior on a ``grid_size``\\ :sup:`3` grid over the log hyperparameters.
+        """Exact posterior on a ``grid_size``³ grid over the log hyperparameters.
 
-        A coarse pass over the prior (mean +- 4 sd on the log scale) finds where the posterior
-        mass is; two passes at ``grid_size`` then zoom onto the box where the log posterior is
-        within 25 of its maximum (plus one cell on each side).
+        A coarse 24³ pass over the prior (mean +- 4 sd on the log scale) finds where
+        the posterior mass is; the grid is then zoomed three times onto the box where the log
+        posterior is within 25 of its maximum (plus one cell on each side), and the last
+        ``grid_size``³ grid gives the posterior.
         """
         x, y = as_xy(x, y)
         grid_size = positive_count(grid_size, "grid_size")
@@ -204,7 +221,7 @@ class HierarchicalGP:
         chains: int = 2,
         cores: int | None = None,
         seed: int | None = None,
-        target_accept: float = 0.9,
+        target_accept: float = 0.8,
         progressbar: bool | None = None,
         compile_dir: str | os.PathLike[str] | None = None,
     ) -> NutsPosterior:
@@ -564,7 +581,7 @@ def _conditional_mean_covariance(
     """Posterior mean vector and covariance matrix of f on ``grid`` for one hyperparameter set."""
     covariance = amplitude**2 * _unit_rbf(x, x, lengthscale) + noise**2 * np.eye(x.size)
     cross = amplitude**2 * _unit_rbf(x, grid, lengthscale)
-    factor = scipy.linalg.cho_factor(covariance, lower=True)
+    factor = (cholesky_with_jitter(covariance, "marginal covariance K"), True)
     mean = cross.T @ scipy.linalg.cho_solve(factor, y)
     prior = amplitude**2 * _unit_rbf(grid, grid, lengthscale)
     return mean, prior - cross.T @ scipy.linalg.cho_solve(factor, cross)
