@@ -88,3 +88,15 @@ def test_failing_replicate_reports_replicate_and_seed(n_jobs: int) -> None:
     message = "model 'fragile' failed in bootstrap replicate 4 (seed 7): LinAlgError"
     with pytest.raises(ReplicateError, match=re.escape(message)):
         run_replicates(models, x, y, test_index, B=6, seed=7, nfolds=3, n_jobs=n_jobs)
+
+
+def test_importing_stability_loads_no_heavy_dependency() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, statlab.stability, statlab.plots.stability; "
+        "print(sorted(m for m in ('plotnine', 'joblib', 'dask', 'rpy2', 'numba') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
