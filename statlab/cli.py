@@ -25,24 +25,27 @@ def analysis_names() -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``statlab`` console script."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["report"]:
+        # the report command parses its own options, in any order
+        from statlab.report import cli_main
+
+        return cli_main(arguments[1:])
     parser = argparse.ArgumentParser(prog="statlab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="show which tools and backends are available")
     run = commands.add_parser("run", help="run one analysis script (see `statlab run --list`)")
     run.add_argument("analysis", nargs="?", help="analysis name, e.g. ozone-lasso")
     run.add_argument("--list", action="store_true", help="list the analyses")
-    report = commands.add_parser("report", help="render the Quarto reports to HTML")
-    report.add_argument("args", nargs=argparse.REMAINDER, help="see `statlab report --help`")
+    commands.add_parser(
+        "report", help="render the Quarto reports to HTML (`statlab report --help`)"
+    )
 
-    args, rest = parser.parse_known_args(argv)
+    args, rest = parser.parse_known_args(arguments)
     if args.command == "doctor":
         print(doctor_text())
         return 0
-    if args.command == "run":
-        return _run_analysis(parser, args.analysis, args.list, rest)
-    from statlab.report import cli_main
-
-    return cli_main([*args.args, *rest])
+    return _run_analysis(parser, args.analysis, args.list, rest)
 
 
 def doctor_text() -> str:
