@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -208,48 +208,46 @@ def _held_out_rows(
 def _predictions_table(
     fits: list[dict[str, ReplicateFit]], held_out: np.ndarray, y: np.ndarray
 ) -> pd.DataFrame:
-    parts = [
-        pd.DataFrame(
-            {
-                "model": name,
-                "replicate": replicate,
-                "row": held_out,
-                "observed": y[held_out],
-                "predicted": fit.predicted,
-            }
-        )
-        for replicate, by_model in enumerate(fits)
-        for name, fit in by_model.items()
-    ]
-    return _sorted(
-        pd.concat(parts, ignore_index=True), ["model", "replicate", "row"], list(fits[0])
+    predicted = _stacked(fits, lambda fit: fit.predicted)  # model x replicate x test row
+    n_models, n_replicates, n_test = predicted.shape
+    return pd.DataFrame(
+        {
+            "model": np.repeat(list(fits[0]), n_replicates * n_test),
+            "replicate": np.tile(np.repeat(np.arange(n_replicates), n_test), n_models),
+            "row": np.tile(held_out, n_models * n_replicates),
+            "observed": np.tile(y[held_out], n_models * n_replicates),
+            "predicted": predicted.reshape(-1),
+        }
     )
 
 
 def _coefficients_table(fits: list[dict[str, ReplicateFit]], terms: list[str]) -> pd.DataFrame:
-    parts = [
-        pd.DataFrame(
-            {"model": name, "replicate": replicate, "term": terms, "coef": fit.coefficients}
-        )
-        for replicate, by_model in enumerate(fits)
-        for name, fit in by_model.items()
-    ]
-    return _sorted(pd.concat(parts, ignore_index=True), ["model", "replicate"], list(fits[0]))
+    coefficients = _stacked(fits, lambda fit: fit.coefficients)  # model x replicate x term
+    n_models, n_replicates, n_terms = coefficients.shape
+    return pd.DataFrame(
+        {
+            "model": np.repeat(list(fits[0]), n_replicates * n_terms),
+            "replicate": np.tile(np.repeat(np.arange(n_replicates), n_terms), n_models),
+            "term": np.tile(np.asarray(terms, dtype=object), n_models * n_replicates),
+            "coef": coefficients.reshape(-1),
+        }
+    )
 
 
 def _lambdas_table(fits: list[dict[str, ReplicateFit]]) -> pd.DataFrame:
-    table = pd.DataFrame(
-        [
-            {"model": name, "replicate": replicate, "lambda": fit.lambda_}
-            for replicate, by_model in enumerate(fits)
-            for name, fit in by_model.items()
-        ]
+    lambdas = _stacked(fits, lambda fit: np.array([fit.lambda_]))[:, :, 0]  # model x replicate
+    n_models, n_replicates = lambdas.shape
+    return pd.DataFrame(
+        {
+            "model": np.repeat(list(fits[0]), n_replicates),
+            "replicate": np.tile(np.arange(n_replicates), n_models),
+            "lambda": lambdas.reshape(-1),
+        }
     )
-    return _sorted(table, ["model", "replicate"], list(fits[0]))
 
 
-def _sorted(table: pd.DataFrame, keys: list[str], model_order: list[str]) -> pd.DataFrame:
-    """Rows ordered by model (in the order given), then the other keys; model stays a string."""
-    rank = table["model"].map({name: i for i, name in enumerate(model_order)})
-    order = np.lexsort([table[k].to_numpy() for k in reversed(keys[1:])] + [rank.to_numpy()])
-    return table.iloc[order].reset_index(drop=True)
+def _stacked(
+    fits: list[dict[str, ReplicateFit]], values: Callable[[ReplicateFit], np.ndarray]
+) -> np.ndarray:
+    """``values(fit)`` of every model and replicate as one array: model x replicate x value."""
+    return np.stack([np.stack([values(by_model[name]) for by_model in fits]) for name in fits[0]])
