@@ -82,7 +82,8 @@ CACHE_ENVIRONMENT_VARIABLE = "STATLAB_PYTENSOR_CACHE"
 
 PARAMETERS = ("A", "lengthscale", "sigma")
 _QUANTILES = {"q05": 0.05, "q50": 0.5, "q95": 0.95}
-_NEGLIGIBLE_LOG_WEIGHT = 25.0  # cells this far below the maximum carry < 1e-10 of its weight
+_NEGLIGIBLE_LOG_WEIGHT = 25.0
+_MAX_EXTENSIONS = 8  # cells this far below the maximum carry < 1e-10 of its weight
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ class HierarchicalGP:
         A coarse 24³ pass over the prior (mean +- 4 sd on the log scale) finds where
         the posterior mass is; the grid is then zoomed three times onto the box where the log
         posterior is within 25 of its maximum (plus one cell on each side), and the last
-        ``grid_size``³ grid gives the posterior.
+        ``grid_size``³ grid gives the posterior. Where that box reaches an end of the grid, the
+        grid is first extended on that side (up to 8 times); a warning says if the final grid
+        still leaves probability above 1e-6 at an end.
         """
         x, y = as_xy(x, y)
         grid_size = positive_count(grid_size, "grid_size")
@@ -205,12 +208,27 @@ class HierarchicalGP:
             for name, prior in self.priors.items()
         }
         with _single_threaded_blas():
-            for _ in range(3):
+            zooms = extensions = 0
+            while zooms < 3:
                 log_posterior = self._grid_log_posterior(x, y, axes)
-                axes = _zoom(axes, log_posterior, grid_size)
+                axes, extended = _zoom(axes, log_posterior, grid_size)
+                if extended and extensions < _MAX_EXTENSIONS:
+                    extensions += 1
+                else:
+                    zooms += 1
             log_posterior = self._grid_log_posterior(x, y, axes)
         weights = np.exp(log_posterior - log_posterior.max())
-        return GridPosterior(self, x, y, axes, weights / weights.sum())
+        posterior = GridPosterior(self, x, y, axes, weights / weights.sum())
+        for name in PARAMETERS:
+            ends = posterior.marginal(name)["probability"].to_numpy()[[0, -1]]
+            if ends.max() > 1e-6:
+                warnings.warn(
+                    f"the grid posterior of {name} has probability {ends.max():.1e} at an end "
+                    "of its grid: the posterior may reach beyond it",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+        return posterior
 
     def fit_nuts(
         self,
@@ -605,17 +623,21 @@ def _conditional_mean_covariance(
 
 def _zoom(
     axes: dict[str, np.ndarray], log_posterior: np.ndarray, grid_size: int
-) -> dict[str, np.ndarray]:
-    """New axes spanning the cells within 25 of the maximum log posterior, plus one cell."""
+) -> tuple[dict[str, np.ndarray], bool]:
+    """New axes spanning the cells within 25 of the maximum log posterior, plus one cell; where
+    those cells reach an end of an axis, the axis is extended by its whole width on that side.
+    Also returns whether any axis was extended."""
     significant = np.nonzero(log_posterior >= log_posterior.max() - _NEGLIGIBLE_LOG_WEIGHT)
-    zoomed = {}
+    zoomed, extended = {}, False
     for position, name in enumerate(PARAMETERS):
         axis = axes[name]
-        step = axis[1] - axis[0]
-        low = axis[significant[position].min()] - step
-        high = axis[significant[position].max()] + step
+        step, width = axis[1] - axis[0], axis[-1] - axis[0]
+        first, last = significant[position].min(), significant[position].max()
+        low = axis[0] - width if first == 0 else axis[first] - step
+        high = axis[-1] + width if last == axis.size - 1 else axis[last] + step
+        extended = extended or first == 0 or last == axis.size - 1
         zoomed[name] = np.linspace(low, high, grid_size)
-    return zoomed
+    return zoomed, extended
 
 
 def _long_frame(grid: np.ndarray, paths: np.ndarray) -> pd.DataFrame:

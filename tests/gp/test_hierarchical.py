@@ -213,3 +213,12 @@ def test_nuts_posterior_predictive(
     assert list(draws.columns) == ["draw", "x", "f"] and len(draws) == 40 * 25
     exact = grid_posterior.predictive_summary(grid)
     np.testing.assert_allclose(draws.groupby("x")["f"].mean().to_numpy(), exact["mean"], atol=0.25)
+
+
+def test_grid_extends_beyond_the_prior_box(data: pd.DataFrame) -> None:
+    # noise sd 60 lies 5 prior sds above the prior median: the grid must grow to reach it
+    posterior = gp.HierarchicalGP().fit(data["x"], 300 * data["y"], method="grid")
+    assert posterior.hyperparameters().loc["sigma", "mean"] == pytest.approx(60, rel=0.1)
+    for name in PARAMETERS:
+        ends = posterior.marginal(name)["probability"].to_numpy()[[0, -1]]
+        assert ends.max() < 1e-6
