@@ -2,7 +2,7 @@
 
 Model: A ~ LogNormal(-1, 1), lengthscale ~ LogNormal(0, 1), sigma ~ LogNormal(0, 1),
 f ~ GP(0, A^2 exp(-(x - x')^2 / (2 lengthscale^2))), y = f(x) + N(0, sigma^2). The posterior is
-computed exactly on a grid and, with ``--method nuts`` or ``both``, sampled with PyMC's NUTS.
+computed exactly on a grid and, with ``--method nuts`` or ``both``, sampled with NUTS (nutpie).
 Writes to ``--out``:
 
 * ``prior_posterior.png``: 50 prior and 50 posterior predictive draws of f, with the data;

@@ -1,13 +1,14 @@
 """Gaussian processes for the course: kernels, the marginal likelihood, the hierarchical GP.
 
-Submodules load on first use (``import statlab.gp`` is cheap; PyMC loads only for NUTS fits,
-plotnine only for figures).
+Submodules load on first use (``import statlab.gp`` is cheap; PyMC and nutpie load only for NUTS
+fits, plotnine only for figures).
 
 - :mod:`statlab.gp.kernels`: ``Linear``, ``RBF``, ``Periodic`` kernels composing with ``+`` and
   ``*``, and :func:`sample_paths`.
 - :mod:`statlab.gp.marginal`: :func:`log_marginal_likelihood` (R or Python),
   :func:`marginal_likelihood_surface`, :func:`find_local_maxima`, :func:`posterior`.
-- :mod:`statlab.gp.hierarchical`: :class:`HierarchicalGP` with a NUTS (PyMC) or exact grid fit.
+- :mod:`statlab.gp.hierarchical`: :class:`HierarchicalGP` with a NUTS (nutpie or PyMC) or exact
+  grid fit.
 - :mod:`statlab.gp.plots`: the figures, as undrawn plotnine objects.
 
 Example

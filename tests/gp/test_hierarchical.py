@@ -129,6 +129,8 @@ def test_uncertainty_is_low_where_observations_are_dense(
         (lambda m, d: gp.HierarchicalGP(lengthscale=(0, 1)), "lengthscale"),
         (lambda m, d: m.fit_nuts(d["x"], d["y"], draws=0), "draws"),
         (lambda m, d: m.fit_nuts(d["x"], d["y"], target_accept=1.5), "target_accept"),
+        (lambda m, d: m.fit_nuts(d["x"], d["y"], sampler="stan"), "sampler"),
+        (lambda m, d: m.fit_nuts(d["x"], d["y"], init="adapt_diag"), "init"),
     ],
 )
 def test_bad_input_names_the_argument(call, message: str, data: pd.DataFrame) -> None:
@@ -190,6 +192,43 @@ def test_nuts_diagnostics_and_table(nuts_posterior: gp.NutsPosterior) -> None:
     assert diagnostics["max_r_hat"] < 1.05
     assert diagnostics["min_ess_bulk"] > 100
     assert nuts_posterior.idata.posterior.sizes["chain"] == 2
+
+
+@pytest.mark.slow
+def test_nuts_is_reproducible_and_keeps_pymc_names(
+    data: pd.DataFrame, nuts_posterior: gp.NutsPosterior
+) -> None:
+    # the compiled nutpie model is reused, so this refit only samples
+    again = gp.HierarchicalGP().fit(
+        data["x"], data["y"], method="nuts", seed=1, draws=300, tune=300, progressbar=False
+    )
+    assert list(again.idata.posterior.data_vars) == list(PARAMETERS)
+    for name in PARAMETERS:
+        np.testing.assert_array_equal(
+            again.idata.posterior[name], nuts_posterior.idata.posterior[name]
+        )
+
+
+@pytest.mark.slow
+def test_pymc_sampler_agrees_with_grid(
+    data: pd.DataFrame, grid_posterior: gp.GridPosterior
+) -> None:
+    pymc = gp.HierarchicalGP().fit(
+        data["x"],
+        data["y"],
+        method="nuts",
+        sampler="pymc",
+        seed=2,
+        draws=300,
+        tune=300,
+        progressbar=False,
+    )
+    assert list(pymc.idata.posterior.data_vars) == list(PARAMETERS)
+    assert pymc.diagnostics()["divergences"] == 0
+    table, grid = pymc.hyperparameters(), grid_posterior.hyperparameters()
+    for name in PARAMETERS:
+        difference = abs(table.loc[name, "mean"] - grid.loc[name, "mean"])
+        assert difference < 4 * table.loc[name, "mcse_mean"], name
 
 
 @pytest.mark.slow
