@@ -15,6 +15,7 @@ from statlab.stability._glmnet_fit import ReplicateFit
 from statlab.stability._resampling import bootstrap_draw
 
 FitPredict = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ReplicateFit]
+BLOCKS_PER_WORKER = 4
 
 
 class ReplicateError(RuntimeError):
@@ -47,20 +48,40 @@ def run_replicates(
     >>> len(fits), fits[0]["lasso"].predicted.shape
     (2, (3,))
     """
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, effective_n_jobs
     from tqdm.auto import tqdm
 
     train_index = np.setdiff1d(np.arange(x.shape[0]), test_index)
+    # a few blocks of consecutive replicates per worker: one replicate takes milliseconds, so
+    # sending them one by one would spend much of the time on dispatch
+    workers = effective_n_jobs(n_jobs)
+    n_blocks = B if workers == 1 else min(B, BLOCKS_PER_WORKER * workers)
     tasks = (
-        delayed(_one_replicate)(models, x, y, train_index, test_index, seed, replicate, nfolds)
-        for replicate in range(B)
+        delayed(_replicate_block)(models, x, y, train_index, test_index, seed, block, nfolds)
+        for block in np.array_split(np.arange(B), n_blocks)
     )
     results: list[dict[str, ReplicateFit]] = []
     with tqdm(total=B, desc="bootstrap replicates", unit="rep", disable=not progress) as bar:
-        for fits in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
-            results.append(fits)
-            bar.update()
+        for block_fits in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
+            results.extend(block_fits)
+            bar.update(len(block_fits))
     return results
+
+
+def _replicate_block(
+    models: Mapping[str, FitPredict],
+    x: np.ndarray,
+    y: np.ndarray,
+    train_index: np.ndarray,
+    test_index: np.ndarray,
+    seed: int,
+    replicates: np.ndarray,
+    nfolds: int,
+) -> list[dict[str, ReplicateFit]]:
+    return [
+        _one_replicate(models, x, y, train_index, test_index, seed, int(replicate), nfolds)
+        for replicate in replicates
+    ]
 
 
 def _one_replicate(
