@@ -1,7 +1,9 @@
 """The course's data sets, shipped with statlab and checked against their sha256 on every load.
 
 ``ozone`` and ``prostate`` are the exact ``.rda`` files of the R package faraway 1.0.9; ``gp_observed``
-is the course's 100-point CSV for the hierarchical-GP exercise. See ``data/README.md`` for provenance.
+is the course's 100-point CSV for the hierarchical-GP exercise; ``census`` (processed UCI Adult) and
+``boosting_example`` are the course's CSVs for its SHAP and importance exercises. See
+``data/README.md`` for provenance.
 
 Example
 -------
@@ -9,7 +11,7 @@ Example
 >>> sl.data.load("ozone").shape
 (330, 10)
 >>> sl.data.names()
-['gp_observed', 'ozone', 'prostate']
+['boosting_example', 'census', 'gp_observed', 'ozone', 'prostate']
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ _DATASETS: dict[str, _Dataset] = {
     "gp_observed": _Dataset(
         "prior_posterior_example_data.csv",
         "ad77ec18bdbd4530be4bec237f1e2f2a64e9cd8db319432bf3b0ea67daf69237",
+        None,
+    ),
+    "census": _Dataset(
+        "census_processed.csv",
+        "906ad2e322352890e87e6703ab8c3b61047ee7874e7e6b1aafdd992a019af35e",
+        None,
+    ),
+    "boosting_example": _Dataset(
+        "boosting_data.csv",
+        "d4560d80e6426879ad079f3bdd5a6db6b401d876b99bfea2b69871c2668307d3",
         None,
     ),
 }

@@ -13,7 +13,7 @@ from statlab import data
 
 
 def test_names():
-    assert data.names() == ["gp_observed", "ozone", "prostate"]
+    assert data.names() == ["boosting_example", "census", "gp_observed", "ozone", "prostate"]
 
 
 def test_ozone_is_faraways():
@@ -49,9 +49,20 @@ def test_gp_observed():
     assert frame.shape == (100, 2) and list(frame.columns) == ["x", "y"]
 
 
+def test_census_and_boosting_example():
+    census = data.load("census")
+    assert census.shape == (32561, 6)
+    assert census["income"].value_counts().to_dict() == {"<=50K": 24720, ">50K": 7841}
+    boosting = data.load("boosting_example")
+    assert list(boosting.columns) == ["x1", "x2", "x3", "x4", "x5", "y"]
+    assert boosting.shape == (2000, 6)
+    assert np.corrcoef(boosting["x1"], boosting["x2"])[0, 1] > 0.9
+
+
 def test_unknown_name_lists_available():
     with pytest.raises(
-        ValueError, match="unknown data set name 'ozon'; available: gp_observed, ozone, prostate"
+        ValueError,
+        match="unknown data set name 'ozon'; available: boosting_example, census, gp_observed, ozone",
     ):
         data.load("ozon")
 
@@ -67,7 +78,7 @@ def test_checksum_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
 
 
 @pytest.mark.needs_r
-@pytest.mark.parametrize("name", ["ozone", "prostate", "gp_observed"])
+@pytest.mark.parametrize("name", ["ozone", "prostate", "gp_observed", "census", "boosting_example"])
 def test_r_reads_the_same_frame(name):
     from_r = sl.data.load(name, backend="r")
     from_python = sl.data.load(name, backend="python")
