@@ -104,7 +104,7 @@ def fit_path(
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
-    return path.arrays
+    return path
 
 
 @dataclass(frozen=True)
@@ -120,15 +120,9 @@ class _Settings:
     type_gaussian: str
 
 
-@dataclass(frozen=True)
-class _Fitted:
-    arrays: PathArrays
-    passes: int
-
-
 def _fit_rows(
     columns: _Columns, y: np.ndarray, weights: np.ndarray, n_obs: int, settings: _Settings
-) -> _Fitted:
+) -> PathArrays:
     """The path on the rows of positive weight (a fold is all of x with held-out weights 0)."""
     w = weights / weights.sum()
     args = columns.kernel_args()
@@ -188,22 +182,22 @@ def _fit_rows(
         nulldev = float(-2 * weights @ (y * np.log(null_prob) + (1 - y) * np.log(1 - null_prob)))
     if own_sequence:
         path_lambdas[0] = _first_lambda(path_lambdas)
-    arrays = PathArrays(
+    return PathArrays(
         lambdas=path_lambdas,
         a0=np.asarray(a0, dtype=np.float64),
         beta=beta,
         df=np.count_nonzero(beta, axis=0),
         dev_ratio=dev_ratio[:n_steps].copy(),
         nulldev=nulldev,
+        npasses=int(passes),
     )
-    return _Fitted(arrays, passes)
 
 
-def _warn_unconverged(fitted: _Fitted, settings: _Settings) -> None:
-    if fitted.passes > settings.max_passes:
+def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
+    if fitted.npasses > settings.max_passes:
         warnings.warn(
             f"coordinate descent did not converge in {settings.max_passes} passes (maxit); the "
-            f"path stops at {len(fitted.arrays.lambdas)} lambdas",
+            f"path stops at {len(fitted.lambdas)} lambdas",
             RuntimeWarning,
             stacklevel=4,
         )
@@ -234,7 +228,7 @@ def cross_validate(
     )  # fmt: skip
     n_folds = int(foldid.max())
 
-    def fit(fold: int) -> _Fitted:
+    def fit(fold: int) -> PathArrays:
         if fold == 0:
             return _fit_rows(columns, y, weights, columns.n_rows, settings)
         train = foldid != fold
@@ -249,12 +243,12 @@ def cross_validate(
         fits = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fit)(fold) for fold in tasks)
     for fitted in fits:
         _warn_unconverged(fitted, settings)
-    full = fits[0].arrays
+    full = fits[0]
     rows = x.tocsr() if sp.issparse(x) else x
     predictions = np.empty((columns.n_rows, full.lambdas.shape[0]))
     for fold in range(1, n_folds + 1):
         held_out = foldid == fold
-        fold_fit = fits[fold].arrays
+        fold_fit = fits[fold]
         a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
         predictions[held_out] = a0 + rows[held_out] @ beta
     loss = _loss(y, predictions, settings.family)
@@ -288,10 +282,22 @@ def _first_lambda(lambdas: np.ndarray) -> float:
 
 
 def _loss(y: np.ndarray, link: np.ndarray, family: str) -> np.ndarray:
+    """The loss per observation and lambda, computed in place of ``link`` (n x L, as large as a
+    sizeable part of x)."""
     if family == "gaussian":
-        return (y[:, None] - link) ** 2
-    prob = np.clip(1 / (1 + np.exp(-link)), PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
-    return -2 * (y[:, None] * np.log(prob) + (1 - y[:, None]) * np.log(1 - prob))
+        link -= y[:, None]
+        return np.square(link, out=link)
+    # deviance -2 log(prob of the observed class), prob clipped as cv.glmnet does
+    sign = np.where(y == 1, -1.0, 1.0)[:, None]
+    link *= sign  # -eta for y = 1, eta for y = 0: prob of the observed class = 1 / (1 + exp(.))
+    with np.errstate(over="ignore"):
+        np.exp(link, out=link)
+    link += 1.0
+    np.reciprocal(link, out=link)
+    np.clip(link, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP, out=link)
+    np.log(link, out=link)
+    link *= -2.0
+    return link
 
 
 def _cv_curve(

@@ -70,4 +70,5 @@ def _path(out: dict[str, Any]) -> PathArrays:
         df=np.asarray(out["df"]).astype(np.int64),
         dev_ratio=np.asarray(out["dev_ratio"], dtype=np.float64),
         nulldev=float(np.asarray(out["nulldev"])[0]),
+        npasses=int(np.asarray(out["npasses"])[0]),
     )

@@ -119,9 +119,10 @@ def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
             )
         matrix = sp.hstack(columns, format="csc") if columns else sp.csc_matrix(X.shape)
     else:
-        matrix = sp.csc_matrix(X, dtype=np.float64)
+        matrix = sp.csc_matrix(X, dtype=np.float64, copy=True)
         names = [f"V{j + 1}" for j in range(matrix.shape[1])]
     matrix.sum_duplicates()
+    matrix.eliminate_zeros()
     matrix.sort_indices()
     if matrix.shape[0] == 0 or matrix.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {matrix.shape})")
@@ -131,9 +132,7 @@ def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
         raise ValueError(
             f"{name} contains NaN or infinite stored values (first rows, 0-based: {rows})"
         )
-    stored = np.diff(matrix.indptr)
-    nonzero = np.add.reduceat(matrix.data != 0, matrix.indptr[:-1]) if matrix.nnz else stored
-    empty = np.flatnonzero((stored == 0) | (nonzero == 0))
+    empty = np.flatnonzero(np.diff(matrix.indptr) == 0)
     if empty.size:
         shown = [names[j] for j in empty[:5]]
         raise ValueError(
