@@ -74,3 +74,17 @@ time_cv_glmnet <- function(x, y, foldid, alpha = 1, repeats = 10) {
   }, numeric(1))
   stats::median(elapsed)
 }
+
+# Median elapsed seconds of `repeats` glmnet (cv = FALSE) or cv.glmnet (cv = TRUE) fits with
+# glmnet's defaults, timed inside R (for statlab's benchmarks); a sparse x is assembled first.
+time_glmnet_fit <- function(x, y, foldid = NULL, cv = FALSE, alpha = 1, family = "gaussian",
+                            repeats = 1) {
+  x <- glmnet_x(x)
+  fit <- if (cv) {
+    function() glmnet::cv.glmnet(x, y, foldid = foldid, alpha = alpha, family = family)
+  } else {
+    function() glmnet::glmnet(x, y, alpha = alpha, family = family)
+  }
+  elapsed <- vapply(seq_len(repeats), function(i) system.time(fit())[["elapsed"]], numeric(1))
+  stats::median(elapsed)
+}
