@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             sl.data.load(name),
             designs=designs,
             n_test=20,
-            B=args.B,
+            n_draws=args.B,
             seed=args.seed,
             backend=args.backend,
             n_jobs=args.n_jobs,

@@ -11,7 +11,7 @@ Example
 >>> import statlab as sl
 >>> comparison = sl.compare_models(
 ...     sl.data.load("prostate"), designs={"main": "lpsa ~ ."}, models=["ols", "lasso"],
-...     B=3, seed=479, backend="python")
+...     n_draws=3, seed=479, backend="python")
 >>> comparison.summary().index.tolist()
 [('main', 'ols'), ('main', 'lasso')]
 """
@@ -54,15 +54,15 @@ class ModelComparison:
         Design name -> formula.
     models : dict of str to float or str
         Model name -> glmnet alpha, or "unpenalised".
-    seed, B, backend
-        How the runs were made (shared by every design).
+    seed, n_draws, backend
+        How the runs were made (shared by every design); ``n_draws`` is the course's B.
     """
 
     results: dict[str, Any]
     designs: dict[str, str]
     models: dict[str, float | str]
     seed: int
-    B: int
+    n_draws: int
     backend: str
 
     def summary(self) -> pd.DataFrame:
@@ -135,7 +135,7 @@ class ModelComparison:
         columns = ["n_terms", "rmse", "mean_sd", "coverage", "mean_nonzero", "sign_consistency"]
         table = self.summary()[columns].to_string(float_format=lambda v: f"{v:.4g}")
         return (
-            f"ModelComparison(B={self.B}, seed={self.seed}, backend={self.backend!r}, "
+            f"ModelComparison(n_draws={self.n_draws}, seed={self.seed}, backend={self.backend!r}, "
             f"designs={list(self.designs)})\n{table}"
         )
 
@@ -146,7 +146,7 @@ def compare_models(
     designs: Mapping[str, str],
     models: Sequence[str] | Mapping[str, float | str] | None = None,
     n_test: int = 20,
-    B: int = 100,
+    n_draws: int = 100,
     seed: int | None = None,
     backend: Literal["auto", "r", "python"] = "auto",
     n_jobs: int | None = None,
@@ -167,7 +167,7 @@ def compare_models(
     models
         Names from ``DEFAULT_MODELS`` ("ols" unpenalised, "lasso" alpha 1, "ridge" alpha 0, "enet"
         alpha 0.5), or a mapping name -> glmnet alpha or "unpenalised". Default: all four.
-    n_test, B, seed, backend, n_jobs, nfolds, s, progress
+    n_test, n_draws, seed, backend, n_jobs, nfolds, s, progress
         As in :func:`statlab.prediction_stability`; one seed serves every design, so all share
         the held-out rows and the bootstrap replicates. None draws a seed, recorded in the result.
 
@@ -178,7 +178,7 @@ def compare_models(
     >>> import statlab as sl
     >>> comparison = compare_models(sl.data.load("prostate"),
     ...                             designs={"main": "lpsa ~ .", "interactions": "lpsa ~ .^2"},
-    ...                             models=["ols", "lasso"], B=3, seed=1, backend="python")
+    ...                             models=["ols", "lasso"], n_draws=3, seed=1, backend="python")
     >>> comparison.summary()["n_terms"].tolist()
     [8, 8, 36, 36]
     """
@@ -231,7 +231,7 @@ def compare_models(
             alphas=alphas,
             learners=learners,
             n_test=n_test,
-            B=B,
+            B=n_draws,
             s=s,
             seed=seed,
             backend=ran,
@@ -244,7 +244,7 @@ def compare_models(
         designs=checked_designs,
         models=checked_models,
         seed=int(seed),
-        B=B,
+        n_draws=n_draws,
         backend=ran,
     )
 

@@ -20,7 +20,7 @@ def prostate():
 
 @pytest.fixture(scope="module")
 def comparison(prostate):
-    return sl.compare_models(prostate, designs=DESIGNS, B=12, seed=479, backend="python")
+    return sl.compare_models(prostate, designs=DESIGNS, n_draws=12, seed=479, backend="python")
 
 
 def test_designs_share_rows_and_replicates(comparison, prostate):
@@ -65,7 +65,7 @@ def test_aliased_replicates_are_the_rank_deficient_bootstrap_samples(comparison,
     X = sl.model_matrix("lpsa ~ .^2", prostate).to_numpy()
     train = np.setdiff1d(np.arange(len(prostate)), comparison.results["interactions"].test_index)
     deficient = 0
-    for replicate in range(comparison.B):
+    for replicate in range(comparison.n_draws):
         positions, _ = bootstrap_draw(479, replicate, train.shape[0], 10)
         sample = np.column_stack([np.ones(train.shape[0]), X[train[positions]]])
         deficient += np.linalg.matrix_rank(sample) < sample.shape[1]
@@ -106,7 +106,7 @@ def test_ozone_designs_share_the_log_response():
             "transformed": "log(O3) ~ . + log(ibh) + I(doy^2)",
         },
         models=["ols", "lasso"],
-        B=2,
+        n_draws=2,
         seed=1,
         backend="python",
     )
@@ -121,7 +121,7 @@ def test_ozone_designs_share_the_log_response():
 def test_r_and_python_backends_agree(prostate):
     runs = {
         backend: sl.compare_models(
-            prostate, designs={"main": "lpsa ~ ."}, B=3, seed=479, backend=backend
+            prostate, designs={"main": "lpsa ~ ."}, n_draws=3, seed=479, backend=backend
         )
         for backend in ("python", "r")
     }
@@ -148,7 +148,7 @@ def test_r_and_python_backends_agree(prostate):
         ({"designs": DESIGNS, "models": "lasso"}, ValueError, "not a string"),
         ({"designs": DESIGNS, "models": {"x": 2.0}}, ValueError, r"models\['x'\] must be"),
         ({"designs": DESIGNS, "seed": -1}, ValueError, "seed must be a non-negative integer"),
-        ({"designs": DESIGNS, "B": 0}, ValueError, "B must be an integer >= 1"),
+        ({"designs": DESIGNS, "n_draws": 0}, ValueError, "must be an integer >= 1"),
     ],
 )
 def test_bad_arguments(kwargs, error, match, prostate):
@@ -160,7 +160,7 @@ def test_ols_with_more_columns_than_rows_is_refused_naming_the_design(prostate):
     with pytest.raises(
         ValueError, match=r"model 'ols' .* design 'interactions'.*36 columns and 37"
     ):
-        sl.compare_models(prostate, designs=DESIGNS, n_test=60, B=2, seed=1, backend="python")
+        sl.compare_models(prostate, designs=DESIGNS, n_test=60, n_draws=2, seed=1, backend="python")
 
 
 def test_a_failing_model_names_its_replicate_and_seed(prostate):
