@@ -23,32 +23,38 @@ glmnet_x <- function(x) {
 }
 
 # Optional arguments are passed only when given, so glmnet's own defaults apply otherwise.
+# Per-variable options (penalty_factor, exclude as 1-based positions, lower_limits, upper_limits,
+# intercept, dfmax, pmax) go to glmnet under R's names.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                        thresh, maxit, lambda, type_gaussian = NULL) {
+                        thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,
                standardize = standardize, nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio
   if (!is.null(weights)) args$weights <- weights
   if (!is.null(lambda)) args$lambda <- lambda
   if (!is.null(type_gaussian)) args$type.gaussian <- type_gaussian
+  for (name in names(options)) {
+    if (!is.null(options[[name]])) args[[gsub("_", ".", name)]] <- options[[name]]
+  }
   args
 }
 
 # glmnet::glmnet on (x, y).
 glmnet_fit <- function(x, y, alpha = 1, family = "gaussian", standardize = TRUE, nlambda = 100,
                        lambda_min_ratio = NULL, weights = NULL, thresh = 1e-7, maxit = 1e5,
-                       lambda = NULL, type_gaussian = NULL) {
+                       lambda = NULL, type_gaussian = NULL, ...) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                      thresh, maxit, lambda, type_gaussian)
+                      thresh, maxit, lambda, type_gaussian, list(...))
   glmnet_path_list(do.call(glmnet::glmnet, args))
 }
 
 # glmnet::cv.glmnet on (x, y) with the folds given by foldid (1-based labels).
 cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standardize = TRUE,
                           nlambda = 100, lambda_min_ratio = NULL, weights = NULL,
-                          thresh = 1e-7, maxit = 1e5, lambda = NULL, type_gaussian = NULL) {
+                          thresh = 1e-7, maxit = 1e5, lambda = NULL, type_gaussian = NULL,
+                          ...) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                      thresh, maxit, lambda, type_gaussian)
+                      thresh, maxit, lambda, type_gaussian, list(...))
   args$foldid <- foldid
   cv <- do.call(glmnet::cv.glmnet, args)
   list(

@@ -20,9 +20,15 @@ import scipy.sparse as sp
 
 from statlab.glmnet import _kernels
 from statlab.glmnet._interp import interpolate
-from statlab.glmnet._paths import CVArrays, PathArrays, select_lambda
+from statlab.glmnet._paths import (
+    CVArrays,
+    PathArrays,
+    PathOptions,
+    empty_path_message,
+    pmax_warning,
+    select_lambda,
+)
 
-RIDGE_ALPHA_FLOOR = 1e-3  # glmnet divides lambda_max by max(alpha, 1e-3)
 MIN_LAMBDA_RATIO = 1e-6  # glmnet.control()$eps floors lambda.min.ratio
 PROBABILITY_CLIP = 1e-5  # cv.glmnet clips predicted probabilities for the deviance
 
@@ -94,13 +100,16 @@ def fit_path(
     max_passes: int,
     lambdas: np.ndarray | None = None,
     type_gaussian: str | None = None,
+    options: PathOptions | None = None,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
-    ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified."""
+    ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
+    ``options`` carries glmnet's penalty factors, exclusions, limits, intercept, dfmax and pmax."""
     columns = _Columns.of(x)
     settings = _Settings(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
         gaussian_type(type_gaussian, columns.n_cols),
+        options if options is not None else PathOptions.defaults(columns.n_cols),
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
@@ -118,6 +127,7 @@ class _Settings:
     max_passes: int
     lambdas: np.ndarray | None
     type_gaussian: str
+    options: PathOptions
 
 
 def _fit_rows(
@@ -126,37 +136,52 @@ def _fit_rows(
     """The path on the rows of positive weight (a fold is all of x with held-out weights 0)."""
     w = weights / weights.sum()
     args = columns.kernel_args()
+    options = settings.options
     x_mean, x_var, usable = _kernels.column_stats(*args, w)
+    usable &= options.included
+    if not usable.any():
+        raise ValueError(
+            "exclude: no variable is left to fit (every column is excluded or constant); "
+            "R stops with 'All used predictors have zero variance'"
+        )
     p = columns.n_cols
     x_scale = np.sqrt(np.maximum(x_var, 0.0)) if settings.standardize else np.ones(p)
     x_scale = np.where(usable & (x_scale > 0), x_scale, 1.0)
-    x_var_std = np.ones(p) if settings.standardize else x_var
+    if options.intercept:
+        x_var_std = np.ones(p) if settings.standardize else x_var
+    else:
+        # glmnet without an intercept: columns are scaled by their (centred) sd but not centred
+        x_var_std = 1.0 + x_mean**2 / x_scale**2 if settings.standardize else x_var + x_mean**2
+        x_mean = np.zeros(p)
     ratio = (
         settings.lambda_min_ratio
         if settings.lambda_min_ratio is not None
         else (0.01 if n_obs < p else 1e-4)
     )
     own_sequence = settings.lambdas is None
+    factor = max(ratio, MIN_LAMBDA_RATIO) ** (1.0 / (settings.nlambda - 1.0))
     if settings.family == "gaussian":
-        y_mean = w @ y
+        y_mean = w @ y if options.intercept else 0.0
         y_scale = float(np.sqrt(w @ (y - y_mean) ** 2))
         yz = (y - y_mean) / y_scale
         gradient = _kernels.centred_products(*args, x_mean, x_scale, usable, w * yz)
         if own_sequence:
-            lambdas_std, lambda_max = _lambda_sequence(
-                gradient, usable, settings.alpha, settings.nlambda, ratio
-            )
+            lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
         else:
-            lambdas_std, lambda_max = settings.lambdas / y_scale, 0.0
+            lambdas_std = settings.lambdas / y_scale
         common = (settings.alpha, lambdas_std)
-        control = (own_sequence, settings.thresh, settings.max_passes)
+        control = (
+            own_sequence, settings.thresh, settings.max_passes, options.penalty,
+            options.lower * x_scale / y_scale, options.upper * x_scale / y_scale, factor,
+            options.pmax, options.dfmax, options.fdev,
+        )  # fmt: skip
         if settings.type_gaussian == "naive":
-            beta_std, dev_ratio, n_steps, passes = _kernels.gaussian_naive_path(
+            beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_naive_path(
                 *args, w, yz, x_mean, x_scale, x_var_std, usable, np.abs(gradient),
-                *common, lambda_max, *control,
+                *common, *control,
             )  # fmt: skip
         else:
-            beta_std, dev_ratio, n_steps, passes = _kernels.gaussian_cov_path(
+            beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
                 *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control
             )
         beta = beta_std[:, :n_steps] * y_scale / x_scale[:, None]
@@ -164,22 +189,23 @@ def _fit_rows(
         path_lambdas = lambdas_std[:n_steps] * y_scale
         nulldev = float(weights @ (y - y_mean) ** 2)
     else:
-        y_mean = w @ y
-        gradient = _kernels.centred_products(*args, x_mean, x_scale, usable, w * (y - y_mean))
-        lambdas_std = (
-            _lambda_sequence(gradient, usable, settings.alpha, settings.nlambda, ratio)[0]
-            if own_sequence
-            else settings.lambdas.astype(np.float64)
-        )
-        a0_std, beta_std, dev_ratio, n_steps, passes = _kernels.binomial_path(
+        if own_sequence:
+            lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
+        else:
+            lambdas_std = settings.lambdas.astype(np.float64)
+        a0_std, beta_std, dev_ratio, n_steps, passes, status = _kernels.binomial_path(
             *args, w, y, x_mean, x_scale, usable, settings.alpha, lambdas_std, own_sequence,
-            settings.thresh, settings.max_passes,
+            settings.thresh, settings.max_passes, options.penalty, options.lower * x_scale,
+            options.upper * x_scale, options.intercept, factor, options.pmax, options.dfmax,
+            options.fdev,
         )  # fmt: skip
         beta = beta_std[:, :n_steps] / x_scale[:, None]
         a0 = a0_std[:n_steps] - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps].copy()
-        null_prob = y_mean
+        null_prob = w @ y if options.intercept else 0.5
         nulldev = float(-2 * weights @ (y * np.log(null_prob) + (1 - y) * np.log(1 - null_prob)))
+    if n_steps == 0 and status == _kernels.STATUS_PMAX:
+        raise ValueError(empty_path_message(options.pmax))
     if own_sequence:
         path_lambdas[0] = _first_lambda(path_lambdas)
     return PathArrays(
@@ -190,10 +216,13 @@ def _fit_rows(
         dev_ratio=dev_ratio[:n_steps].copy(),
         nulldev=nulldev,
         npasses=int(passes),
+        pmax_reached=status == _kernels.STATUS_PMAX,
     )
 
 
 def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
+    if fitted.pmax_reached:
+        pmax_warning(settings.options.pmax, len(fitted.lambdas))
     if fitted.npasses > settings.max_passes:
         warnings.warn(
             f"coordinate descent did not converge in {settings.max_passes} passes (maxit); the "
@@ -225,6 +254,7 @@ def cross_validate(
         fit_args["alpha"], fit_args["family"], fit_args["standardize"], fit_args["nlambda"],
         fit_args["lambda_min_ratio"], fit_args["thresh"], fit_args["max_passes"],
         fit_args["lambdas"], gaussian_type(fit_args["type_gaussian"], columns.n_cols),
+        fit_args.get("options") or PathOptions.defaults(columns.n_cols),
     )  # fmt: skip
     n_folds = int(foldid.max())
 
@@ -255,23 +285,6 @@ def cross_validate(
     cvm, cvsd = _cv_curve(loss, weights, foldid)
     index_min, index_1se = select_lambda(cvm, cvsd)
     return CVArrays(full, cvm, cvsd, index_min, index_1se)
-
-
-def _lambda_sequence(
-    gradient: np.ndarray, usable: np.ndarray, alpha: float, nlambda: int, ratio: float
-) -> tuple[np.ndarray, float]:
-    """glmnet's sequence: [big, lambda_max * f, lambda_max * f^2, ...], f = ratio^(1/(nlambda-1)),
-    built by repeated multiplication as glmnet does (so the lambdas agree to the last bit); and
-    lambda_max."""
-    lambda_max = np.max(np.abs(gradient[usable]), initial=0.0) / max(alpha, RIDGE_ALPHA_FLOOR)
-    factor = max(ratio, MIN_LAMBDA_RATIO) ** (1.0 / (nlambda - 1.0))
-    sequence = np.empty(nlambda)
-    sequence[0] = _kernels.BIG_LAMBDA
-    current = lambda_max
-    for k in range(1, nlambda):
-        current *= factor
-        sequence[k] = current
-    return sequence, float(lambda_max)
 
 
 def _first_lambda(lambdas: np.ndarray) -> float:

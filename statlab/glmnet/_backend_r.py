@@ -9,12 +9,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab import _rbridge
-from statlab.glmnet._paths import CVArrays, PathArrays
+from statlab.glmnet._paths import (
+    PMAX_CODE,
+    CVArrays,
+    PathArrays,
+    PathOptions,
+    empty_path_message,
+    pmax_warning,
+)
 
 
 def fit_path(x: Any, y: np.ndarray, weights: np.ndarray, **fit_args: Any) -> PathArrays:
     """R's glmnet path on (x, y); sparse x reaches R as a ``dgCMatrix``."""
-    return _path(_rbridge.call("glmnet_fit", r_matrix(x), y, weights=weights, **_r_args(fit_args)))
+    out = _rbridge.call("glmnet_fit", r_matrix(x), y, weights=weights, **_r_args(fit_args))
+    return _path(out, fit_args.get("options"))
 
 
 def cross_validate(
@@ -25,7 +33,7 @@ def cross_validate(
         "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights, **_r_args(fit_args)
     )
     return CVArrays(
-        path=_path(out["path"]),
+        path=_path(out["path"], fit_args.get("options")),
         cvm=np.asarray(out["cvm"], dtype=np.float64),
         cvsd=np.asarray(out["cvsd"], dtype=np.float64),
         index_min=int(out["index_min"][0]) - 1,
@@ -59,10 +67,35 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "maxit": fit_args["max_passes"],
         "lambda": fit_args["lambdas"],
         "type_gaussian": fit_args.get("type_gaussian") if gaussian else None,
+        **_r_options(fit_args.get("options")),
     }
 
 
-def _path(out: dict[str, Any]) -> PathArrays:
+def _r_options(options: PathOptions | None) -> dict[str, Any]:
+    """glmnet's per-variable options under R's names; R's defaults stay unsent."""
+    if options is None:
+        return {}
+    return {
+        "penalty_factor": options.penalty_factor,
+        "exclude": options.exclude + 1 if options.exclude.size else None,
+        "intercept": options.intercept,
+        "lower_limits": options.lower,
+        "upper_limits": options.upper,
+        "dfmax": options.dfmax,
+        "pmax": options.pmax,
+    }
+
+
+def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays:
+    """The path R returned; glmnet's pmax error code becomes statlab's warning (or error when the
+    path is empty), as the Python backend gives them."""
+    error_code = int(np.asarray(out["jerr"])[0])
+    pmax_reached = error_code < PMAX_CODE
+    pmax = options.pmax if options is not None else 0
+    if pmax_reached and error_code == PMAX_CODE - 1:
+        raise ValueError(empty_path_message(pmax))
+    if pmax_reached:
+        pmax_warning(pmax, len(out["lambda"]))
     return PathArrays(
         lambdas=np.asarray(out["lambda"], dtype=np.float64),
         a0=np.asarray(out["a0"], dtype=np.float64),
@@ -71,4 +104,5 @@ def _path(out: dict[str, Any]) -> PathArrays:
         dev_ratio=np.asarray(out["dev_ratio"], dtype=np.float64),
         nulldev=float(np.asarray(out["nulldev"])[0]),
         npasses=int(np.asarray(out["npasses"])[0]),
+        pmax_reached=pmax_reached,
     )

@@ -10,7 +10,7 @@ import numpy as np
 
 from statlab import _rbridge
 from statlab.glmnet import _backend_python, _backend_r, _inputs
-from statlab.glmnet._paths import PathArrays
+from statlab.glmnet._paths import PathArrays, PathOptions
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
 
 Backend = Literal["auto", "r", "python"]
@@ -30,6 +30,13 @@ def glmnet(
     maxit: int = 100_000,
     lambdas: Sequence[float] | np.ndarray | None = None,
     type_gaussian: str | None = None,
+    penalty_factor: Sequence[float] | np.ndarray | None = None,
+    exclude: Sequence[str | int] | str | int | None = None,
+    intercept: bool = True,
+    lower_limits: float | Sequence[float] | np.ndarray = -np.inf,
+    upper_limits: float | Sequence[float] | np.ndarray = np.inf,
+    dfmax: int | None = None,
+    pmax: int | None = None,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -48,6 +55,14 @@ def glmnet(
     sparse X is never densified (R receives a ``dgCMatrix``). ``type_gaussian`` picks glmnet's
     Gaussian algorithm, ``"covariance"`` or ``"naive"``; by default R's choice, covariance below
     500 variables and naive from 500 on.
+
+    Per-variable options, in R's meaning: ``penalty_factor`` scales each column's penalty (0 leaves
+    it unpenalised, ``inf`` excludes it; glmnet rescales the factors to sum to the number of
+    columns), ``exclude`` drops columns (names or 0-based positions), ``lower_limits`` (<= 0) and
+    ``upper_limits`` (>= 0) bound the coefficients (a scalar or one per column; a limit at 0 turns
+    off glmnet's relative-R^2 early stop, as in R), ``intercept=False`` fits through the origin,
+    ``dfmax`` stops the path once more than that many coefficients are non-zero and ``pmax`` once
+    more than that many have ever been (with a warning, as R).
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -69,6 +84,15 @@ def glmnet(
         lambdas,
         type_gaussian,
         backend,
+        {
+            "penalty_factor": penalty_factor,
+            "exclude": exclude,
+            "intercept": intercept,
+            "lower_limits": lower_limits,
+            "upper_limits": upper_limits,
+            "dfmax": dfmax,
+            "pmax": pmax,
+        },
     )
     engine = _backend_r if ran == "r" else _backend_python
     arrays = engine.fit_path(x, y_values, w, **fit_args)
@@ -91,6 +115,13 @@ def cv_glmnet(
     maxit: int = 100_000,
     lambdas: Sequence[float] | np.ndarray | None = None,
     type_gaussian: str | None = None,
+    penalty_factor: Sequence[float] | np.ndarray | None = None,
+    exclude: Sequence[str | int] | str | int | None = None,
+    intercept: bool = True,
+    lower_limits: float | Sequence[float] | np.ndarray = -np.inf,
+    upper_limits: float | Sequence[float] | np.ndarray = np.inf,
+    dfmax: int | None = None,
+    pmax: int | None = None,
     n_jobs: int = 1,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
@@ -99,8 +130,9 @@ def cv_glmnet(
     statlab draws ``foldid`` itself (``seed`` makes it reproducible; R's own RNG is never used) and
     gives the same folds to either backend. The loss is the mean squared error (Gaussian) or the
     binomial deviance; ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
-    own lambda sequence unless ``lambdas`` is given, as in R. ``X`` and ``type_gaussian`` as in
-    :func:`glmnet`. ``n_jobs`` fits the full path and the folds in that many threads (R's
+    own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
+    per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
+    ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path and the folds in that many threads (R's
     ``parallel = TRUE``; the Python backend only), with results identical to ``n_jobs=1``.
 
     >>> import numpy as np, statlab as sl
@@ -124,6 +156,15 @@ def cv_glmnet(
         lambdas,
         type_gaussian,
         backend,
+        {
+            "penalty_factor": penalty_factor,
+            "exclude": exclude,
+            "intercept": intercept,
+            "lower_limits": lower_limits,
+            "upper_limits": upper_limits,
+            "dfmax": dfmax,
+            "pmax": pmax,
+        },
     )
     jobs = _inputs.parallel_jobs(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
@@ -160,6 +201,7 @@ def _prepare(
     lambdas: Any,
     type_gaussian: str | None,
     backend: str,
+    options: dict[str, Any],
 ) -> tuple[str, Any, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
     family = _inputs.family_name(family)
     alpha = _inputs.mixing(alpha)
@@ -181,8 +223,35 @@ def _prepare(
         "max_passes": int(maxit),
         "lambdas": _inputs.lambda_grid(lambdas),
         "type_gaussian": _backend_python.gaussian_type(type_gaussian, x.shape[1]),
+        "options": _path_options(options, names),
     }
     return ran, x, y_values, labels, w, names, fit_args
+
+
+def _path_options(options: dict[str, Any], names: list[str]) -> PathOptions:
+    """glmnet's per-variable options checked against the columns of X."""
+    n_features = len(names)
+    lower, upper = _inputs.coefficient_limits(
+        options["lower_limits"], options["upper_limits"], n_features
+    )
+    dfmax, pmax = _inputs.size_limits(options["dfmax"], options["pmax"], n_features)
+    if not isinstance(options["intercept"], (bool, np.bool_)):
+        raise ValueError(f"intercept must be True or False, got {options['intercept']!r}")
+    path_options = PathOptions(
+        penalty_factor=_inputs.penalty_factors(options["penalty_factor"], n_features),
+        exclude=_inputs.excluded_columns(options["exclude"], names),
+        lower=lower,
+        upper=upper,
+        intercept=bool(options["intercept"]),
+        dfmax=dfmax,
+        pmax=pmax,
+    )
+    if not path_options.included.any():
+        raise ValueError(
+            "exclude: every column of X is excluded (by exclude or an infinite penalty_factor); "
+            "R stops with 'All used predictors have zero variance'"
+        )
+    return path_options
 
 
 def _path_result(

@@ -262,3 +262,81 @@ def _finite(values: np.ndarray, name: str) -> None:
     if bad.any():
         rows = np.unique(np.nonzero(bad)[0])[:5].tolist()
         raise ValueError(f"{name} contains NaN or infinite values (first rows, 0-based: {rows})")
+
+
+def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
+    """``penalty_factor``: one non-negative number per column (``inf`` excludes the column), not
+    all zero; None means 1 each. glmnet rescales them to sum to the number of columns."""
+    if penalty_factor is None:
+        return np.ones(n_features)
+    values = np.asarray(penalty_factor, dtype=np.float64).reshape(-1)
+    if values.shape[0] != n_features:
+        raise ValueError(
+            f"penalty_factor has {values.shape[0]} values but X has {n_features} columns"
+        )
+    if np.isnan(values).any() or (values < 0).any():
+        raise ValueError("penalty_factor must hold non-negative numbers (inf excludes a column)")
+    if not (values > 0).any():
+        raise ValueError(
+            "penalty_factor: all penalty factors are 0 (R: 'All penalty factors are <= 0')"
+        )
+    return values
+
+
+def excluded_columns(exclude: Any, names: list[str]) -> np.ndarray:
+    """``exclude``: column names or 0-based positions, as sorted unique 0-based positions."""
+    if exclude is None:
+        return np.zeros(0, dtype=np.int64)
+    items = [exclude] if isinstance(exclude, (str, int, np.integer)) else list(exclude)
+    positions = []
+    for item in items:
+        if isinstance(item, str):
+            if item not in names:
+                raise ValueError(f"exclude: no column named {item!r} in X")
+            positions.append(names.index(item))
+        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            if not 0 <= item < len(names):
+                raise ValueError(
+                    f"exclude: position {item} is out of range for {len(names)} columns "
+                    "(positions are 0-based)"
+                )
+            positions.append(int(item))
+        else:
+            raise ValueError(f"exclude must hold column names or 0-based positions, got {item!r}")
+    return np.unique(np.asarray(positions, dtype=np.int64))
+
+
+def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """``lower_limits`` (each <= 0) and ``upper_limits`` (each >= 0): a scalar or one per column."""
+    bounds = []
+    for name, value, sign in (("lower_limits", lower, -1), ("upper_limits", upper, 1)):
+        values = np.asarray(value, dtype=np.float64).reshape(-1)
+        if values.shape[0] == 1:
+            values = np.repeat(values, n_features)
+        if values.shape[0] != n_features:
+            raise ValueError(
+                f"{name} must be a scalar or have one value per column of X ({n_features}), "
+                f"got {values.shape[0]}"
+            )
+        if np.isnan(values).any():
+            raise ValueError(f"{name} contains NaN")
+        if (sign * values < 0).any():
+            kind = "non-positive" if sign < 0 else "non-negative"
+            raise ValueError(
+                f"{name} must be {kind} (R: 'Lower limits should be non-positive', "
+                "'Upper limits should be non-negative')"
+            )
+        bounds.append(values)
+    return bounds[0], bounds[1]
+
+
+def size_limits(dfmax: Any, pmax: Any, n_features: int) -> tuple[int, int]:
+    """``dfmax`` (default p + 1) and ``pmax`` (default min(2 dfmax + 20, p)), positive integers."""
+    dfmax = n_features + 1 if dfmax is None else dfmax
+    for name, value in (("dfmax", dfmax), ("pmax", pmax)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1
+        ):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    pmax = min(2 * dfmax + 20, n_features) if pmax is None else pmax
+    return int(dfmax), int(pmax)

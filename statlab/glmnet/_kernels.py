@@ -34,20 +34,52 @@ import numpy as np
 from numba import njit
 
 EARLY_STOP_MIN_STEPS = 5  # glmnet.control()$mnlam
-EARLY_STOP_FDEV = 1e-5  # glmnet.control()$fdev
 EARLY_STOP_DEVMAX = 0.999  # glmnet.control()$devmax
 PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin
 BIG_LAMBDA = 9.9e35  # glmnet.control()$big: the path's first step, where every coefficient is 0
+RIDGE_ALPHA_FLOOR = 1e-3  # glmnet divides lambda_max by max(alpha, 1e-3)
+STATUS_OK = 0
+STATUS_MAXIT = 1  # a step did not converge within max_passes; earlier steps returned
+STATUS_PMAX = 2  # more than max_active variables became active; earlier steps returned
 
 _VECTORISE = {"reassoc", "contract", "nsz"}
 
 
 @njit(cache=True, inline="always")
-def _soft_threshold(u: float, threshold: float) -> float:
-    magnitude = abs(u) - threshold
+def _penalised_update(
+    u: float, xv: float, l1: float, l2: float, penalty: float, low: float, high: float
+) -> float:
+    """glmnet's coordinate update: soft-threshold ``u`` at ``penalty * l1``, shrink by
+    ``xv + penalty * l2`` and clip to the box [low, high] (0 stays 0)."""
+    magnitude = abs(u) - penalty * l1
     if magnitude <= 0.0:
         return 0.0
-    return magnitude if u > 0.0 else -magnitude
+    value = (magnitude if u > 0.0 else -magnitude) / (xv + penalty * l2)
+    return max(low, min(high, value))
+
+
+@njit(cache=True)
+def _first_lambda_max(
+    abs_grad: np.ndarray, usable: np.ndarray, penalty: np.ndarray, alpha: float
+) -> float:
+    """glmnet's largest lambda, from the gradient after the first ("infinite" lambda) step, which
+    has fitted the unpenalised variables: max |g_j| / penalty_j over the penalised usable j."""
+    largest = 0.0
+    for j in range(abs_grad.shape[0]):
+        if usable[j] and penalty[j] > 0.0:
+            largest = max(largest, abs(abs_grad[j]) / penalty[j])
+    return largest / max(alpha, RIDGE_ALPHA_FLOOR)
+
+
+@njit(cache=True)
+def _stops_early(
+    m: int, rsq: float, rsq_before: float, n_nonzero: int, max_df: int, fdev: float
+) -> bool:
+    """glmnet's early stop after the m-th stored step of its own sequence."""
+    if m + 1 < EARLY_STOP_MIN_STEPS:
+        return False
+    change = np.inf if rsq == 0.0 else (rsq - rsq_before) / rsq
+    return n_nonzero > max_df or change < fdev or rsq > EARLY_STOP_DEVMAX
 
 
 # --- column primitives: dense (column-major) --------------------------------------------------------
@@ -259,7 +291,14 @@ def gaussian_cov_path(
     early_stop: bool,
     thresh: float,
     max_passes: int,
-) -> tuple[np.ndarray, np.ndarray, int, int]:
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    lambda_factor: float,
+    max_active: int,
+    max_df: int,
+    fdev: float,
+) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by covariance updates, step for step as glmnet's
     covariance solver: full passes over every usable coefficient until the largest
     ``xv_k * delta^2`` is below ``thresh``, with passes over the active set in between (and first,
@@ -268,8 +307,16 @@ def gaussian_cov_path(
     Solves, for each lambda, ``min 1/2 sum w (yz - xz b)^2 + lam (alpha |b|_1 + (1-alpha)/2 |b|^2)``
     with ``xz`` the implicitly standardised x, ``w`` summing to 1 and ``yz`` centred with unit
     weighted variance; ``grad0`` is ``xz' (w yz)``.
-    Returns (coefficients p x L, R^2 per step, number of steps stored, total passes); the number
-    of passes exceeds ``max_passes`` when a step did not converge (that step is not stored).
+
+    glmnet's options: variable j's penalty is scaled by ``penalty[j]`` (renormalised penalty
+    factors) and its coefficient kept in [``lower[j]``, ``upper[j]``] (standardised units). With
+    ``early_stop`` (glmnet's own sequence) the lambdas after the first are filled in here, from
+    the gradient once the unpenalised variables are fitted, ``lambda_max * lambda_factor^k``;
+    the path then stops when more than ``max_df`` coefficients are non-zero, the relative R^2 gain
+    is below ``fdev`` or R^2 exceeds 0.999. More than ``max_active`` variables ever active stops
+    the path before that step (``STATUS_PMAX``).
+    Returns (coefficients p x L, R^2 per step, number of steps stored, total passes, status); the
+    number of passes exceeds ``max_passes`` when a step did not converge (that step is not stored).
     """
     n = w.shape[0]
     p = xm.shape[0]
@@ -289,7 +336,13 @@ def gaussian_cov_path(
     passes = 0
     warm = False
     n_stored = 0
+    status = STATUS_OK
     for m in range(n_lambda):
+        if early_stop and m >= 1:
+            if m == 1:
+                lambdas[1] = _first_lambda_max(grad, usable, penalty, alpha) * lambda_factor
+            else:
+                lambdas[m] = lambdas[m - 1] * lambda_factor
         lam = lambdas[m]
         l1 = alpha * lam
         l2 = (1.0 - alpha) * lam
@@ -306,7 +359,9 @@ def gaussian_cov_path(
                     for a in range(n_active):
                         k = active[a]
                         old = coef[k]
-                        new = _soft_threshold(grad[k] + old * xv[k], l1) / (xv[k] + l2)
+                        new = _penalised_update(
+                            grad[k] + old * xv[k], xv[k], l1, l2, penalty[k], lower[k], upper[k]
+                        )
                         if new == old:
                             continue
                         delta = new - old
@@ -337,10 +392,15 @@ def gaussian_cov_path(
                 if not usable[k]:
                     continue
                 old = coef[k]
-                new = _soft_threshold(grad[k] + old * xv[k], l1) / (xv[k] + l2)
+                new = _penalised_update(
+                    grad[k] + old * xv[k], xv[k], l1, l2, penalty[k], lower[k], upper[k]
+                )
                 if new == old:
                     continue
                 if slot[k] < 0:
+                    if n_active >= max_active:
+                        status = STATUS_PMAX
+                        break
                     if n_active == capacity:
                         capacity = min(p, 2 * capacity)
                         grown = np.zeros((capacity, p))
@@ -361,6 +421,9 @@ def gaussian_cov_path(
                 for j in range(p):
                     if usable[j]:
                         grad[j] -= gram[row, j] * delta
+            if status != STATUS_OK:
+                converged = False
+                break
             if largest_change < thresh:
                 break
             if passes > max_passes:
@@ -372,11 +435,16 @@ def gaussian_cov_path(
         beta[:, m] = coef
         rsq_path[m] = rsq
         n_stored = m + 1
-        if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
-            change = np.inf if rsq == 0.0 else (rsq - rsq_before) / rsq
-            if change < EARLY_STOP_FDEV or rsq > EARLY_STOP_DEVMAX:
+        if early_stop:
+            n_nonzero = 0
+            for a in range(n_active):
+                if coef[active[a]] != 0.0:
+                    n_nonzero += 1
+            if _stops_early(m, rsq, rsq_before, n_nonzero, max_df, fdev):
                 break
-    return beta, rsq_path, n_stored, passes
+    if passes > max_passes:
+        status = STATUS_MAXIT
+    return beta, rsq_path, n_stored, passes, status
 
 
 # --- Gaussian: naive updates -----------------------------------------------------------------------
@@ -423,20 +491,26 @@ def gaussian_naive_path(
     abs_grad0: np.ndarray,
     alpha: float,
     lambdas: np.ndarray,
-    lambda_max: float,
     early_stop: bool,
     thresh: float,
     max_passes: int,
-) -> tuple[np.ndarray, np.ndarray, int, int]:
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    lambda_factor: float,
+    max_active: int,
+    max_df: int,
+    fdev: float,
+) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by naive updates (R's ``type.gaussian = "naive"``),
     step for step as glmnet's naive solver.
 
     Per lambda: the strong set grows by glmnet's sequential rule (``|grad_j| > alpha (2 lam -
     lam_prev)``); passes over the active set (once any were needed), then full passes over the strong
     set until the largest ``xv_k * delta^2`` is below ``thresh`` and no variable outside the strong
-    set violates the KKT condition. Same problem, arguments and returns as
-    :func:`gaussian_cov_path`; ``abs_grad0`` is ``|xz' (w yz)|`` and ``lambda_max`` the path's
-    largest finite lambda.
+    set violates the KKT condition (both thresholds scaled by ``penalty[j]``). Same problem,
+    options, arguments and returns as :func:`gaussian_cov_path`; ``abs_grad0`` is
+    ``|xz' (w yz)|``.
     """
     p = xm.shape[0]
     n_lambda = lambdas.shape[0]
@@ -457,18 +531,23 @@ def gaussian_naive_path(
     passes = 0
     warm = False
     failed = False
+    status = STATUS_OK
     n_stored = 0
     previous = 0.0
     for m in range(n_lambda):
+        if early_stop and m >= 1:
+            if m == 1:
+                previous = _first_lambda_max(abs_grad, usable, penalty, alpha)
+                lambdas[1] = previous * lambda_factor
+            else:
+                lambdas[m] = lambdas[m - 1] * lambda_factor
         lam = lambdas[m]
-        if early_stop and m == 1:
-            previous = lambda_max
         l1 = alpha * lam
         l2 = (1.0 - alpha) * lam
         rsq_before = rsq
         strong_cut = alpha * (2.0 * lam - previous)
         for j in range(p):
-            if usable[j] and not strong[j] and abs_grad[j] > strong_cut:
+            if usable[j] and not strong[j] and abs_grad[j] > strong_cut * penalty[j]:
                 strong[j] = True
         need_partial = warm
         while True:
@@ -483,7 +562,9 @@ def gaussian_naive_path(
                             xd, indptr, indices, values, sparse, w, xm, xs, resid, offset, k
                         )
                         old = coef[k]
-                        new = _soft_threshold(g + old * xv[k], l1) / (xv[k] + l2)
+                        new = _penalised_update(
+                            g + old * xv[k], xv[k], l1, l2, penalty[k], lower[k], upper[k]
+                        )
                         if new == old:
                             continue
                         delta = new - old
@@ -519,10 +600,15 @@ def gaussian_naive_path(
                         xd, indptr, indices, values, sparse, w, xm, xs, resid, offset, k
                     )
                     old = coef[k]
-                    new = _soft_threshold(g + old * xv[k], l1) / (xv[k] + l2)
+                    new = _penalised_update(
+                        g + old * xv[k], xv[k], l1, l2, penalty[k], lower[k], upper[k]
+                    )
                     if new == old:
                         continue
                     if not in_active[k]:
+                        if n_active >= max_active:
+                            status = STATUS_PMAX
+                            break
                         in_active[k] = True
                         active[n_active] = k
                         n_active += 1
@@ -537,6 +623,9 @@ def gaussian_naive_path(
                         offset += step * xm[k]
                     else:
                         _dense_centred_update(xd[:, k], xm[k], step, w, resid)
+                if status != STATUS_OK:
+                    failed = True
+                    break
                 if largest_change >= thresh:
                     if passes > max_passes:
                         failed = True
@@ -549,7 +638,7 @@ def gaussian_naive_path(
                                 xd, indptr, indices, values, sparse, w, xm, xs, resid, offset, j
                             )
                         )
-                        if abs_grad[j] > l1:
+                        if abs_grad[j] > l1 * penalty[j]:
                             strong[j] = True
                             violated = True
                 if not violated:
@@ -564,13 +653,17 @@ def gaussian_naive_path(
         rsq_path[m] = rsq
         n_stored = m + 1
         previous = lam
-        if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
-            change = np.inf if rsq == 0.0 else (rsq - rsq_before) / rsq
-            if change < EARLY_STOP_FDEV or rsq > EARLY_STOP_DEVMAX:
+        if early_stop:
+            n_nonzero = 0
+            for a in range(n_active):
+                if coef[active[a]] != 0.0:
+                    n_nonzero += 1
+            if _stops_early(m, rsq, rsq_before, n_nonzero, max_df, fdev):
                 break
-    if failed:
+    if failed and status == STATUS_OK:
         passes = max(passes, max_passes + 1)
-    return beta, rsq_path, n_stored, passes
+        status = STATUS_MAXIT
+    return beta, rsq_path, n_stored, passes, status
 
 
 # --- binomial --------------------------------------------------------------------------------------
@@ -605,12 +698,23 @@ def binomial_path(
     early_stop: bool,
     thresh: float,
     max_passes: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    intercept: bool,
+    lambda_factor: float,
+    max_active: int,
+    max_df: int,
+    fdev: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a 0/1 response by penalised IRLS.
 
     Solves ``min -sum w loglik(a0 + xz b) + lam (alpha |b|_1 + (1-alpha)/2 |b|^2)`` with ``w`` summing
-    to 1 and ``xz`` the implicitly standardised x. Returns (intercepts L, coefficients p x L,
-    deviance ratio per step, steps stored, passes).
+    to 1 and ``xz`` the implicitly standardised x. The options (``penalty`` ... ``fdev``) are those
+    of :func:`gaussian_cov_path`; without ``intercept`` a0 stays 0 and the null model is p = 1/2.
+    The first step ("infinite" lambda) fits the intercept and the unpenalised variables.
+    Returns (intercepts L, coefficients p x L, deviance ratio per step, steps stored, passes,
+    status).
 
     For sparse x the linear predictor and the working residual are kept without the centring terms,
     which are carried as scalars within a pass (``eta_shift``, ``resid_shift``) and folded in once
@@ -625,8 +729,12 @@ def binomial_path(
     ybar = 0.0
     for i in range(n):
         ybar += w[i] * y[i]
-    a0 = np.log(ybar / (1.0 - ybar))
+    a0 = np.log(ybar / (1.0 - ybar)) if intercept else 0.0
     coef = np.zeros(p)
+    ever_active = np.zeros(p, dtype=np.bool_)
+    null_grad = np.zeros(p)
+    n_ever = 0
+    status = STATUS_OK
     eta = np.full(n, a0)
     null_dev = _binomial_deviance(y, w, eta)
     screened = np.zeros(p, dtype=np.bool_)
@@ -640,19 +748,28 @@ def binomial_path(
     n_stored = 0
     previous_ratio = 0.0
     for m in range(n_lambda):
-        lam = lambdas[m]
-        if lam >= BIG_LAMBDA:
-            a0_path[m] = a0
-            n_stored = m + 1
-            continue
-        l1 = alpha * lam
-        l2 = (1.0 - alpha) * lam
         for i in range(n):
             resid[i] = w[i] * (y[i] - 1.0 / (1.0 + np.exp(-eta[i])))
         grad = centred_products(xd, indptr, indices, values, sparse, xm, xs, usable, resid)
+        if m == 0:
+            null_grad = grad.copy()
+        if early_stop and m >= 1:
+            if m == 1:
+                # glmnet keeps the gradient of variables screened at the first step from the null
+                # model (with alpha = 0 that is all of them)
+                for j in range(p):
+                    if screened[j]:
+                        grad[j] = null_grad[j]
+                previous_lambda = _first_lambda_max(grad, usable, penalty, alpha)
+                lambdas[1] = previous_lambda * lambda_factor
+            else:
+                lambdas[m] = lambdas[m - 1] * lambda_factor
+        lam = lambdas[m]
+        l1 = alpha * lam
+        l2 = (1.0 - alpha) * lam
         strong_cut = alpha * (2.0 * lam - previous_lambda) if previous_lambda < BIG_LAMBDA else l1
         for j in range(p):
-            if usable[j] and not screened[j] and abs(grad[j]) > strong_cut:
+            if usable[j] and not screened[j] and abs(grad[j]) > strong_cut * penalty[j]:
                 screened[j] = True
         while True:
             # quadratic approximation at the current fit
@@ -695,9 +812,17 @@ def binomial_path(
                     else:
                         g = _dense_centred_dot(xd[:, j], xm[j], resid) / xs[j]
                     old = coef[j]
-                    new = _soft_threshold(g + xv[j] * old, l1) / (xv[j] + l2)
+                    new = _penalised_update(
+                        g + xv[j] * old, xv[j], l1, l2, penalty[j], lower[j], upper[j]
+                    )
                     if new == old:
                         continue
+                    if not ever_active[j]:
+                        if n_ever >= max_active:
+                            status = STATUS_PMAX
+                            break
+                        ever_active[j] = True
+                        n_ever += 1
                     delta = new - old
                     coef[j] = new
                     largest_change = max(largest_change, xv[j] * delta * delta)
@@ -717,10 +842,12 @@ def binomial_path(
                     for i in range(n):
                         resid[i] -= v[i] * resid_shift
                         eta[i] += eta_shift
+                if status != STATUS_OK:
+                    break
                 r_sum = 0.0
                 for i in range(n):
                     r_sum += resid[i]
-                delta0 = r_sum / v_sum
+                delta0 = r_sum / v_sum if intercept else 0.0
                 if delta0 != 0.0:
                     a0 += delta0
                     largest_change = max(largest_change, v_sum * delta0 * delta0)
@@ -732,7 +859,7 @@ def binomial_path(
             outer_change = v_sum * (a0 - a0_before) ** 2
             for j in range(p):
                 outer_change = max(outer_change, xv[j] * (coef[j] - coef_before[j]) ** 2)
-            if passes > max_passes:
+            if passes > max_passes or status != STATUS_OK:
                 break
             if outer_change < thresh:
                 # converged at this quadratic approximation: check the unscreened gradients
@@ -743,11 +870,13 @@ def binomial_path(
                     xd, indptr, indices, values, sparse, xm, xs, usable & ~screened, resid
                 )
                 for j in range(p):
-                    if usable[j] and not screened[j] and abs(grad[j]) > l1:
+                    if usable[j] and not screened[j] and abs(grad[j]) > l1 * penalty[j]:
                         screened[j] = True
                         violation = True
                 if not violation:
                     break
+        if status != STATUS_OK:
+            break
         beta[:, m] = coef
         a0_path[m] = a0
         ratio = 1.0 - _binomial_deviance(y, w, eta) / null_dev
@@ -755,9 +884,14 @@ def binomial_path(
         n_stored = m + 1
         previous_lambda = lam
         if passes > max_passes:
+            status = STATUS_MAXIT
             break
         if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
-            if ratio - previous_ratio < EARLY_STOP_FDEV or ratio > EARLY_STOP_DEVMAX:
+            n_nonzero = 0
+            for j in range(p):
+                if coef[j] != 0.0:
+                    n_nonzero += 1
+            if n_nonzero > max_df or ratio - previous_ratio < fdev or ratio > EARLY_STOP_DEVMAX:
                 break
         previous_ratio = ratio
-    return a0_path, beta, dev_ratio, n_stored, passes
+    return a0_path, beta, dev_ratio, n_stored, passes, status

@@ -1,10 +1,14 @@
-"""The numbers every glmnet backend returns: a path and a cross-validation curve."""
+"""The numbers every glmnet backend returns (a path and a cross-validation curve) and the options
+both backends take."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+
+EARLY_STOP_FDEV = 1e-5  # glmnet.control()$fdev: the path stops when R^2 gains less than this
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,67 @@ class PathArrays:
     dev_ratio: np.ndarray
     nulldev: float
     npasses: int = 0  # coordinate-descent passes over the data, as glmnet counts them
+    pmax_reached: bool = False  # the path stopped because more than pmax variables were active
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    """glmnet's per-variable options, checked, in R's meaning (see :mod:`statlab.glmnet._inputs`).
+
+    ``penalty_factor`` is as given (``inf`` excludes), ``exclude`` 0-based positions, ``lower`` and
+    ``upper`` one limit per variable in the data's units (``-inf``/``inf`` for none).
+    """
+
+    penalty_factor: np.ndarray
+    exclude: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    intercept: bool
+    dfmax: int
+    pmax: int
+
+    @classmethod
+    def defaults(cls, n_features: int) -> PathOptions:
+        """R's defaults for ``n_features`` variables.
+
+        >>> PathOptions.defaults(30).pmax, PathOptions.defaults(3).pmax
+        (30, 3)
+        """
+        dfmax = n_features + 1
+        return cls(
+            np.ones(n_features),
+            np.zeros(0, dtype=np.int64),
+            np.full(n_features, -np.inf),
+            np.full(n_features, np.inf),
+            True,
+            dfmax,
+            min(2 * dfmax + 20, n_features),
+        )
+
+    @property
+    def included(self) -> np.ndarray:
+        """False for excluded variables (``exclude`` or an infinite penalty factor)."""
+        included = np.isfinite(self.penalty_factor)
+        included[self.exclude] = False
+        return included
+
+    @property
+    def penalty(self) -> np.ndarray:
+        """Penalty factors as glmnet uses them: excluded ones set to 1, negatives to 0, then
+        scaled to sum to the number of variables.
+
+        >>> from dataclasses import replace
+        >>> replace(PathOptions.defaults(3), penalty_factor=np.array([0.0, 1.0, 5.0])).penalty
+        array([0. , 0.5, 2.5])
+        """
+        factors = np.where(self.included, np.maximum(self.penalty_factor, 0.0), 1.0)
+        return factors * (factors.shape[0] / factors.sum())
+
+    @property
+    def fdev(self) -> float:
+        """glmnet's relative-R^2 early stop, switched off when any limit is 0."""
+        at_zero = (self.lower == 0).any() or (self.upper == 0).any()
+        return 0.0 if at_zero else EARLY_STOP_FDEV
 
 
 @dataclass(frozen=True)
@@ -29,6 +94,27 @@ class CVArrays:
     cvsd: np.ndarray
     index_min: int
     index_1se: int
+
+
+PMAX_CODE = -10000  # glmnet's error code -10000 - m: pmax exceeded at the m-th lambda
+
+
+def pmax_warning(pmax: int, n_lambdas: int) -> None:
+    """glmnet's warning when more than ``pmax`` variables became non-zero (the path stops)."""
+    warnings.warn(
+        f"pmax: more than pmax = {pmax} variables became non-zero at lambda number "
+        f"{n_lambdas + 1}; the path stops at {n_lambdas} lambdas (as R's glmnet does)",
+        RuntimeWarning,
+        stacklevel=5,
+    )
+
+
+def empty_path_message(pmax: int) -> str:
+    """The error for a path that exceeds ``pmax`` at its first lambda (R returns an empty model)."""
+    return (
+        f"pmax: more than pmax = {pmax} variables are non-zero at the first lambda, so there is "
+        "no solution to return (R returns an empty model): raise pmax"
+    )
 
 
 def select_lambda(cvm: np.ndarray, cvsd: np.ndarray) -> tuple[int, int]:
