@@ -52,10 +52,13 @@ glmnet_fit <- function(x, y, alpha = 1, family = "gaussian", standardize = TRUE,
 cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standardize = TRUE,
                           nlambda = 100, lambda_min_ratio = NULL, weights = NULL,
                           thresh = 1e-7, maxit = 1e5, lambda = NULL, type_gaussian = NULL,
-                          ...) {
+                          type_measure = "default", grouped = TRUE, keep = FALSE, ...) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                       thresh, maxit, lambda, type_gaussian, list(...))
   args$foldid <- foldid
+  args$type.measure <- type_measure
+  args$grouped <- grouped
+  args$keep <- keep
   cv <- do.call(glmnet::cv.glmnet, args)
   list(
     lambda = cv$lambda,
@@ -67,7 +70,8 @@ cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standard
     index_min = cv$index["min", 1],
     index_1se = cv$index["1se", 1],
     measure = unname(cv$name),
-    path = glmnet_path_list(cv$glmnet.fit)
+    path = glmnet_path_list(cv$glmnet.fit),
+    fit_preval = if (keep) unname(cv$fit.preval) else NULL
   )
 }
 

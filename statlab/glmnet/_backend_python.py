@@ -239,9 +239,16 @@ def cross_validate(
     foldid: np.ndarray,
     *,
     n_jobs: int = 1,
+    type_measure: str | None = None,
+    grouped: bool = True,
+    keep: bool = False,
     **fit_args: Any,
 ) -> CVArrays:
     """cv.glmnet: a full-data path, each fold's own path, out-of-fold loss at the full-data lambdas.
+
+    ``type_measure`` is a measure :func:`statlab.glmnet._inputs.cv_measure` resolved (None: the
+    family's default); ``grouped`` and ``keep`` as in R (``keep`` returns the out-of-fold linear
+    predictors, R's ``fit.preval``).
 
     A fold is fitted on the full ``x`` with the held-out rows' weights set to zero, so no fold
     copies ``x``; with ``n_jobs > 1`` the full fit and the folds run in threads (the kernels release
@@ -281,10 +288,15 @@ def cross_validate(
         fold_fit = fits[fold]
         a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
         predictions[held_out] = a0 + rows[held_out] @ beta
-    loss = _loss(y, predictions, settings.family)
-    cvm, cvsd = _cv_curve(loss, weights, foldid)
-    index_min, index_1se = select_lambda(cvm, cvsd)
-    return CVArrays(full, cvm, cvsd, index_min, index_1se)
+    fit_preval = predictions.copy() if keep else None
+    measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
+    if measure == "auc":
+        cvm, cvsd = _auc_curve(y, predictions, weights, foldid)
+    else:
+        loss = _loss(y, predictions, settings.family, measure)
+        cvm, cvsd = _cv_curve(loss, weights, foldid, grouped)
+    index_min, index_1se = select_lambda(-cvm if measure == "auc" else cvm, cvsd)
+    return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval)
 
 
 def _first_lambda(lambdas: np.ndarray) -> float:
@@ -294,12 +306,18 @@ def _first_lambda(lambdas: np.ndarray) -> float:
     return float(lambdas[1] if lambdas.shape[0] == 2 else np.inf)
 
 
-def _loss(y: np.ndarray, link: np.ndarray, family: str) -> np.ndarray:
-    """The loss per observation and lambda, computed in place of ``link`` (n x L, as large as a
-    sizeable part of x)."""
+def _loss(y: np.ndarray, link: np.ndarray, family: str, measure: str) -> np.ndarray:
+    """The loss per observation and lambda (cv.glmnet's ``cvraw``), computed in place of ``link``
+    (n x L, as large as a sizeable part of x)."""
     if family == "gaussian":
         link -= y[:, None]
-        return np.square(link, out=link)
+        return np.abs(link, out=link) if measure == "mae" else np.square(link, out=link)
+    if measure != "deviance":
+        prob = _probability(link)
+        if measure == "class":  # the predicted class is the second one when prob > 1/2
+            return np.where(y[:, None] == 1, prob <= 0.5, prob > 0.5).astype(np.float64)
+        prob -= y[:, None]  # R sums over both classes' indicators: twice the one-class loss
+        return 2 * np.abs(prob) if measure == "mae" else 2 * np.square(prob)
     # deviance -2 log(prob of the observed class), prob clipped as cv.glmnet does
     sign = np.where(y == 1, -1.0, 1.0)[:, None]
     link *= sign  # -eta for y = 1, eta for y = 0: prob of the observed class = 1 / (1 + exp(.))
@@ -313,18 +331,68 @@ def _loss(y: np.ndarray, link: np.ndarray, family: str) -> np.ndarray:
     return link
 
 
-def _cv_curve(
-    loss: np.ndarray, weights: np.ndarray, foldid: np.ndarray
+def _probability(link: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-link))
+
+
+def _auc_curve(
+    y: np.ndarray, link: np.ndarray, weights: np.ndarray, foldid: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """cvm and cvsd as cv.glmnet computes them (grouped by fold unless folds are under 3 rows)."""
+    """cv.glmnet's AUC curve: the weighted AUC within each fold, averaged over folds weighted by
+    their total weight, with the spread of the fold AUCs as for a grouped curve."""
     n_folds = int(foldid.max())
-    if loss.shape[0] / n_folds < 3:
+    prob = _probability(link)
+    fold_auc = np.empty((n_folds, link.shape[1]))
+    fold_weights = np.empty(n_folds)
+    for k in range(1, n_folds + 1):
+        rows = foldid == k
+        fold_weights[k - 1] = weights[rows].sum()
+        fold_auc[k - 1] = [
+            weighted_auc(y[rows], prob[rows, j], weights[rows]) for j in range(link.shape[1])
+        ]
+    cvm = fold_weights @ fold_auc / fold_weights.sum()
+    spread = fold_weights @ (fold_auc - cvm) ** 2 / fold_weights.sum()
+    return cvm, np.sqrt(spread / (n_folds - 1))
+
+
+def weighted_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted probability that a positive (y = 1) outranks a negative, ties counting a half
+    (R's ``survival::concordance`` as glmnet's ``auc.mat`` calls it); NaN without both classes.
+
+    >>> weighted_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]), np.ones(4))
+    0.75
+    """
+    negative = y == 0
+    neg_score, neg_weight = score[negative], weights[negative]
+    pos_score, pos_weight = score[~negative], weights[~negative]
+    total = neg_weight.sum() * pos_weight.sum()
+    if total == 0:
+        return float("nan")
+    order = np.argsort(neg_score, kind="stable")
+    sorted_score = neg_score[order]
+    below = np.concatenate(([0.0], np.cumsum(neg_weight[order])))
+    lower = below[np.searchsorted(sorted_score, pos_score, side="left")]
+    lower_or_tied = below[np.searchsorted(sorted_score, pos_score, side="right")]
+    wins = pos_weight @ (lower + 0.5 * (lower_or_tied - lower))
+    return float(wins / total)
+
+
+def _cv_curve(
+    loss: np.ndarray, weights: np.ndarray, foldid: np.ndarray, grouped: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """cvm and cvsd as cv.glmnet computes them: grouped by fold (unless folds are under 3 rows,
+    with R's warning) or, with ``grouped=False``, per observation."""
+    n_folds = int(foldid.max())
+    if grouped and loss.shape[0] / n_folds < 3:
         warnings.warn(
-            "fewer than 3 observations per fold: the CV standard error is computed per observation "
-            "(as cv.glmnet does with grouped = FALSE)",
+            "grouped: fewer than 3 observations per fold, so grouped=False is enforced (the CV "
+            "standard error is computed per observation, as cv.glmnet does)",
             UserWarning,
             stacklevel=4,
         )
+        grouped = False
+    if not grouped:
         groups, group_weights, n_groups = loss, weights, loss.shape[0]
     else:
         group_weights = np.array([weights[foldid == k].sum() for k in range(1, n_folds + 1)])

@@ -26,18 +26,29 @@ def fit_path(x: Any, y: np.ndarray, weights: np.ndarray, **fit_args: Any) -> Pat
 
 
 def cross_validate(
-    x: Any, y: np.ndarray, weights: np.ndarray, foldid: np.ndarray, **fit_args: Any
+    x: Any,
+    y: np.ndarray,
+    weights: np.ndarray,
+    foldid: np.ndarray,
+    *,
+    type_measure: str | None = None,
+    grouped: bool = True,
+    keep: bool = False,
+    **fit_args: Any,
 ) -> CVArrays:
     """R's cv.glmnet on (x, y) with statlab's folds."""
     out = _rbridge.call(
-        "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights, **_r_args(fit_args)
-    )
+        "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights,
+        type_measure=type_measure or "default", grouped=grouped, keep=keep, **_r_args(fit_args),
+    )  # fmt: skip
+    fit_preval = out.get("fit_preval")
     return CVArrays(
         path=_path(out["path"], fit_args.get("options")),
         cvm=np.asarray(out["cvm"], dtype=np.float64),
         cvsd=np.asarray(out["cvsd"], dtype=np.float64),
         index_min=int(out["index_min"][0]) - 1,
         index_1se=int(out["index_1se"][0]) - 1,
+        fit_preval=None if fit_preval is None else np.asarray(fit_preval, dtype=np.float64),
     )
 
 

@@ -14,7 +14,6 @@ from statlab.glmnet._paths import PathArrays, PathOptions
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
 
 Backend = Literal["auto", "r", "python"]
-_MEASURES = {"gaussian": "Mean-Squared Error", "binomial": "Binomial Deviance"}
 
 
 def glmnet(
@@ -122,6 +121,9 @@ def cv_glmnet(
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
     dfmax: int | None = None,
     pmax: int | None = None,
+    type_measure: str = "default",
+    grouped: bool = True,
+    keep: bool = False,
     n_jobs: int = 1,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
@@ -168,10 +170,18 @@ def cv_glmnet(
     )
     jobs = _inputs.parallel_jobs(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
+    measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
+    cv_args = {
+        "type_measure": measure,
+        "grouped": _inputs.flag(grouped, "grouped"),
+        "keep": _inputs.flag(keep, "keep"),
+    }
     if ran == "r":
-        arrays = _backend_r.cross_validate(x, y_values, w, folds, **fit_args)
+        arrays = _backend_r.cross_validate(x, y_values, w, folds, **cv_args, **fit_args)
     else:
-        arrays = _backend_python.cross_validate(x, y_values, w, folds, n_jobs=jobs, **fit_args)
+        arrays = _backend_python.cross_validate(
+            x, y_values, w, folds, n_jobs=jobs, **cv_args, **fit_args
+        )
     path = _path_result(arrays.path, names, fit_args, ran, labels)
     return CVGlmnetResult(
         lambdas=path.lambdas,
@@ -181,9 +191,11 @@ def cv_glmnet(
         index_min=arrays.index_min,
         index_1se=arrays.index_1se,
         foldid=folds,
-        measure=_MEASURES[fit_args["family"]],
+        measure=_inputs.measure_name(measure, fit_args["family"]),
         backend=ran,
         path=path,
+        type_measure=measure,
+        fit_preval=arrays.fit_preval,
     )
 
 
@@ -235,14 +247,12 @@ def _path_options(options: dict[str, Any], names: list[str]) -> PathOptions:
         options["lower_limits"], options["upper_limits"], n_features
     )
     dfmax, pmax = _inputs.size_limits(options["dfmax"], options["pmax"], n_features)
-    if not isinstance(options["intercept"], (bool, np.bool_)):
-        raise ValueError(f"intercept must be True or False, got {options['intercept']!r}")
     path_options = PathOptions(
         penalty_factor=_inputs.penalty_factors(options["penalty_factor"], n_features),
         exclude=_inputs.excluded_columns(options["exclude"], names),
         lower=lower,
         upper=upper,
-        intercept=bool(options["intercept"]),
+        intercept=_inputs.flag(options["intercept"], "intercept"),
         dfmax=dfmax,
         pmax=pmax,
     )

@@ -340,3 +340,64 @@ def size_limits(dfmax: Any, pmax: Any, n_features: int) -> tuple[int, int]:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     pmax = min(2 * dfmax + 20, n_features) if pmax is None else pmax
     return int(dfmax), int(pmax)
+
+
+MEASURES = ("default", "mse", "deviance", "class", "auc", "mae")
+FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
+    "gaussian": ("mse", "deviance", "mae"),
+    "binomial": ("deviance", "class", "auc", "mse", "mae"),
+}
+MEASURE_NAMES = {
+    ("gaussian", "deviance"): "Mean-squared Error",
+    ("binomial", "deviance"): "Binomial Deviance",
+    "mse": "Mean-Squared Error",
+    "mae": "Mean Absolute Error",
+    "auc": "AUC",
+    "class": "Misclassification Error",
+}
+AUC_MIN_PER_FOLD = 10
+
+
+def cv_measure(type_measure: Any, family: str, foldid: np.ndarray) -> str:
+    """``type_measure`` as cv.glmnet resolves it: "default" is the family's first measure; a
+    measure the family lacks falls back to that one with R's warning; "auc" with fewer than 10
+    observations per fold becomes "deviance", with R's warning."""
+    if type_measure not in MEASURES:
+        raise ValueError(f"type_measure must be one of {MEASURES}, got {type_measure!r}")
+    available = FAMILY_MEASURES[family]
+    if type_measure == "default":
+        return available[0]
+    if type_measure not in available:
+        warnings.warn(
+            f"type_measure: only {', '.join(available)} are available for family={family!r}; "
+            f"{available[0]!r} used instead (as cv.glmnet does)",
+            UserWarning,
+            stacklevel=4,
+        )
+        return available[0]
+    n_folds = int(foldid.max())
+    if type_measure == "auc" and foldid.shape[0] / n_folds < AUC_MIN_PER_FOLD:
+        warnings.warn(
+            "type_measure: too few (< 10) observations per fold for 'auc'; changed to "
+            "'deviance' (as cv.glmnet does). Alternatively, use a smaller nfolds",
+            UserWarning,
+            stacklevel=4,
+        )
+        return "deviance"
+    return type_measure
+
+
+def measure_name(type_measure: str, family: str) -> str:
+    """The curve's name as cv.glmnet gives it, e.g. "Binomial Deviance".
+
+    >>> measure_name("deviance", "gaussian"), measure_name("auc", "binomial")
+    ('Mean-squared Error', 'AUC')
+    """
+    return MEASURE_NAMES.get((family, type_measure)) or MEASURE_NAMES[type_measure]
+
+
+def flag(value: Any, name: str) -> bool:
+    """A True/False argument, refused otherwise (no truthy strings)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

@@ -94,6 +94,7 @@ class CVArrays:
     cvsd: np.ndarray
     index_min: int
     index_1se: int
+    fit_preval: np.ndarray | None = None  # out-of-fold linear predictors (R's keep = TRUE)
 
 
 PMAX_CODE = -10000  # glmnet's error code -10000 - m: pmax exceeded at the m-th lambda

@@ -155,7 +155,10 @@ class CVGlmnetResult:
 
     Attributes: ``lambdas``, ``cvm``, ``cvsd``, ``nzero`` (numpy arrays, decreasing lambda),
     ``lambda_min``, ``lambda_1se``, ``index_min``, ``index_1se`` (0-based), ``foldid`` (1-based),
-    ``measure``, ``backend``, ``path`` (the full-data :class:`GlmnetPath`).
+    ``measure`` (the curve's name) and ``type_measure`` (its code, e.g. "auc"), ``backend``,
+    ``path`` (the full-data :class:`GlmnetPath`), ``fit_preval`` (with ``keep=True``: the
+    out-of-fold linear predictors, observations x lambdas). For "auc" the best lambda maximises
+    ``cvm``.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -175,6 +178,8 @@ class CVGlmnetResult:
     measure: str
     backend: str
     path: GlmnetPath
+    type_measure: str = "mse"
+    fit_preval: np.ndarray | None = field(default=None)
 
     @property
     def lambda_min(self) -> float:
