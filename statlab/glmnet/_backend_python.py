@@ -101,6 +101,7 @@ def fit_path(
     lambdas: np.ndarray | None = None,
     type_gaussian: str | None = None,
     options: PathOptions | None = None,
+    offset: np.ndarray | None = None,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
@@ -109,7 +110,7 @@ def fit_path(
     settings = _Settings(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
         gaussian_type(type_gaussian, columns.n_cols),
-        options if options is not None else PathOptions.defaults(columns.n_cols),
+        options if options is not None else PathOptions.defaults(columns.n_cols), offset,
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
@@ -128,6 +129,7 @@ class _Settings:
     lambdas: np.ndarray | None
     type_gaussian: str
     options: PathOptions
+    offset: np.ndarray | None = None  # added to the linear predictor (R's offset)
 
 
 def _fit_rows(
@@ -161,6 +163,8 @@ def _fit_rows(
     own_sequence = settings.lambdas is None
     factor = max(ratio, MIN_LAMBDA_RATIO) ** (1.0 / (settings.nlambda - 1.0))
     if settings.family == "gaussian":
+        if settings.offset is not None:
+            y = y - settings.offset
         y_mean = w @ y if options.intercept else 0.0
         y_scale = float(np.sqrt(w @ (y - y_mean) ** 2))
         yz = (y - y_mean) / y_scale
@@ -193,8 +197,11 @@ def _fit_rows(
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
         else:
             lambdas_std = settings.lambdas.astype(np.float64)
-        a0_std, beta_std, dev_ratio, n_steps, passes, status = _kernels.binomial_path(
-            *args, w, y, x_mean, x_scale, usable, settings.alpha, lambdas_std, own_sequence,
+        offset = settings.offset if settings.offset is not None else np.zeros(columns.n_rows)
+        family = _kernels.POISSON if settings.family == "poisson" else _kernels.BINOMIAL
+        a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = _kernels.glm_path(
+            *args, w, y, offset, family, x_mean, x_scale, usable, settings.alpha, lambdas_std,
+            own_sequence,
             settings.thresh, settings.max_passes, options.penalty, options.lower * x_scale,
             options.upper * x_scale, options.intercept, factor, options.pmax, options.dfmax,
             options.fdev,
@@ -202,8 +209,7 @@ def _fit_rows(
         beta = beta_std[:, :n_steps] / x_scale[:, None]
         a0 = a0_std[:n_steps] - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps].copy()
-        null_prob = w @ y if options.intercept else 0.5
-        nulldev = float(-2 * weights @ (y * np.log(null_prob) + (1 - y) * np.log(1 - null_prob)))
+        nulldev = float(null_dev * weights.sum())
     if n_steps == 0 and status == _kernels.STATUS_PMAX:
         raise ValueError(empty_path_message(options.pmax))
     if own_sequence:
@@ -261,7 +267,7 @@ def cross_validate(
         fit_args["alpha"], fit_args["family"], fit_args["standardize"], fit_args["nlambda"],
         fit_args["lambda_min_ratio"], fit_args["thresh"], fit_args["max_passes"],
         fit_args["lambdas"], gaussian_type(fit_args["type_gaussian"], columns.n_cols),
-        fit_args.get("options") or PathOptions.defaults(columns.n_cols),
+        fit_args.get("options") or PathOptions.defaults(columns.n_cols), fit_args.get("offset"),
     )  # fmt: skip
     n_folds = int(foldid.max())
 
@@ -288,6 +294,8 @@ def cross_validate(
         fold_fit = fits[fold]
         a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
         predictions[held_out] = a0 + rows[held_out] @ beta
+        if settings.offset is not None:
+            predictions[held_out] += settings.offset[held_out][:, None]
     fit_preval = predictions.copy() if keep else None
     measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
     if measure == "auc":
@@ -312,6 +320,14 @@ def _loss(y: np.ndarray, link: np.ndarray, family: str, measure: str) -> np.ndar
     if family == "gaussian":
         link -= y[:, None]
         return np.abs(link, out=link) if measure == "mae" else np.square(link, out=link)
+    if family == "poisson":
+        if measure == "deviance":  # 2 (y log y - y) - 2 (y eta - exp(eta)), y log y = 0 at y = 0
+            saturated = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y
+            with np.errstate(over="ignore"):
+                return 2 * (saturated[:, None] - (y[:, None] * link - np.exp(link)))
+        with np.errstate(over="ignore"):
+            error = y[:, None] - np.exp(link)
+        return np.abs(error) if measure == "mae" else np.square(error)
     if measure != "deviance":
         prob = _probability(link)
         if measure == "class":  # the predicted class is the second one when prob > 1/2

@@ -79,6 +79,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "lambda": fit_args["lambdas"],
         "type_gaussian": fit_args.get("type_gaussian") if gaussian else None,
         **_r_options(fit_args.get("options")),
+        "offset": fit_args.get("offset"),
     }
 
 

@@ -36,6 +36,7 @@ def glmnet(
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
     dfmax: int | None = None,
     pmax: int | None = None,
+    offset: Sequence[float] | np.ndarray | None = None,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -45,8 +46,9 @@ def glmnet(
         \\min_{b_0, b}\\; \\frac{1}{N}\\sum_i w_i \\ell(y_i, b_0 + x_i^T b)
         + \\lambda\\left(\\alpha \\lVert b \\rVert_1 + \\frac{1-\\alpha}{2}\\lVert b \\rVert_2^2\\right)
 
-    with ``l`` half the squared error (Gaussian) or the negative log-likelihood (binomial), x
-    standardised internally. ``lambdas`` (R's ``lambda``) replaces glmnet's own sequence; it is then
+    with ``l`` half the squared error (Gaussian) or the negative log-likelihood (binomial, or
+    ``family="poisson"`` for counts), x standardised internally. ``offset`` is added to the linear
+    predictor (e.g. log exposure for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces glmnet's own sequence; it is then
     solved in full, without early stopping. ``backend="auto"`` runs R when R, rpy2 and glmnet load,
     else Python; the result's ``backend`` says which ran.
 
@@ -91,6 +93,7 @@ def glmnet(
             "upper_limits": upper_limits,
             "dfmax": dfmax,
             "pmax": pmax,
+            "offset": offset,
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
@@ -121,6 +124,7 @@ def cv_glmnet(
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
     dfmax: int | None = None,
     pmax: int | None = None,
+    offset: Sequence[float] | np.ndarray | None = None,
     type_measure: str = "default",
     grouped: bool = True,
     keep: bool = False,
@@ -130,8 +134,12 @@ def cv_glmnet(
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
 
     statlab draws ``foldid`` itself (``seed`` makes it reproducible; R's own RNG is never used) and
-    gives the same folds to either backend. The loss is the mean squared error (Gaussian) or the
-    binomial deviance; ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
+    gives the same folds to either backend. ``type_measure`` picks the loss as R does: "default"
+    (mean squared error for Gaussian, deviance otherwise), "mse", "deviance", "mae", and for
+    binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
+    "deviance"). ``grouped=False`` computes the standard error per observation rather than per
+    fold; ``keep=True`` returns the out-of-fold linear predictors as ``fit_preval``.
+    ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
     own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
     per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
     ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path and the folds in that many threads (R's
@@ -166,6 +174,7 @@ def cv_glmnet(
             "upper_limits": upper_limits,
             "dfmax": dfmax,
             "pmax": pmax,
+            "offset": offset,
         },
     )
     jobs = _inputs.parallel_jobs(n_jobs)
@@ -236,6 +245,7 @@ def _prepare(
         "lambdas": _inputs.lambda_grid(lambdas),
         "type_gaussian": _backend_python.gaussian_type(type_gaussian, x.shape[1]),
         "options": _path_options(options, names),
+        "offset": _inputs.offsets(options["offset"], x.shape[0]),
     }
     return ran, x, y_values, labels, w, names, fit_args
 
@@ -283,4 +293,5 @@ def _path_result(
         alpha=fit_args["alpha"],
         backend=backend,
         class_labels=labels,
+        has_offset=fit_args["offset"] is not None,
     )

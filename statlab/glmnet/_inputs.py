@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-FAMILIES = ("gaussian", "binomial")
+FAMILIES = ("gaussian", "binomial", "poisson")
 GAUSSIAN_TYPES = ("covariance", "naive")
 GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
 
@@ -165,8 +165,10 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     try:
         numeric = values.astype(np.float64)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"y must be numeric for family='gaussian': {error}") from error
+        raise ValueError(f"y must be numeric for family={family!r}: {error}") from error
     _finite(numeric, "y")
+    if family == "poisson" and (numeric < 0).any():
+        raise ValueError("y has negative values: not permitted for family='poisson' (counts)")
     if np.ptp(numeric) == 0:
         raise ValueError("y is constant: there is nothing to fit")
     return numeric, None
@@ -346,10 +348,12 @@ MEASURES = ("default", "mse", "deviance", "class", "auc", "mae")
 FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
     "gaussian": ("mse", "deviance", "mae"),
     "binomial": ("deviance", "class", "auc", "mse", "mae"),
+    "poisson": ("deviance", "mse", "mae"),
 }
 MEASURE_NAMES = {
     ("gaussian", "deviance"): "Mean-squared Error",
     ("binomial", "deviance"): "Binomial Deviance",
+    ("poisson", "deviance"): "Poisson Deviance",
     "mse": "Mean-Squared Error",
     "mae": "Mean Absolute Error",
     "auc": "AUC",
@@ -401,3 +405,14 @@ def flag(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be True or False, got {value!r}")
     return bool(value)
+
+
+def offsets(offset: Any, n_rows: int, name: str = "offset") -> np.ndarray | None:
+    """``offset`` (or ``new_offset``): one finite number per row, added to the linear predictor."""
+    if offset is None:
+        return None
+    values = np.asarray(offset, dtype=np.float64).reshape(-1)
+    if values.shape[0] != n_rows:
+        raise ValueError(f"{name} has {values.shape[0]} values but X has {n_rows} rows")
+    _finite(values, name)
+    return values

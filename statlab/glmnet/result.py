@@ -25,7 +25,8 @@ class GlmnetPath:
 
     Attributes: ``lambdas`` (decreasing), ``a0`` (intercepts), ``beta`` (features x lambdas),
     ``df`` (nonzero coefficients per lambda), ``dev_ratio``, ``nulldev``, ``feature_names``,
-    ``family``, ``alpha``, ``backend`` ("r" or "python").
+    ``family``, ``alpha``, ``backend`` ("r" or "python"), ``has_offset`` (fitted with an offset:
+    predictions then need ``new_offset``).
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -45,6 +46,7 @@ class GlmnetPath:
     alpha: float
     backend: str
     class_labels: list[str] | None = field(default=None)
+    has_offset: bool = False
 
     def coef(self, s: float | np.ndarray | None = None) -> pd.Series | pd.DataFrame:
         """Coefficients at lambda ``s`` (a Series), or at several / all path lambdas (a DataFrame,
@@ -62,18 +64,35 @@ class GlmnetPath:
             return pd.Series(values[:, 0], index=index, name=float(lambdas[0]))
         return pd.DataFrame(values, index=index, columns=lambdas)
 
-    def predict(self, X: Any, s: float | np.ndarray, type: PredictType = "link") -> np.ndarray:
+    def predict(
+        self,
+        X: Any,
+        s: float | np.ndarray,
+        type: PredictType = "link",
+        new_offset: Any = None,
+    ) -> np.ndarray:
         """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``)
-        or, for binomial fits, the probability of the second class (``type="response"``)."""
+        or the mean (``type="response"``: the probability of the second class for binomial fits,
+        the rate for Poisson). A fit with an offset needs ``new_offset`` for the new rows (R's
+        ``newoffset``)."""
+        if type not in ("link", "response"):
+            raise ValueError(f"type must be 'link' or 'response', got {type!r}")
         matrix = self._new_design(X)
         lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
         self._warn_if_clamped(lambdas)
         a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
         link = a0 + matrix @ beta
+        if self.has_offset:
+            if new_offset is None:
+                raise ValueError(
+                    "new_offset is needed: this fit used an offset (R: 'No newoffset provided "
+                    "for prediction, yet offset used in fit of glmnet')"
+                )
+            link += _inputs.offsets(new_offset, matrix.shape[0], "new_offset")[:, None]
         if type == "response" and self.family == "binomial":
             link = 1.0 / (1.0 + np.exp(-link))
-        elif type not in ("link", "response"):
-            raise ValueError(f"type must be 'link' or 'response', got {type!r}")
+        elif type == "response" and self.family == "poisson":
+            link = np.exp(link)
         return link[:, 0] if np.ndim(s) == 0 else link
 
     def to_frame(self) -> pd.DataFrame:
@@ -210,10 +229,15 @@ class CVGlmnetResult:
         return self.path.coef(self._lambda_value(s))
 
     def predict(
-        self, X: Any, s: LambdaChoice = "lambda.1se", type: PredictType = "link"
+        self,
+        X: Any,
+        s: LambdaChoice = "lambda.1se",
+        type: PredictType = "link",
+        new_offset: Any = None,
     ) -> np.ndarray:
-        """Predictions for ``X`` at ``s`` ("lambda.1se", "lambda.min" or a lambda value)."""
-        return self.path.predict(X, self._lambda_value(s), type=type)
+        """Predictions for ``X`` at ``s`` ("lambda.1se", "lambda.min" or a lambda value);
+        ``type`` and ``new_offset`` as in :meth:`GlmnetPath.predict`."""
+        return self.path.predict(X, self._lambda_value(s), type=type, new_offset=new_offset)
 
     def to_frame(self) -> pd.DataFrame:
         """Long table of the CV curve: lambda, log_lambda, cvm, cvsd, cvlo, cvup, nzero."""
