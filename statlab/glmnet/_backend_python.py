@@ -69,13 +69,13 @@ class _Columns:
             return cls(
                 _NO_DENSE,
                 csc.indptr.astype(np.int64),
-                csc.indices.astype(np.int64),
+                csc.indices.astype(np.int32 if csc.shape[0] < 2**31 else np.int64),
                 np.asarray(csc.data, dtype=np.float64),
                 True,
                 *csc.shape,
             )
         dense = np.asfortranarray(x, dtype=np.float64)
-        return cls(dense, _NO_INDEX, _NO_INDEX, _NO_VALUES, False, *dense.shape)
+        return cls(dense, _NO_INDEX, _NO_ROWS, _NO_VALUES, False, *dense.shape)
 
     def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
         return self.dense, self.indptr, self.indices, self.values, self.sparse
@@ -83,6 +83,7 @@ class _Columns:
 
 _NO_DENSE = np.zeros((2, 2), order="F")  # placeholders: one compiled signature for both kinds of x
 _NO_INDEX = np.zeros(1, dtype=np.int64)
+_NO_ROWS = np.zeros(1, dtype=np.int32)
 _NO_VALUES = np.zeros(1)
 
 

@@ -114,16 +114,25 @@ def _dense_centred_update(
 
 
 @njit(cache=True, fastmath=_VECTORISE)
-def _dense_centred_shift(column: np.ndarray, mean: float, step: float, out: np.ndarray) -> None:
-    """out_i += step * (x_i - mean)."""
+def _dense_irls_update(
+    column: np.ndarray,
+    mean: float,
+    step: float,
+    v: np.ndarray,
+    resid: np.ndarray,
+    eta: np.ndarray,
+) -> None:
+    """resid_i -= step * v_i * (x_i - mean); eta_i += step * (x_i - mean)."""
     for i in range(column.shape[0]):
-        out[i] += step * (column[i] - mean)
+        change = step * (column[i] - mean)
+        resid[i] -= v[i] * change
+        eta[i] += change
 
 
 # --- column primitives: sparse (CSC) ---------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sparse_dot(
     indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, j: int, v: np.ndarray
 ) -> float:
@@ -450,28 +459,24 @@ def gaussian_cov_path(
 # --- Gaussian: naive updates -----------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, inline="always")
 def _naive_gradient(
     xd: np.ndarray,
     indptr: np.ndarray,
     indices: np.ndarray,
-    values: np.ndarray,
+    weighted_values: np.ndarray,
     sparse: bool,
-    w: np.ndarray,
     xm: np.ndarray,
     xs: np.ndarray,
     resid: np.ndarray,
     offset: float,
     k: int,
 ) -> float:
-    """<xz_k, w r>: dense ``resid`` is the weighted residual w r; sparse ``resid`` is the residual
-    less ``offset`` (glmnet's mean-shift correction), unweighted."""
+    """<xz_k, w r>. Dense x: ``resid`` is the weighted residual w r. Sparse x (``weighted_values``
+    the stored entries times their row's weight): ``resid`` is the residual less ``offset``
+    (glmnet's mean-shift correction), unweighted, as in glmnet."""
     if sparse:
-        total = 0.0
-        for t in range(indptr[k], indptr[k + 1]):
-            i = indices[t]
-            total += values[t] * w[i] * (resid[i] + offset)
-        return total / xs[k]
+        return (_sparse_dot(indptr, indices, weighted_values, k, resid) + offset * xm[k]) / xs[k]
     return _dense_centred_dot(xd[:, k], xm[k], resid) / xs[k]
 
 
@@ -518,8 +523,12 @@ def gaussian_naive_path(
     rsq_path = np.zeros(n_lambda)
     if sparse:
         resid = yz.copy()
+        weighted_values = np.empty(values.shape[0])
+        for t in range(values.shape[0]):
+            weighted_values[t] = w[indices[t]] * values[t]
     else:
         resid = w * yz
+        weighted_values = values
     offset = 0.0
     abs_grad = abs_grad0.copy()
     strong = np.zeros(p, dtype=np.bool_)
@@ -559,7 +568,7 @@ def gaussian_naive_path(
                     for a in range(n_active):
                         k = active[a]
                         g = _naive_gradient(
-                            xd, indptr, indices, values, sparse, w, xm, xs, resid, offset, k
+                            xd, indptr, indices, weighted_values, sparse, xm, xs, resid, offset, k
                         )
                         old = coef[k]
                         new = _penalised_update(
@@ -597,7 +606,7 @@ def gaussian_naive_path(
                     if not strong[k]:
                         continue
                     g = _naive_gradient(
-                        xd, indptr, indices, values, sparse, w, xm, xs, resid, offset, k
+                        xd, indptr, indices, weighted_values, sparse, xm, xs, resid, offset, k
                     )
                     old = coef[k]
                     new = _penalised_update(
@@ -635,7 +644,16 @@ def gaussian_naive_path(
                     if usable[j] and not strong[j]:
                         abs_grad[j] = abs(
                             _naive_gradient(
-                                xd, indptr, indices, values, sparse, w, xm, xs, resid, offset, j
+                                xd,
+                                indptr,
+                                indices,
+                                weighted_values,
+                                sparse,
+                                xm,
+                                xs,
+                                resid,
+                                offset,
+                                j,
                             )
                         )
                         if abs_grad[j] > l1 * penalty[j]:
@@ -783,9 +801,7 @@ def glm_path(
     dev_ratio = np.zeros(n_lambda)
     a0 = _null_intercept(y, w, offset, family) if intercept else 0.0
     coef = np.zeros(p)
-    ever_active = np.zeros(p, dtype=np.bool_)
     null_grad = np.zeros(p)
-    n_ever = 0
     status = STATUS_OK
     eta = offset + a0
     null_dev = _deviance(y, w, eta, family)
@@ -795,6 +811,9 @@ def glm_path(
     resid = np.zeros(n)
     xv = np.zeros(p)
     vx = np.zeros(p)  # sparse: sum_i v_i x_ij over the stored entries
+    in_active = np.zeros(p, dtype=np.bool_)
+    active = np.empty(p, dtype=np.int64)
+    n_active = 0
     passes = 0
     previous_lambda = BIG_LAMBDA
     n_stored = 0
@@ -848,17 +867,19 @@ def glm_path(
                         xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], v) / (xs[j] * xs[j])
             coef_before = coef.copy()
             a0_before = a0
+            # weighted least squares: a full pass over the screened set, then passes over the
+            # variables ever active until they settle, then a full pass again (as glmnet)
+            partial = False
             while passes <= max_passes:
                 passes += 1
+                members = active[:n_active].copy() if partial else np.flatnonzero(screened)
                 largest_change = 0.0
                 resid_sum = 0.0
                 for i in range(n):
                     resid_sum += resid[i]
                 eta_shift = 0.0
                 resid_shift = 0.0  # sparse: the working residual is resid - v * resid_shift
-                for j in range(p):
-                    if not screened[j]:
-                        continue
+                for j in members:
                     if sparse:
                         g = (
                             _sparse_dot(indptr, indices, values, j, resid)
@@ -873,12 +894,13 @@ def glm_path(
                     )
                     if new == old:
                         continue
-                    if not ever_active[j]:
-                        if n_ever >= max_active:
+                    if not in_active[j]:
+                        if n_active >= max_active:
                             status = STATUS_PMAX
                             break
-                        ever_active[j] = True
-                        n_ever += 1
+                        in_active[j] = True
+                        active[n_active] = j
+                        n_active += 1
                     delta = new - old
                     coef[j] = new
                     largest_change = max(largest_change, xv[j] * delta * delta)
@@ -892,8 +914,7 @@ def glm_path(
                         resid_shift -= step * xm[j]
                         eta_shift -= step * xm[j]
                     else:
-                        _dense_centred_update(xd[:, j], xm[j], step, v, resid)
-                        _dense_centred_shift(xd[:, j], xm[j], step, eta)
+                        _dense_irls_update(xd[:, j], xm[j], step, v, resid, eta)
                 if sparse and (resid_shift != 0.0 or eta_shift != 0.0):
                     for i in range(n):
                         resid[i] -= v[i] * resid_shift
@@ -911,7 +932,11 @@ def glm_path(
                         resid[i] -= delta0 * v[i]
                         eta[i] += delta0
                 if largest_change < thresh:
-                    break
+                    if not partial:
+                        break
+                    partial = False
+                else:
+                    partial = True
             outer_change = v_sum * (a0 - a0_before) ** 2
             for j in range(p):
                 outer_change = max(outer_change, xv[j] * (coef[j] - coef_before[j]) ** 2)
