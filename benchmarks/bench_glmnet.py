@@ -15,9 +15,12 @@ single-threaded.
 * ``--parallel``: cv_glmnet lasso at 100,000 x 500 with ``n_jobs=1`` and ``n_jobs=2`` (goal 1.6x).
 * ``--memory``: peak memory allocated during cv_glmnet at 100,000 x 500 (tracemalloc), relative to
   the bytes of X (goal <= 2).
+* ``--options``: what each glmnet option costs: cv_glmnet with the option against the same call
+  without it, in R and in Python (Gaussian 10,000 x 200; binomial and Poisson 5,000 x 100). Goal:
+  Python's ratio to its plain call <= R's ratio to its plain call.
 
 Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
-[--memory]``
+[--memory] [--options]``
 """
 
 from __future__ import annotations
@@ -223,6 +226,83 @@ def ozone_table(repeats: int) -> None:
         print(f"{name:<8}{r_text}{python_seconds:12.4f}{ratio}{'<= 1.0':>8}")
 
 
+def count_problem(n: int, p: int) -> tuple[Problem, np.ndarray]:
+    """Poisson counts with log exposures as offset, on correlated columns."""
+    base = correlated(n, p)
+    rng = np.random.default_rng([SEED, n, p, 2])
+    exposure = np.log(rng.uniform(0.5, 2.0, n))
+    eta = 0.3 * (base.y - base.y.mean()) / base.y.std() + exposure
+    return Problem(f"poisson {n:,} x {p}", base.x, rng.poisson(np.exp(eta)).astype(float),
+                   "poisson"), exposure  # fmt: skip
+
+
+def options_table(repeats: int) -> None:
+    gaussian = correlated(10_000, 200)
+    binomial = correlated(5_000, 100, "binomial")
+    poisson, exposure = count_problem(5_000, 100)
+    rng = np.random.default_rng(SEED)
+    gaussian_offset = rng.normal(0.0, 0.5, 10_000)
+    factors = np.where(np.arange(200) % 10 == 0, 0.0, rng.uniform(0.5, 2.0, 200))
+    rows = [
+        (gaussian, "penalty_factor (1 in 10 zero)", {"penalty_factor": factors}),
+        (gaussian, "exclude (1 in 10)", {"exclude": list(range(0, 200, 10))}),
+        (gaussian, "lower/upper limits +-0.05", {"lower_limits": -0.05, "upper_limits": 0.05}),
+        (gaussian, "intercept=False", {"intercept": False}),
+        (gaussian, "offset", {"offset": gaussian_offset}),
+        (gaussian, "dfmax=20", {"dfmax": 20}),
+        (gaussian, "type_measure='mae'", {"type_measure": "mae"}),
+        (gaussian, "keep=True", {"keep": True}),
+        (binomial, "type_measure='auc'", {"type_measure": "auc"}),
+        (binomial, "type_measure='class'", {"type_measure": "class"}),
+        (poisson, "offset", {"offset": exposure}),
+    ]
+    usable = _rbridge.status().usable
+    print(
+        f"cv_glmnet (10 folds) with an option / without it, timed alternately, median of "
+        f"{repeats} pairs"
+    )
+    print(f"{'problem':<22}{'option':<32}{'R ratio':>9}{'Python ratio':>14}{'load':>16}")
+    for problem, label, options in rows:
+        foldid = np.resize(np.arange(1, 11), problem.x.shape[0])
+
+        def python_call(extra: dict[str, Any], problem: Problem = problem, foldid=foldid) -> Any:
+            return sl.cv_glmnet(problem.x, problem.y, family=problem.family, foldid=foldid,
+                                backend="python", **extra)  # fmt: skip
+
+        python_call(options)  # compile / load the cache
+        python_call({})
+        python_times: dict[str, list[float]] = {"plain": [], "option": []}
+        r_times: dict[str, list[float]] = {"plain": [], "option": []}
+        for _ in range(repeats):
+            for kind, extra in (("plain", {}), ("option", options)):
+                python_times[kind].append(time_python(lambda e=extra: python_call(e), 1))
+                if usable:
+                    r_times[kind].append(time_r_options(problem, foldid, extra, 1))
+        python_ratio = statistics.median(python_times["option"]) / statistics.median(
+            python_times["plain"]
+        )
+        r_ratio = (
+            statistics.median(r_times["option"]) / statistics.median(r_times["plain"])
+            if usable
+            else np.nan
+        )
+        print(f"{problem.name:<22}{label:<32}{r_ratio:9.2f}{python_ratio:14.2f}{load():>16}")
+
+
+def time_r_options(
+    problem: Problem, foldid: np.ndarray, options: dict[str, Any], repeats: int
+) -> float:
+    r_options = dict(options)
+    if "exclude" in r_options:
+        r_options["exclude"] = np.asarray(r_options["exclude"]) + 1  # R counts from 1
+    return float(
+        _rbridge.call(
+            "time_cv_glmnet_options", problem.x, problem.y, foldid, family=problem.family,
+            repeats=repeats, **r_options,
+        )[0]
+    )  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
@@ -230,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated rows of --scale, e.g. ozone,10000x200")
     parser.add_argument("--parallel", action="store_true", help="n_jobs=2 against n_jobs=1")
     parser.add_argument("--memory", action="store_true", help="peak memory of cv_glmnet")
+    parser.add_argument("--options", action="store_true", help="each option's cost, R and Python")
     args = parser.parse_args(argv)
     if args.scale:
         scale_table(set(args.only.split(",")) if args.only else None)
@@ -237,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         parallel_speedup()
     if args.memory:
         peak_memory()
-    if not (args.scale or args.parallel or args.memory):
+    if args.options:
+        options_table(min(args.repeats, 5))
+    if not (args.scale or args.parallel or args.memory or args.options):
         ozone_table(args.repeats)
     return 0
 

@@ -1,12 +1,19 @@
 # glmnet fits for statlab's R backend. Each function returns a named list whose names match the
 # Python result fields ("." replaced by "_"). An R user can source() this file and call them directly.
 
-# The path of a glmnet fit as plain vectors and a dense coefficient matrix.
+# The path of a glmnet fit as plain vectors and a dense coefficient matrix (multinomial: a0 is
+# classes x lambdas and beta variables x classes x lambdas).
 glmnet_path_list <- function(fit) {
+  multinomial <- is.list(fit$beta)
+  beta <- if (multinomial) {
+    aperm(simplify2array(lapply(fit$beta, as.matrix)), c(1, 3, 2))
+  } else {
+    as.matrix(fit$beta)
+  }
   list(
     lambda = fit$lambda,
-    a0 = as.numeric(fit$a0),
-    beta = as.matrix(fit$beta),
+    a0 = if (multinomial) unname(as.matrix(fit$a0)) else as.numeric(fit$a0),
+    beta = unname(beta),
     df = as.numeric(fit$df),
     dev_ratio = fit$dev.ratio,
     nulldev = fit$nulldev,
@@ -96,5 +103,17 @@ time_glmnet_fit <- function(x, y, foldid = NULL, cv = FALSE, alpha = 1, family =
     function() glmnet::glmnet(x, y, alpha = alpha, family = family)
   }
   elapsed <- vapply(seq_len(repeats), function(i) system.time(fit())[["elapsed"]], numeric(1))
+  stats::median(elapsed)
+}
+
+# Median elapsed seconds of `repeats` cv.glmnet fits with extra options given in statlab's names
+# (penalty_factor, lower_limits, type_measure, ...), timed inside R (for statlab's benchmarks).
+time_cv_glmnet_options <- function(x, y, foldid, family = "gaussian", repeats = 1, ...) {
+  options <- list(...)
+  names(options) <- gsub("_", ".", names(options))
+  args <- c(list(x = x, y = y, foldid = foldid, family = family), options)
+  elapsed <- vapply(seq_len(repeats), function(i) {
+    system.time(do.call(glmnet::cv.glmnet, args))[["elapsed"]]
+  }, numeric(1))
   stats::median(elapsed)
 }

@@ -103,6 +103,7 @@ def fit_path(
     type_gaussian: str | None = None,
     options: PathOptions | None = None,
     offset: np.ndarray | None = None,
+    type_multinomial: str = "ungrouped",
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
@@ -112,6 +113,7 @@ def fit_path(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
         gaussian_type(type_gaussian, columns.n_cols),
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
+        type_multinomial == "grouped",
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
@@ -131,6 +133,7 @@ class _Settings:
     type_gaussian: str
     options: PathOptions
     offset: np.ndarray | None = None  # added to the linear predictor (R's offset)
+    grouped_multinomial: bool = False  # type_multinomial="grouped"
 
 
 def _fit_rows(
@@ -193,6 +196,30 @@ def _fit_rows(
         a0 = y_mean - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps] * y_scale
         nulldev = float(weights @ (y - y_mean) ** 2)
+    elif settings.family == "multinomial":
+        if columns.sparse:
+            raise ValueError(
+                "X is sparse: family='multinomial' needs a dense X in the Python backend "
+                "(backend='r' takes sparse X)"
+            )
+        if own_sequence:
+            lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
+        else:
+            lambdas_std = settings.lambdas.astype(np.float64)
+        offset = settings.offset if settings.offset is not None else np.zeros(y.shape)
+        a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
+            _kernels.multinomial_path(
+                columns.dense, w, y, offset, x_mean, x_scale, usable, settings.alpha,
+                lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
+                options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
+                options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
+            )
+        )  # fmt: skip
+        beta = beta_std[:, :, :n_steps] / x_scale[:, None, None]
+        a0 = a0_std[:, :n_steps] - np.einsum("j,jkl->kl", x_mean, beta)
+        a0 -= a0.mean(axis=0)  # glmnet centres the intercepts over the classes
+        path_lambdas = lambdas_std[:n_steps].copy()
+        nulldev = float(null_dev * weights.sum())
     else:
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
@@ -219,7 +246,7 @@ def _fit_rows(
         lambdas=path_lambdas,
         a0=np.asarray(a0, dtype=np.float64),
         beta=beta,
-        df=np.count_nonzero(beta, axis=0),
+        df=np.count_nonzero(np.abs(beta).sum(axis=1) if beta.ndim == 3 else beta, axis=0),
         dev_ratio=dev_ratio[:n_steps].copy(),
         nulldev=nulldev,
         npasses=int(passes),
@@ -269,6 +296,7 @@ def cross_validate(
         fit_args["lambda_min_ratio"], fit_args["thresh"], fit_args["max_passes"],
         fit_args["lambdas"], gaussian_type(fit_args["type_gaussian"], columns.n_cols),
         fit_args.get("options") or PathOptions.defaults(columns.n_cols), fit_args.get("offset"),
+        fit_args.get("type_multinomial") == "grouped",
     )  # fmt: skip
     n_folds = int(foldid.max())
 
@@ -289,14 +317,17 @@ def cross_validate(
         _warn_unconverged(fitted, settings)
     full = fits[0]
     rows = x.tocsr() if sp.issparse(x) else x
-    predictions = np.empty((columns.n_rows, full.lambdas.shape[0]))
+    predictions = np.empty((columns.n_rows, *full.a0.shape))  # n x L, or n x K x L
     for fold in range(1, n_folds + 1):
         held_out = foldid == fold
         fold_fit = fits[fold]
         a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
-        predictions[held_out] = a0 + rows[held_out] @ beta
+        if beta.ndim == 3:
+            predictions[held_out] = a0 + np.einsum("ij,jkl->ikl", rows[held_out], beta)
+        else:
+            predictions[held_out] = a0 + rows[held_out] @ beta
         if settings.offset is not None:
-            predictions[held_out] += settings.offset[held_out][:, None]
+            predictions[held_out] += settings.offset[held_out][..., None]
     fit_preval = predictions.copy() if keep else None
     measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
     if measure == "auc":
@@ -321,6 +352,19 @@ def _loss(y: np.ndarray, link: np.ndarray, family: str, measure: str) -> np.ndar
     if family == "gaussian":
         link -= y[:, None]
         return np.abs(link, out=link) if measure == "mae" else np.square(link, out=link)
+    if family == "multinomial":  # link is n x K x L; y the n x K class indicators
+        with np.errstate(over="ignore"):
+            prob = np.exp(link - link.max(axis=1, keepdims=True))
+        prob /= prob.sum(axis=1, keepdims=True)
+        indicators = y[:, :, None]
+        if measure == "class":
+            chosen = prob.argmax(axis=1)  # n x L
+            return 1.0 - np.take_along_axis(indicators, chosen[:, None, :], axis=1)[:, 0, :]
+        if measure == "deviance":
+            clipped = np.clip(prob, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
+            return -2 * (indicators * np.log(clipped)).sum(axis=1)
+        error = indicators - prob
+        return (np.abs(error) if measure == "mae" else np.square(error)).sum(axis=1)
     if family == "poisson":
         if measure == "deviance":  # 2 (y log y - y) - 2 (y eta - exp(eta)), y log y = 0 at y = 0
             saturated = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y

@@ -80,6 +80,9 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "type_gaussian": fit_args.get("type_gaussian") if gaussian else None,
         **_r_options(fit_args.get("options")),
         "offset": fit_args.get("offset"),
+        "type_multinomial": fit_args.get("type_multinomial")
+        if fit_args["family"] == "multinomial"
+        else None,
     }
 
 
@@ -98,6 +101,11 @@ def _r_options(options: PathOptions | None) -> dict[str, Any]:
     }
 
 
+def _coefficients(beta: np.ndarray, n_lambdas: int) -> np.ndarray:
+    """features x lambdas, or features x classes x lambdas for a multinomial path."""
+    return beta if beta.ndim == 3 else beta.reshape(-1, n_lambdas)
+
+
 def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays:
     """The path R returned; glmnet's pmax error code becomes statlab's warning (or error when the
     path is empty), as the Python backend gives them."""
@@ -111,7 +119,7 @@ def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays
     return PathArrays(
         lambdas=np.asarray(out["lambda"], dtype=np.float64),
         a0=np.asarray(out["a0"], dtype=np.float64),
-        beta=np.asarray(out["beta"], dtype=np.float64).reshape(-1, len(out["lambda"])),
+        beta=_coefficients(np.asarray(out["beta"], dtype=np.float64), len(out["lambda"])),
         df=np.asarray(out["df"]).astype(np.int64),
         dev_ratio=np.asarray(out["dev_ratio"], dtype=np.float64),
         nulldev=float(np.asarray(out["nulldev"])[0]),

@@ -37,6 +37,7 @@ def glmnet(
     dfmax: int | None = None,
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
+    type_multinomial: str = "ungrouped",
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -47,7 +48,10 @@ def glmnet(
         + \\lambda\\left(\\alpha \\lVert b \\rVert_1 + \\frac{1-\\alpha}{2}\\lVert b \\rVert_2^2\\right)
 
     with ``l`` half the squared error (Gaussian) or the negative log-likelihood (binomial, or
-    ``family="poisson"`` for counts), x standardised internally. ``offset`` is added to the linear
+    ``family="poisson"`` for counts, ``"multinomial"`` for K classes), x standardised internally.
+    A multinomial fit has one coefficient set per class, penalised class by class
+    (``type_multinomial="ungrouped"``) or per variable across classes (``"grouped"``); its
+    ``offset`` is an n x K matrix. ``offset`` is added to the linear
     predictor (e.g. log exposure for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces glmnet's own sequence; it is then
     solved in full, without early stopping. ``backend="auto"`` runs R when R, rpy2 and glmnet load,
     else Python; the result's ``backend`` says which ran.
@@ -94,6 +98,7 @@ def glmnet(
             "dfmax": dfmax,
             "pmax": pmax,
             "offset": offset,
+            "type_multinomial": type_multinomial,
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
@@ -125,6 +130,7 @@ def cv_glmnet(
     dfmax: int | None = None,
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
+    type_multinomial: str = "ungrouped",
     type_measure: str = "default",
     grouped: bool = True,
     keep: bool = False,
@@ -175,6 +181,7 @@ def cv_glmnet(
             "dfmax": dfmax,
             "pmax": pmax,
             "offset": offset,
+            "type_multinomial": type_multinomial,
         },
     )
     jobs = _inputs.parallel_jobs(n_jobs)
@@ -196,7 +203,7 @@ def cv_glmnet(
         lambdas=path.lambdas,
         cvm=arrays.cvm,
         cvsd=arrays.cvsd,
-        nzero=path.df.copy(),
+        nzero=_cv_nonzero(path, fit_args),
         index_min=arrays.index_min,
         index_1se=arrays.index_1se,
         foldid=folds,
@@ -245,9 +252,23 @@ def _prepare(
         "lambdas": _inputs.lambda_grid(lambdas),
         "type_gaussian": _backend_python.gaussian_type(type_gaussian, x.shape[1]),
         "options": _path_options(options, names),
-        "offset": _inputs.offsets(options["offset"], x.shape[0]),
+        "offset": _inputs.offsets(
+            options["offset"],
+            x.shape[0],
+            n_classes=len(labels) if family == "multinomial" else None,
+        ),
+        "type_multinomial": _inputs.multinomial_type(options["type_multinomial"]),
     }
     return ran, x, y_values, labels, w, names, fit_args
+
+
+def _cv_nonzero(path: GlmnetPath, fit_args: dict[str, Any]) -> np.ndarray:
+    """cv.glmnet's nzero: the path's df, except for an ungrouped multinomial fit, where it is
+    the median over classes of each class's non-zero count, rounded up."""
+    if path.beta.ndim == 3 and fit_args["type_multinomial"] == "ungrouped":
+        per_class = np.count_nonzero(path.beta, axis=0)  # classes x lambdas
+        return np.ceil(np.median(per_class, axis=0)).astype(np.int64)
+    return path.df.copy()
 
 
 def _path_options(options: dict[str, Any], names: list[str]) -> PathOptions:

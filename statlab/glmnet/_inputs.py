@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-FAMILIES = ("gaussian", "binomial", "poisson")
+FAMILIES = ("gaussian", "binomial", "poisson", "multinomial")
+MULTINOMIAL_TYPES = ("ungrouped", "grouped")
 GAUSSIAN_TYPES = ("covariance", "naive")
 GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
 
@@ -153,6 +154,16 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         raise ValueError(f"y must be one-dimensional, got shape {values.shape}")
     if values.shape[0] != n_rows:
         raise ValueError(f"y has {values.shape[0]} values but X has {n_rows} rows")
+    if family == "multinomial":
+        if values.dtype.kind == "f":
+            _finite(values, "y")
+        classes, codes, counts = np.unique(values, return_inverse=True, return_counts=True)
+        if classes.shape[0] < 2 or counts.min() <= 1:
+            raise ValueError(
+                "y must have at least two classes, each with 2 or more observations, for "
+                f"family='multinomial' (counts: {dict(zip(classes.tolist(), counts.tolist(), strict=True))})"
+            )
+        return np.eye(classes.shape[0])[codes.reshape(-1)], [str(c) for c in classes]
     if family == "binomial":
         if values.dtype.kind == "f":
             _finite(values, "y")
@@ -349,11 +360,13 @@ FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
     "gaussian": ("mse", "deviance", "mae"),
     "binomial": ("deviance", "class", "auc", "mse", "mae"),
     "poisson": ("deviance", "mse", "mae"),
+    "multinomial": ("deviance", "class", "mse", "mae"),
 }
 MEASURE_NAMES = {
     ("gaussian", "deviance"): "Mean-squared Error",
     ("binomial", "deviance"): "Binomial Deviance",
     ("poisson", "deviance"): "Poisson Deviance",
+    ("multinomial", "deviance"): "Multinomial Deviance",
     "mse": "Mean-Squared Error",
     "mae": "Mean Absolute Error",
     "auc": "AUC",
@@ -407,12 +420,34 @@ def flag(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def offsets(offset: Any, n_rows: int, name: str = "offset") -> np.ndarray | None:
-    """``offset`` (or ``new_offset``): one finite number per row, added to the linear predictor."""
+def offsets(
+    offset: Any, n_rows: int, name: str = "offset", n_classes: int | None = None
+) -> np.ndarray | None:
+    """``offset`` (or ``new_offset``): one finite number per row added to the linear predictor;
+    for a multinomial fit an n x K matrix, one column per class."""
     if offset is None:
         return None
+    if n_classes is not None:
+        values = np.asarray(offset, dtype=np.float64)
+        if values.shape != (n_rows, n_classes):
+            raise ValueError(
+                f"{name} must be an n x K matrix ({n_rows} x {n_classes}) for a multinomial fit, "
+                f"got shape {values.shape}"
+            )
+        _finite(values, name)
+        return values
     values = np.asarray(offset, dtype=np.float64).reshape(-1)
     if values.shape[0] != n_rows:
         raise ValueError(f"{name} has {values.shape[0]} values but X has {n_rows} rows")
     _finite(values, name)
     return values
+
+
+def multinomial_type(type_multinomial: Any) -> str:
+    """``type_multinomial``: "ungrouped" (a lasso per class) or "grouped" (a group lasso per
+    variable across classes)."""
+    if type_multinomial not in MULTINOMIAL_TYPES:
+        raise ValueError(
+            f"type_multinomial must be one of {MULTINOMIAL_TYPES}, got {type_multinomial!r}"
+        )
+    return str(type_multinomial)

@@ -38,8 +38,9 @@ def lambda_weights(
 def interpolate(
     a0: np.ndarray, beta: np.ndarray, path_lambdas: np.ndarray, s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Intercepts (len(s)) and coefficients (p x len(s)) at lambdas ``s``."""
+    """Intercepts (len(s)) and coefficients (p x len(s)) at lambdas ``s``; for a multinomial path
+    (intercepts K x L, coefficients p x K x L) the same along the last axis."""
     left, right, frac = lambda_weights(path_lambdas, s)
-    a0_s = frac * a0[left] + (1 - frac) * a0[right]
-    beta_s = beta[:, left] * frac + beta[:, right] * (1 - frac)
+    a0_s = frac * a0[..., left] + (1 - frac) * a0[..., right]
+    beta_s = beta[..., left] * frac + beta[..., right] * (1 - frac)
     return a0_s, beta_s

@@ -16,7 +16,7 @@ from statlab.glmnet import _inputs
 from statlab.glmnet._interp import interpolate
 
 LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
-PredictType = Literal["link", "response"]
+PredictType = Literal["link", "response", "class"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -26,7 +26,9 @@ class GlmnetPath:
     Attributes: ``lambdas`` (decreasing), ``a0`` (intercepts), ``beta`` (features x lambdas),
     ``df`` (nonzero coefficients per lambda), ``dev_ratio``, ``nulldev``, ``feature_names``,
     ``family``, ``alpha``, ``backend`` ("r" or "python"), ``has_offset`` (fitted with an offset:
-    predictions then need ``new_offset``).
+    predictions then need ``new_offset``). A multinomial path has one set of coefficients per
+    class: ``a0`` is classes x lambdas, ``beta`` features x classes x lambdas, in the order of
+    ``class_labels``.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -51,8 +53,11 @@ class GlmnetPath:
     def coef(self, s: float | np.ndarray | None = None) -> pd.Series | pd.DataFrame:
         """Coefficients at lambda ``s`` (a Series), or at several / all path lambdas (a DataFrame,
         one column per lambda). Between path points glmnet's linear interpolation applies; an ``s``
-        outside the path is clamped to its end, with a warning."""
+        outside the path is clamped to its end, with a warning. A multinomial path gives one column
+        per class at a single ``s`` (columns (class, lambda) for several)."""
         index = ["(Intercept)", *self.feature_names]
+        if self.beta.ndim == 3:
+            return self._class_coef(index, s)
         if s is None:
             values = np.vstack([self.a0, self.beta])
             return pd.DataFrame(values, index=index, columns=self.lambdas)
@@ -71,32 +76,72 @@ class GlmnetPath:
         type: PredictType = "link",
         new_offset: Any = None,
     ) -> np.ndarray:
-        """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``)
-        or the mean (``type="response"``: the probability of the second class for binomial fits,
-        the rate for Poisson). A fit with an offset needs ``new_offset`` for the new rows (R's
-        ``newoffset``)."""
-        if type not in ("link", "response"):
-            raise ValueError(f"type must be 'link' or 'response', got {type!r}")
+        """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``),
+        the mean (``type="response"``: the probability of the second class for binomial fits, of
+        each class for multinomial ones, the rate for Poisson) or the most probable class label
+        (``type="class"``, binomial and multinomial). Multinomial links and probabilities are
+        rows x classes (x lambdas for several ``s``). A fit with an offset needs ``new_offset``
+        for the new rows (R's ``newoffset``)."""
+        if type not in ("link", "response", "class"):
+            raise ValueError(f"type must be 'link', 'response' or 'class', got {type!r}")
+        if type == "class" and self.class_labels is None:
+            raise ValueError(f"type='class' needs a binomial or multinomial fit, not {self.family}")
         matrix = self._new_design(X)
         lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
         self._warn_if_clamped(lambdas)
         a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
-        link = a0 + matrix @ beta
+        multinomial = beta.ndim == 3
+        link = a0 + (np.einsum("ij,jkl->ikl", matrix, beta) if multinomial else matrix @ beta)
         if self.has_offset:
             if new_offset is None:
                 raise ValueError(
                     "new_offset is needed: this fit used an offset (R: 'No newoffset provided "
                     "for prediction, yet offset used in fit of glmnet')"
                 )
-            link += _inputs.offsets(new_offset, matrix.shape[0], "new_offset")[:, None]
-        if type == "response" and self.family == "binomial":
-            link = 1.0 / (1.0 + np.exp(-link))
+            n_classes = link.shape[1] if multinomial else None
+            link += _inputs.offsets(new_offset, matrix.shape[0], "new_offset", n_classes)[..., None]
+        if multinomial:
+            out = self._multinomial_output(link, type)
+        elif type == "class":
+            labels = np.asarray(self.class_labels, dtype=object)
+            out = labels[(link > 0).astype(int)]
+        elif type == "response" and self.family == "binomial":
+            out = 1.0 / (1.0 + np.exp(-link))
         elif type == "response" and self.family == "poisson":
-            link = np.exp(link)
-        return link[:, 0] if np.ndim(s) == 0 else link
+            out = np.exp(link)
+        else:
+            out = link
+        return out[..., 0] if np.ndim(s) == 0 else out
+
+    def _multinomial_output(self, link: np.ndarray, type: str) -> np.ndarray:
+        if type == "link":
+            return link
+        prob = np.exp(link - link.max(axis=1, keepdims=True))
+        prob /= prob.sum(axis=1, keepdims=True)
+        if type == "response":
+            return prob
+        return np.asarray(self.class_labels, dtype=object)[prob.argmax(axis=1)]
+
+    def _class_coef(self, index: list[str], s: float | np.ndarray | None) -> pd.DataFrame:
+        labels = self.class_labels or [str(k) for k in range(self.a0.shape[0])]
+        if s is None:
+            a0, beta, lambdas = self.a0, self.beta, self.lambdas
+        else:
+            lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
+            self._warn_if_clamped(lambdas)
+            a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
+        values = np.concatenate([a0[None], beta])  # terms x classes x lambdas
+        if s is not None and np.ndim(s) == 0:
+            return pd.DataFrame(values[:, :, 0], index=index, columns=labels)
+        columns = pd.MultiIndex.from_product([labels, lambdas], names=["class", "lambda"])
+        return pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: lambda, log_lambda, df, term, coef (one row per term and lambda)."""
+        if self.beta.ndim == 3:
+            raise ValueError(
+                "to_frame: a multinomial path has one coefficient table per class; use coef()"
+            )
         frame = pd.DataFrame(self.beta.T, columns=self.feature_names)
         frame["lambda"] = self.lambdas
         frame["df"] = self.df

@@ -1,0 +1,83 @@
+"""family="multinomial" against R glmnet 4.1-6 on the same folds, at thresh = 1e-14: path, per-class
+coefficients within 1e-6 of the largest |coef|, CV curves for every measure and fit.preval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import statlab as sl
+
+pytestmark = pytest.mark.needs_r
+
+EXACT = {"thresh": 1e-14, "maxit": 10**8}
+COEF_TOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def three_classes():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(150, 6))
+    B = np.array([[1, -0.5, 0], [0, 0.8, -0.6], [0, 0, 0], [0.3, 0, 0], [0, 0, 0], [0, 0, 0.5]])
+    prob = np.exp(X @ B)
+    prob /= prob.sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
+    return X, y
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0], ids=["lasso", "enet", "ridge"])
+@pytest.mark.parametrize("type_multinomial", ["ungrouped", "grouped"])
+def test_path_at_the_optimum(three_classes, type_multinomial, alpha):
+    X, y = three_classes
+    paths = [
+        sl.glmnet(X, y, family="multinomial", type_multinomial=type_multinomial, alpha=alpha,
+                  backend=b, **EXACT)
+        for b in ("python", "r")
+    ]  # fmt: skip
+    python_path, r_path = paths
+    assert len(python_path.lambdas) == len(r_path.lambdas)
+    np.testing.assert_allclose(python_path.lambdas, r_path.lambdas, rtol=1e-12)
+    scale = max(np.abs(r_path.beta).max(), np.abs(r_path.a0).max())
+    assert np.abs(python_path.beta - r_path.beta).max() <= COEF_TOL * scale
+    assert np.abs(python_path.a0 - r_path.a0).max() <= COEF_TOL * scale
+    np.testing.assert_array_equal(python_path.df, r_path.df)
+    assert python_path.nulldev == pytest.approx(r_path.nulldev, rel=1e-12)
+    s = float(r_path.lambdas[len(r_path.lambdas) // 2])
+    for kind in ("link", "response", "class"):
+        ours, theirs = (path.predict(X[:20], s=s, type=kind) for path in paths)
+        if kind == "class":
+            np.testing.assert_array_equal(ours, theirs)
+        else:
+            np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize("type_measure", ["deviance", "class", "mse", "mae"])
+@pytest.mark.parametrize("type_multinomial", ["ungrouped", "grouped"])
+def test_cv_measures_and_preval(three_classes, type_multinomial, type_measure):
+    X, y = three_classes
+    python_fit, r_fit = (
+        sl.cv_glmnet(X, y, family="multinomial", type_multinomial=type_multinomial,
+                     type_measure=type_measure, nfolds=5, seed=3, keep=True, backend=b, **EXACT)
+        for b in ("python", "r")
+    )  # fmt: skip
+    assert python_fit.measure == r_fit.measure
+    np.testing.assert_allclose(python_fit.cvm, r_fit.cvm, atol=1e-6)
+    np.testing.assert_allclose(python_fit.cvsd, r_fit.cvsd, atol=1e-6)
+    scale = np.abs(r_fit.fit_preval).max()
+    assert np.abs(python_fit.fit_preval - r_fit.fit_preval).max() <= COEF_TOL * scale
+    assert (python_fit.index_min, python_fit.index_1se) == (r_fit.index_min, r_fit.index_1se)
+    np.testing.assert_array_equal(python_fit.nzero, r_fit.nzero)
+
+
+def test_options_and_offset(three_classes):
+    X, y = three_classes
+    offset = np.random.default_rng(1).normal(0.0, 0.3, size=(150, 3))
+    options = {"penalty_factor": [0.0, 1, 1, 2, 1, 1], "exclude": [4]}
+    paths = [
+        sl.glmnet(X, y, family="multinomial", offset=offset, backend=b, **options, **EXACT)
+        for b in ("python", "r")
+    ]  # fmt: skip
+    assert len(paths[0].lambdas) == len(paths[1].lambdas)
+    scale = max(np.abs(paths[1].beta).max(), np.abs(paths[1].a0).max())
+    assert np.abs(paths[0].beta - paths[1].beta).max() <= COEF_TOL * scale
+    assert np.abs(paths[0].a0 - paths[1].a0).max() <= COEF_TOL * scale
