@@ -237,6 +237,7 @@ def _prepare(
     if not isinstance(maxit, (int, np.integer)) or maxit < 1:
         raise ValueError(f"maxit must be a positive integer, got {maxit!r}")
     x, names = _inputs.design(X, allow_sparse=True)
+    _inputs.no_empty_columns(x, names)
     type_gaussian = _inputs.gaussian_algorithm(type_gaussian, x.shape[1])
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])

@@ -133,6 +133,13 @@ def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
         raise ValueError(
             f"{name} contains NaN or infinite stored values (first rows, 0-based: {rows})"
         )
+    return matrix, names
+
+
+def no_empty_columns(matrix: Any, names: list[str], name: str = "X") -> None:
+    """Refuse a sparse design with a column that holds no non-zero value (nothing to fit)."""
+    if not sp.issparse(matrix):
+        return
     empty = np.flatnonzero(np.diff(matrix.indptr) == 0)
     if empty.size:
         shown = [names[j] for j in empty[:5]]
@@ -140,7 +147,6 @@ def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
             f"{name} has {empty.size} empty column(s) (no non-zero value), e.g. {shown}: "
             "drop them before fitting"
         )
-    return matrix, names
 
 
 def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | None]:

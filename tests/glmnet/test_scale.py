@@ -159,3 +159,21 @@ def test_covariance_with_very_large_p_warns_about_memory():
     y = rng.standard_normal(n)
     with pytest.warns(UserWarning, match=r"12000 x 12000 Gram matrix \(1\.1 GiB\)"):
         sl.glmnet(x, y, type_gaussian="covariance", nlambda=3, backend="python")
+
+
+def test_predict_and_coef_take_sparse_rows(sparse_xy):
+    x, y = sparse_xy
+    fit = sl.cv_glmnet(x, y, seed=3, backend="python")
+    keep = np.ones(x.shape[1])
+    keep[0] = 0.0
+    new_rows = sp.csr_matrix(x[:25] @ sp.diags(keep))  # an empty column is fine in new data
+    np.testing.assert_allclose(
+        fit.predict(new_rows, s="lambda.min"), fit.predict(new_rows.toarray(), s="lambda.min")
+    )
+    names = [f"c{j}" for j in range(x.shape[1])]
+    frame = pd.DataFrame.sparse.from_spmatrix(x, columns=names)
+    frame_fit = sl.glmnet(frame, y, backend="python")
+    shuffled = frame[names[::-1]].iloc[:10]  # columns found by name
+    np.testing.assert_allclose(
+        frame_fit.predict(shuffled, s=0.05), frame_fit.predict(x[:10].toarray(), s=0.05)
+    )
