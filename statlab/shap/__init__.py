@@ -1,0 +1,29 @@
+"""SHAP values, exact where they can be and with their uncertainty where they are estimated.
+
+* :func:`exact_shap`: every coalition enumerated (p ≤ 15), marginal, baseline or Gaussian-
+  conditional value function, in Python or base R;
+* :func:`linear_shap` and :func:`conditional_linear_shap`: closed forms for linear models;
+
+Example
+-------
+>>> import numpy as np
+>>> from statlab.shap import exact_shap
+>>> rng = np.random.default_rng(1)
+>>> background = rng.normal(size=(50, 3))
+>>> res = exact_shap(lambda X: X[:, 0] + X[:, 1] * X[:, 2], [1.0, 2.0, 3.0], background,
+...                  backend="python")
+>>> bool(abs(res.efficiency_gap[0]) < 1e-12)
+True
+"""
+
+from statlab.shap._checks import MAX_EXACT_FEATURES
+from statlab.shap.exact import conditional_linear_shap, exact_shap, linear_shap
+from statlab.shap.result import ShapResult
+
+__all__ = [
+    "MAX_EXACT_FEATURES",
+    "ShapResult",
+    "conditional_linear_shap",
+    "exact_shap",
+    "linear_shap",
+]
