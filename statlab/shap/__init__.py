@@ -3,6 +3,9 @@
 * :func:`exact_shap`: every coalition enumerated (p ≤ 15), marginal, baseline or Gaussian-
   conditional value function, in Python or base R;
 * :func:`linear_shap` and :func:`conditional_linear_shap`: closed forms for linear models;
+* :func:`kernel_shap`: KernelSHAP with paired sampling and standard errors, exact at full
+  enumeration; :func:`kernel_shap_sheet`: the course sheet's snippet as it computes;
+* :func:`kernel_shap_variance`: the spread of KernelSHAP against n_samples, with a recommendation;
 
 Example
 -------
@@ -18,12 +21,17 @@ True
 
 from statlab.shap._checks import MAX_EXACT_FEATURES
 from statlab.shap.exact import conditional_linear_shap, exact_shap, linear_shap
-from statlab.shap.result import ShapResult
+from statlab.shap.kernel import kernel_shap, kernel_shap_sheet, kernel_shap_variance
+from statlab.shap.result import KernelVarianceResult, ShapResult
 
 __all__ = [
     "MAX_EXACT_FEATURES",
+    "KernelVarianceResult",
     "ShapResult",
     "conditional_linear_shap",
     "exact_shap",
+    "kernel_shap",
+    "kernel_shap_sheet",
+    "kernel_shap_variance",
     "linear_shap",
 ]

@@ -113,3 +113,133 @@ class ShapResult:
             f"features={n_features}, base_value={self.base_value:.4g}, backend={self.backend!r})"
         )
         return head + "\n" + self.summary().to_string(float_format=lambda v: f"{v:.4g}")
+
+
+@dataclass(frozen=True, repr=False)
+class KernelVarianceResult:
+    """KernelSHAP estimates of one row, replicated at several n_samples (see
+    :func:`statlab.shap.kernel_shap_variance`).
+
+    Attributes
+    ----------
+    replicates : DataFrame
+        ``n_samples, replicate, feature, phi, se``: every estimate and its own standard error.
+    exact : Series or None
+        The exact Shapley values (index: feature), when p ≤ 15.
+    n_features, paired, seed
+        How the study was run; ``backend`` is always "python".
+    """
+
+    replicates: pd.DataFrame
+    exact: pd.Series | None
+    n_features: int
+    paired: bool
+    seed: int
+    backend: str = "python"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The long table of replicates (a copy)."""
+        return self.replicates.copy()
+
+    def summary(self) -> pd.DataFrame:
+        """Per n_samples and feature: ``mean_phi``, ``sd_phi`` (over replicates, ddof = 1),
+        ``mean_se`` (the average reported standard error), ``bias`` and ``rmse`` against the exact
+        value (NaN without it)."""
+        exact = (
+            self.replicates["feature"].map(self.exact).astype(float)
+            if self.exact is not None
+            else np.nan
+        )
+        work = self.replicates.assign(
+            exact=exact, squared_error=(self.replicates["phi"] - exact) ** 2
+        )
+        table = (
+            work.groupby(["n_samples", "feature"], observed=True, sort=True)
+            .agg(
+                mean_phi=("phi", "mean"),
+                sd_phi=("phi", "std"),
+                mean_se=("se", "mean"),
+                exact=("exact", "first"),
+                mean_squared_error=("squared_error", "mean"),
+            )
+            .reset_index()
+        )
+        table["bias"] = table["mean_phi"] - table["exact"]
+        table["rmse"] = np.sqrt(table.pop("mean_squared_error"))
+        return table.drop(columns="exact")
+
+    def rate(self) -> float:
+        """The slope of log sd(φ_j) on log n_samples, pooled over features (−1/2 for a Monte Carlo
+        average); computed over grid points below full enumeration, where the sd is positive."""
+        table = self._sampled()
+        slope = np.polyfit(np.log(table["n_samples"]), np.log(table["sd_phi"]), 1)[0]
+        return float(slope)
+
+    def recommendation(self, target_sd: float | None = None) -> dict[str, Any]:
+        """The n_samples at which the largest sd(φ_j) should reach ``target_sd``.
+
+        ``target_sd`` defaults to 1% of Σ_j |φ_j| (the exact values, else the mean estimates). The
+        fitted law sd = c · n^rate for the worst feature is solved for n; when that exceeds
+        2^p − 2, full enumeration (exact, 2^p − 2 coalitions) is recommended instead. Returns the
+        target, the rate, the recommended n_samples, whether it is full enumeration, and a sentence.
+        """
+        summary = self.summary()
+        reference = (
+            self.exact
+            if self.exact is not None
+            else summary.groupby("feature", observed=True)["mean_phi"].last()
+        )
+        if target_sd is None:
+            target_sd = 0.01 * float(np.abs(reference).sum())
+        if not np.isfinite(target_sd) or target_sd <= 0:
+            raise ValueError(f"target_sd must be a positive number, got {target_sd!r}")
+        full = 2**self.n_features - 2
+        sampled = self._sampled()
+        worst = sampled.groupby("n_samples")["sd_phi"].max()
+        rate = self.rate()
+        log_c = np.mean(np.log(worst.to_numpy()) - rate * np.log(worst.index.to_numpy()))
+        needed = float(np.exp((np.log(target_sd) - log_c) / rate))
+        enumerate_all = needed >= full
+        n_recommended = full if enumerate_all else int(np.ceil(needed))
+        how = (
+            f"enumerate all {full} coalitions (exact, and cheaper than the {needed:,.0f} samples "
+            "the fitted law asks for)"
+            if enumerate_all
+            else f"use n_samples >= {n_recommended:,}"
+        )
+        sentence = (
+            f"The sd of the KernelSHAP estimates falls as n_samples^{rate:.2f} (a Monte Carlo "
+            f"average falls as n^-0.5). To bring the largest sd down to {target_sd:.3g} "
+            f"(1% of the total |attribution| unless chosen), {how}."
+        )
+        return {
+            "target_sd": float(target_sd),
+            "rate": rate,
+            "n_samples": n_recommended,
+            "full_enumeration": bool(enumerate_all),
+            "text": sentence,
+        }
+
+    def plot(self) -> Any:
+        """sd of φ_j against n_samples on log-log axes, the mean reported se dashed (see
+        :func:`statlab.plots.shap.plot_kernel_variance`)."""
+        from statlab.plots.shap import plot_kernel_variance
+
+        return plot_kernel_variance(self)
+
+    def _sampled(self) -> pd.DataFrame:
+        table = self.summary()
+        table = table[(table["n_samples"] < 2**self.n_features - 2) & (table["sd_phi"] > 0)]
+        if table["n_samples"].nunique() < 2:
+            raise ValueError(
+                "n_samples_grid needs at least two values below full enumeration "
+                f"(2^p - 2 = {2**self.n_features - 2}) to fit how the sd falls"
+            )
+        return table
+
+    def __repr__(self) -> str:
+        grid = sorted(self.replicates["n_samples"].unique())
+        return (
+            f"KernelVarianceResult(n_samples_grid={grid}, "
+            f"n_reps={self.replicates['replicate'].nunique()}, paired={self.paired})"
+        )
