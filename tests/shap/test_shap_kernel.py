@@ -87,7 +87,7 @@ def test_sheet_snippet_is_right_for_additive_models_only(background, explained):
 
 
 def test_sheet_weights_converge_to_the_wrong_values_and_shapley_weights_fix_it(eight):
-    background, x, exact = eight
+    background, x, _ = eight
     bg = background[:10]
     exact = exact_shap(eight_feature_model, x, bg, backend="python").values[0]
     sheet = kernel_shap_sheet(eight_feature_model, x, bg, n_samples=40_000, seed=3)
