@@ -6,6 +6,10 @@
 * :func:`kernel_shap`: KernelSHAP with paired sampling and standard errors, exact at full
   enumeration; :func:`kernel_shap_sheet`: the course sheet's snippet as it computes;
 * :func:`kernel_shap_variance`: the spread of KernelSHAP against n_samples, with a recommendation;
+* :func:`shap_stability` and :func:`compare_models_shap`: explanations across refits on
+  resampled training data, and models compared on accuracy and explanations.
+
+Figures are in :mod:`statlab.plots.shap`.
 
 Example
 -------
@@ -23,15 +27,25 @@ from statlab.shap._checks import MAX_EXACT_FEATURES
 from statlab.shap.exact import conditional_linear_shap, exact_shap, linear_shap
 from statlab.shap.kernel import kernel_shap, kernel_shap_sheet, kernel_shap_variance
 from statlab.shap.result import KernelVarianceResult, ShapResult
+from statlab.shap.stability import (
+    ModelComparison,
+    ShapStabilityResult,
+    compare_models_shap,
+    shap_stability,
+)
 
 __all__ = [
     "MAX_EXACT_FEATURES",
     "KernelVarianceResult",
+    "ModelComparison",
     "ShapResult",
+    "ShapStabilityResult",
+    "compare_models_shap",
     "conditional_linear_shap",
     "exact_shap",
     "kernel_shap",
     "kernel_shap_sheet",
     "kernel_shap_variance",
     "linear_shap",
+    "shap_stability",
 ]
