@@ -183,7 +183,7 @@ def plot_kernel_variance(study: KernelVarianceResult) -> Any:
             x="n_samples (coalitions per estimate)",
             y="spread of the estimate of φ_j",
             linetype="",
-            title="KernelSHAP: sd of each φ_j against n_samples (grey: slope −1/2)",
+            title="KernelSHAP spread vs n_samples (grey: slope −1/2)",
         )
         + theme_statlab()
     )

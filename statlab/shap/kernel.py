@@ -280,7 +280,7 @@ def kernel_shap_variance(
     >>> study.summary().shape
     (10, 7)
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     x_row = _checks.rows(x, "x")
     if x_row.shape[0] != 1:

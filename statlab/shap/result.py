@@ -189,6 +189,7 @@ class KernelVarianceResult:
             if self.exact is not None
             else summary.groupby("feature", observed=True)["mean_phi"].last()
         )
+        chosen = "as chosen" if target_sd is not None else "1% of the total |attribution|"
         if target_sd is None:
             target_sd = 0.01 * float(np.abs(reference).sum())
         if not np.isfinite(target_sd) or target_sd <= 0:
@@ -200,17 +201,23 @@ class KernelVarianceResult:
         log_c = np.mean(np.log(worst.to_numpy()) - rate * np.log(worst.index.to_numpy()))
         needed = float(np.exp((np.log(target_sd) - log_c) / rate))
         enumerate_all = needed >= full
-        n_recommended = full if enumerate_all else int(np.ceil(needed))
-        how = (
-            f"enumerate all {full} coalitions (exact, and cheaper than the {needed:,.0f} samples "
-            "the fitted law asks for)"
-            if enumerate_all
-            else f"use n_samples >= {n_recommended:,}"
-        )
+        met = worst.index[worst.to_numpy() <= target_sd]
+        if enumerate_all:
+            n_recommended = full
+            how = (
+                f"enumerate all {full} coalitions (exact, and cheaper than the {needed:,.0f} "
+                "samples the fitted law asks for)"
+            )
+        elif needed < worst.index.min() and len(met):
+            n_recommended = int(met.min())
+            how = f"the smallest n_samples tried, {n_recommended:,}, is already enough"
+        else:
+            n_recommended = max(int(np.ceil(needed)), self.n_features + 1)
+            how = f"use n_samples >= {n_recommended:,}"
         sentence = (
             f"The sd of the KernelSHAP estimates falls as n_samples^{rate:.2f} (a Monte Carlo "
             f"average falls as n^-0.5). To bring the largest sd down to {target_sd:.3g} "
-            f"(1% of the total |attribution| unless chosen), {how}."
+            f"({chosen}), {how}."
         )
         return {
             "target_sd": float(target_sd),

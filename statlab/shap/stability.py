@@ -134,7 +134,7 @@ def shap_stability(
     ['x1', 'x2', 'x3']
     """
     from joblib import Parallel, delayed
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     if not callable(model_fn):
         raise TypeError("model_fn must be a function (X_train, y_train) -> prediction function")
