@@ -23,6 +23,9 @@ UP, DOWN = "#ff0051", "#008bfb"
 
 
 def _short(value: float) -> str:
+    """A feature value for a label: whole numbers in full (99999, not 1e+05), others to 4 digits."""
+    if float(value).is_integer() and abs(value) < 1e9:
+        return f"{value:.0f}"
     return f"{value:.4g}"
 
 

@@ -113,12 +113,15 @@ def kernel_shap_sheet(
     x: Any,
     background: Any,
     *,
-    n_samples: int,
+    n_samples: int | None,
     seed: int,
     weights: str = "sheet",
     feature_names: Sequence[str] | None = None,
 ) -> ShapResult:
     """The course sheet's KernelSHAP snippet, as it computes, for comparison with the real thing.
+
+    ``n_samples=None`` gives the value the snippet converges to as n_samples grows: the same
+    regression over every mask in {0, 1}^p once (uniform sampling's expectation; p ≤ 15).
 
     Per row: masks drawn uniformly from {0, 1}^p, each weighted by (p − |z|)|z| (``weights="sheet"``;
     the Shapley kernel is (p − 1) / (C(p, |z|) |z| (p − |z|)), which ``weights="shapley"`` uses
@@ -142,7 +145,10 @@ def kernel_shap_sheet(
     x_rows = _checks.rows(x, "x")
     n_features = x_rows.shape[1]
     background_rows = _checks.rows(background, "background", n_features)
-    n_samples = _checks.integer(n_samples, "n_samples", n_features + 1)
+    if n_samples is not None:
+        n_samples = _checks.integer(n_samples, "n_samples", n_features + 1)
+    else:
+        _checks.exact_size(n_features)
     rng = np.random.default_rng(_checks.seed(seed))
     if weights not in ("sheet", "shapley"):
         raise ValueError(f"weights must be 'sheet' or 'shapley', got {weights!r}")
@@ -152,7 +158,11 @@ def kernel_shap_sheet(
     prediction = _checks.evaluate(f, x_rows)
     base_value = float(_checks.evaluate(f, background_rows, "f").mean())
     n_rows = x_rows.shape[0]
-    masks = rng.integers(0, 2, size=(n_rows, n_samples, n_features)).astype(bool)
+    if n_samples is None:
+        every = _coalitions.all_masks(n_features)
+        masks = np.broadcast_to(every, (n_rows, *every.shape))
+    else:
+        masks = rng.integers(0, 2, size=(n_rows, n_samples, n_features)).astype(bool)
     averaged = _coalitions.coalition_values(f, x_rows, background_rows, masks) - base_value
     sizes = masks.sum(axis=2)
     if weights == "sheet":
@@ -184,7 +194,7 @@ def kernel_shap_sheet(
         method="kernel_sheet" if weights == "sheet" else "kernel_sheet_shapley_weights",
         value="marginal",
         backend="python",
-        n_samples=n_samples,
+        n_samples=masks.shape[1],
     )
 
 
