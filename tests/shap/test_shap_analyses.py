@@ -57,3 +57,22 @@ def test_census_split_is_seeded_and_sized() -> None:
 def test_lasso_design_logs_only_the_capital_columns() -> None:
     X = np.array([[30.0, 10.0, np.e - 1, 0.0, 40.0]])
     np.testing.assert_allclose(lasso_design(X), [[30.0, 10.0, 1.0, 0.0, 40.0]])
+
+
+@pytest.mark.slow
+def test_foundations_report_renders_with_its_numbers(tmp_path: Path) -> None:
+    import html
+    import re
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "statlab.report", "shap_foundations", "--out", str(tmp_path)]
+    command += ["--engine", "embedded", "--backend", "python"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "shap_foundations.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "Computed on the python backend" in text
+    assert "limit (every mask once)" in text
+    assert "Traceback" not in text and "Warning" not in text
+    assert page.count("data:image/png;base64") == 2
