@@ -3,7 +3,7 @@
 Draws ``--n-rows`` census rows (4,000 by default, for speed; 32,561 for all), holds out a quarter,
 fits a random forest and ``cv_glmnet`` (binomial, lambda.1se) on the rest, scores both on the
 held-out rows, computes exact SHAP values (5 features, all 32 coalitions) for ``--n-explain``
-held-out people, and refits both models on ``--B`` bootstrap samples of the training rows to see
+held-out people, and refits both models on ``--n-draws`` bootstrap samples of the training rows to see
 how the explanations move. Writes to ``--out``:
 
 * ``accuracy.csv``; ``stability_summary.csv`` (per model and feature: importance in the full fit,
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
     parser.add_argument("--n-rows", type=int, default=4000, help="census rows used (of 32,561)")
-    parser.add_argument("--B", type=int, default=30, help="bootstrap refits per model")
+    parser.add_argument("--n-draws", type=int, default=30, help="bootstrap refits per model")
     parser.add_argument("--n-explain", type=int, default=200, help="held-out people explained")
     parser.add_argument("--n-background", type=int, default=50, help="background rows")
     parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers for the refits")
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         y_train,
         X_test,
         y_test,
-        B=args.B,
+        n_draws=args.n_draws,
         seed=args.seed,
         n_explain=args.n_explain,
         n_background=args.n_background,

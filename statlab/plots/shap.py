@@ -203,7 +203,7 @@ def plot_shap_stability(results: Sequence[ShapStabilityResult]) -> Any:
     >>> def ols(X, y):
     ...     beta = np.linalg.lstsq(X, y, rcond=None)[0]
     ...     return lambda Z: Z @ beta
-    >>> res = shap_stability(ols, X, y, B=4, seed=1, n_explain=10, n_background=10)
+    >>> res = shap_stability(ols, X, y, n_draws=4, seed=1, n_explain=10, n_background=10)
     >>> len(plot_shap_stability([res]).data)
     2
     """
@@ -240,7 +240,7 @@ def plot_shap_stability(results: Sequence[ShapStabilityResult]) -> Any:
         + p9.labs(
             x="overall importance: mean |SHAP value| over the explained rows",
             y="",
-            title=f"SHAP importance across {first.B} refits ({resampling})",
+            title=f"SHAP importance across {first.n_draws} refits ({resampling})",
             caption="bar: 2.5–97.5% of refits; grey points: refits; red cross: fit on all rows",
         )
         + theme_statlab()

@@ -28,7 +28,7 @@ from statlab.shap.exact import conditional_linear_shap, exact_shap, linear_shap
 from statlab.shap.kernel import kernel_shap, kernel_shap_sheet, kernel_shap_variance
 from statlab.shap.result import KernelVarianceResult, ShapResult
 from statlab.shap.stability import (
-    ModelComparison,
+    ShapModelComparison,
     ShapStabilityResult,
     compare_models_shap,
     shap_stability,
@@ -37,7 +37,7 @@ from statlab.shap.stability import (
 __all__ = [
     "MAX_EXACT_FEATURES",
     "KernelVarianceResult",
-    "ModelComparison",
+    "ShapModelComparison",
     "ShapResult",
     "ShapStabilityResult",
     "compare_models_shap",

@@ -36,7 +36,7 @@ class ShapStabilityResult:
         SHAP values of the model fitted on all training rows.
     model : str
         The model's label.
-    B, subsample, seed, n_explain, n_background, method
+    n_draws, subsample, seed, n_explain, n_background, method
         How the run was made; ``backend`` is "python" (the model is the caller's).
     fitted : callable
         The prediction function of the fit on all training rows.
@@ -45,7 +45,7 @@ class ShapStabilityResult:
     importance: pd.DataFrame
     reference: ShapResult
     model: str
-    B: int
+    n_draws: int
     subsample: float | None
     seed: int
     n_explain: int
@@ -91,7 +91,7 @@ class ShapStabilityResult:
 
     def __repr__(self) -> str:
         return (
-            f"ShapStabilityResult(model={self.model!r}, B={self.B}, subsample={self.subsample}, "
+            f"ShapStabilityResult(model={self.model!r}, n_draws={self.n_draws}, subsample={self.subsample}, "
             f"seed={self.seed})\n" + self.summary().to_string(float_format=lambda v: f"{v:.4g}")
         )
 
@@ -101,7 +101,7 @@ def shap_stability(
     X: Any,
     y: Any,
     *,
-    B: int,
+    n_draws: int,
     subsample: float | None = None,
     seed: int,
     explain: Any = None,
@@ -114,7 +114,8 @@ def shap_stability(
     n_jobs: int | None = 1,
     progress: bool = False,
 ) -> ShapStabilityResult:
-    """Refit a model on ``B`` resamples of (X, y) and follow its overall SHAP importance.
+    """Refit a model on ``n_draws`` resamples of (X, y) (the course's B) and follow its overall SHAP
+    importance.
 
     ``model_fn(X_train, y_train)`` fits the model and returns its prediction function (an (n, p)
     array to n numbers; for a classifier, one probability column). ``subsample=None`` draws
@@ -129,7 +130,7 @@ def shap_stability(
     >>> def ols(X, y):
     ...     beta = np.linalg.lstsq(np.c_[np.ones(len(X)), X], y, rcond=None)[0]
     ...     return lambda Z: beta[0] + Z @ beta[1:]
-    >>> res = shap_stability(ols, X, y, B=5, seed=1, n_explain=20, n_background=20)
+    >>> res = shap_stability(ols, X, y, n_draws=5, seed=1, n_explain=20, n_background=20)
     >>> res.summary().index.tolist()
     ['x1', 'x2', 'x3']
     """
@@ -143,7 +144,7 @@ def shap_stability(
     y_all = np.asarray(y)
     if y_all.ndim != 1 or y_all.shape[0] != n_rows:
         raise ValueError(f"y must have one value per row of X ({n_rows}), got shape {y_all.shape}")
-    B = _checks.integer(B, "B", 2)
+    n_draws = _checks.integer(n_draws, "n_draws", 2)
     seed = _checks.seed(seed)
     if subsample is not None and not (
         isinstance(subsample, float | int) and not isinstance(subsample, bool) and 0 < subsample < 1
@@ -178,18 +179,20 @@ def shap_stability(
 
     fitted = model_fn(x_all, y_all)
     reference = _explain(fitted, explained, background, names, method, n_samples, seed)
-    tasks = (delayed(_replicate)(explain_fit, _draw(seed, b, n_rows, subsample)) for b in range(B))
+    tasks = (
+        delayed(_replicate)(explain_fit, _draw(seed, b, n_rows, subsample)) for b in range(n_draws)
+    )
     parallel = Parallel(n_jobs=n_jobs, return_as="generator")
     importance = []
     for values in tqdm(
-        parallel(tasks), total=B, desc=f"SHAP refits ({model})", disable=not progress
+        parallel(tasks), total=n_draws, desc=f"SHAP refits ({model})", disable=not progress
     ):
         importance.append(values)
-    stacked = np.stack(importance)  # (B, 2, p): mean |phi|, mean phi
+    stacked = np.stack(importance)  # (n_draws, 2, p): mean |phi|, mean phi
     table = pd.DataFrame(
         {
-            "replicate": np.repeat(np.arange(B), n_features),
-            "feature": pd.Categorical(np.tile(names, B), categories=list(names)),
+            "replicate": np.repeat(np.arange(n_draws), n_features),
+            "feature": pd.Categorical(np.tile(names, n_draws), categories=list(names)),
             "mean_abs_phi": stacked[:, 0, :].ravel(),
             "mean_phi": stacked[:, 1, :].ravel(),
         }
@@ -198,7 +201,7 @@ def shap_stability(
         importance=table,
         reference=reference,
         model=model,
-        B=B,
+        n_draws=n_draws,
         subsample=subsample,
         seed=seed,
         n_explain=explained.shape[0],
@@ -242,7 +245,7 @@ def _explain(
 
 
 @dataclass(frozen=True, repr=False)
-class ModelComparison:
+class ShapModelComparison:
     """Several models compared on held-out accuracy, SHAP values of one run, and SHAP stability
     under bootstrap refits (see :func:`compare_models_shap`)."""
 
@@ -266,7 +269,7 @@ class ModelComparison:
         return plot_shap_stability(list(self.stability.values()))
 
     def __repr__(self) -> str:
-        return "ModelComparison\n" + self.accuracy.to_string(float_format=lambda v: f"{v:.4g}")
+        return "ShapModelComparison\n" + self.accuracy.to_string(float_format=lambda v: f"{v:.4g}")
 
 
 def compare_models_shap(
@@ -276,17 +279,17 @@ def compare_models_shap(
     X_test: Any,
     y_test: Any,
     *,
-    B: int,
+    n_draws: int,
     seed: int,
     n_explain: int = 200,
     n_background: int = 50,
     n_jobs: int | None = 1,
     progress: bool = False,
-) -> ModelComparison:
+) -> ShapModelComparison:
     """Fit each model on the training rows, score it on the test rows (accuracy at 0.5 and log
     loss, for 0/1 outcomes and probability predictions), explain ``n_explain`` test rows with exact
-    SHAP against ``n_background`` training rows, and refit on ``B`` bootstrap samples of the
-    training rows (:func:`shap_stability`) to see how the explanations move.
+    SHAP against ``n_background`` training rows, and refit on ``n_draws`` bootstrap samples of the
+    training rows (the course's B; :func:`shap_stability`) to see how the explanations move.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -295,7 +298,7 @@ def compare_models_shap(
     ...     beta = np.linalg.lstsq(np.c_[np.ones(len(X)), X], y, rcond=None)[0]
     ...     return lambda Z: np.clip(beta[0] + Z @ beta[1:], 0.01, 0.99)
     >>> cmp = compare_models_shap({"lpm": logistic_ols}, X[:150], y[:150], X[150:], y[150:],
-    ...                           B=3, seed=1, n_explain=10, n_background=10)
+    ...                           n_draws=3, seed=1, n_explain=10, n_background=10)
     >>> list(cmp.accuracy.columns)
     ['accuracy', 'log_loss']
     """
@@ -317,7 +320,7 @@ def compare_models_shap(
             model_fn,
             x_train,
             y_train,
-            B=B,
+            n_draws=n_draws,
             seed=seed,
             explain=explained,
             n_background=n_background,
@@ -340,4 +343,4 @@ def compare_models_shap(
         stability[label] = result
     table = pd.DataFrame(accuracy).T
     table.index.name = "model"
-    return ModelComparison(accuracy=table, shap=shap_values, stability=stability)
+    return ShapModelComparison(accuracy=table, shap=shap_values, stability=stability)

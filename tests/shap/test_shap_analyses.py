@@ -20,7 +20,7 @@ def _main(name: str):
 
 @pytest.mark.slow
 def test_census_shap(tmp_path: Path) -> None:
-    arguments = ["--out", str(tmp_path), "--backend", "python", "--n-rows", "600", "--B", "3"]
+    arguments = ["--out", str(tmp_path), "--backend", "python", "--n-rows", "600", "--n-draws", "3"]
     assert _main("census_shap")([*arguments, "--n-explain", "20", "--n-background", "10"]) == 0
     accuracy = pd.read_csv(tmp_path / "accuracy.csv", index_col=0)
     assert accuracy.index.tolist() == ["random forest", "lasso logistic"]

@@ -75,7 +75,7 @@ def test_stability_figure_has_one_panel_per_model(interacting_model, background)
         return lambda Z: Z @ beta
 
     runs = [
-        shap_stability(ls, X, y, B=5, seed=1, n_explain=10, n_background=10, model=name)
+        shap_stability(ls, X, y, n_draws=5, seed=1, n_explain=10, n_background=10, model=name)
         for name in ("a", "b")
     ]
     figure = plot_shap_stability(runs)

@@ -24,7 +24,7 @@ def regression():
 
 def test_reference_fit_is_linear_shap_of_the_full_fit(regression):
     X, y = regression
-    res = shap_stability(least_squares, X, y, B=3, seed=2, n_explain=30, n_background=40)
+    res = shap_stability(least_squares, X, y, n_draws=3, seed=2, n_explain=30, n_background=40)
     beta = np.linalg.lstsq(np.c_[np.ones(150), X], y, rcond=None)[0]
     rng = np.random.default_rng(2)
     explained = X[rng.choice(150, size=30, replace=False)]
@@ -35,7 +35,7 @@ def test_reference_fit_is_linear_shap_of_the_full_fit(regression):
 
 def test_importance_ranks_and_spread_follow_the_coefficients(regression):
     X, y = regression
-    res = shap_stability(least_squares, X, y, B=30, seed=3, n_explain=50, n_background=50)
+    res = shap_stability(least_squares, X, y, n_draws=30, seed=3, n_explain=50, n_background=50)
     summary = res.summary()
     assert summary.index.tolist() == ["x1", "x2", "x3"]
     assert summary.loc["x1", "top_share"] == 1.0
@@ -50,7 +50,7 @@ def test_importance_ranks_and_spread_follow_the_coefficients(regression):
 
 def test_same_seed_same_result_any_n_jobs(regression):
     X, y = regression
-    run = {"B": 6, "seed": 9, "n_explain": 20, "n_background": 20, "subsample": 0.5}
+    run = {"n_draws": 6, "seed": 9, "n_explain": 20, "n_background": 20, "subsample": 0.5}
     one = shap_stability(least_squares, X, y, n_jobs=1, **run)
     two = shap_stability(least_squares, X, y, n_jobs=2, **run)
     np.testing.assert_array_equal(one.importance["mean_abs_phi"], two.importance["mean_abs_phi"])
@@ -60,12 +60,12 @@ def test_same_seed_same_result_any_n_jobs(regression):
 
 def test_kernel_method_runs_and_stays_close_to_exact(regression):
     X, y = regression
-    exact = shap_stability(least_squares, X, y, B=3, seed=4, n_explain=10, n_background=20)
+    exact = shap_stability(least_squares, X, y, n_draws=3, seed=4, n_explain=10, n_background=20)
     kernel = shap_stability(
         least_squares,
         X,
         y,
-        B=3,
+        n_draws=3,
         seed=4,
         n_explain=10,
         n_background=20,
@@ -97,7 +97,7 @@ def test_compare_models_scores_and_explains(regression):
         outcome[:100],
         X[100:],
         outcome[100:],
-        B=4,
+        n_draws=4,
         seed=1,
         n_explain=20,
         n_background=20,
@@ -114,7 +114,7 @@ def test_compare_models_scores_and_explains(regression):
         ({"model_fn": "rf"}, TypeError, "model_fn must be a function"),
         ({"model_fn": lambda X, y: 3}, TypeError, "model_fn must return a prediction function"),
         ({"y": np.zeros(10)}, ValueError, "y must have one value per row of X"),
-        ({"B": 1}, ValueError, "B must be at least 2"),
+        ({"n_draws": 1}, ValueError, "n_draws must be at least 2"),
         ({"subsample": 1.5}, ValueError, "subsample must be None"),
         ({"subsample": True}, ValueError, "subsample must be None"),
         ({"method": "tree"}, ValueError, "method must be 'exact' or 'kernel'"),
@@ -125,7 +125,7 @@ def test_compare_models_scores_and_explains(regression):
 )
 def test_shap_stability_bad_inputs(kwargs, error, match, regression):
     X, y = regression
-    arguments = {"model_fn": least_squares, "X": X, "y": y, "B": 3, "seed": 1}
+    arguments = {"model_fn": least_squares, "X": X, "y": y, "n_draws": 3, "seed": 1}
     arguments.update(kwargs)
     with pytest.raises(error, match=match):
         shap_stability(**arguments)
@@ -134,9 +134,11 @@ def test_shap_stability_bad_inputs(kwargs, error, match, regression):
 def test_compare_models_bad_outcome(regression):
     X, y = regression
     with pytest.raises(ValueError, match="y_test must hold one 0/1 outcome"):
-        compare_models_shap({"ls": least_squares}, X[:100], y[:100], X[100:], y[100:], B=2, seed=1)
+        compare_models_shap(
+            {"ls": least_squares}, X[:100], y[:100], X[100:], y[100:], n_draws=2, seed=1
+        )
     with pytest.raises(ValueError, match="models must name at least one model"):
-        compare_models_shap({}, X[:100], y[:100], X[100:], y[100:], B=2, seed=1)
+        compare_models_shap({}, X[:100], y[:100], X[100:], y[100:], n_draws=2, seed=1)
 
 
 def test_importing_statlab_shap_loads_no_heavy_library():
