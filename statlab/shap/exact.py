@@ -28,8 +28,9 @@ def exact_shap(
     * ``"marginal"``: v(S) = mean over background rows b of f(x_S, b_S̄) (interventional SHAP);
     * ``"baseline"``: the same with a single background row, the baseline x⁰: v(S) = f(x_S, x⁰_S̄);
     * ``"conditional_gaussian"``: v(S) = E[f(x_S, X_S̄) | X_S = x_S] under the Gaussian fitted to
-      the background (its mean and covariance), computed from the background rows moved onto the
-      conditional's mean and covariance: exact for f linear or quadratic, deterministic always.
+      the background by maximum likelihood (its mean and covariance), computed from the background
+      rows moved onto the conditional's mean and covariance: exact for f linear or quadratic,
+      deterministic always, an approximation for other f.
 
     ``backend="r"`` runs the same enumeration in base R (``r/shap.R``), R calling ``f`` back.
 

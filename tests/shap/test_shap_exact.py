@@ -166,3 +166,37 @@ def test_shap_package_linear_explainer_agrees(background, explained):
     )
     np.testing.assert_allclose(ours.values, explainer.shap_values(explained), atol=1e-12)
     assert ours.base_value == pytest.approx(float(np.ravel(explainer.expected_value)[0]), abs=1e-12)
+
+
+def test_conditional_gaussian_is_exact_for_a_quadratic_model(background, explained):
+    """v(S) = E[x1 x2 + x3^2 | x_S] under the Gaussian fitted (by maximum likelihood) to the
+    background: conditional mean m and covariance C give m1 m2 + C12 + m3^2 + C33."""
+    from statlab.shap._coalitions import all_masks, shapley_from_values
+
+    def quadratic(X):
+        return X[:, 0] * X[:, 1] + X[:, 2] ** 2
+
+    mu = background.mean(axis=0)
+    sigma = np.cov(background, rowvar=False, ddof=0)
+    masks = all_masks(4)
+    values = np.empty((len(explained), len(masks)))
+    for k, mask in enumerate(masks):
+        inside, outside = np.flatnonzero(mask), np.flatnonzero(~mask)
+        for i, row in enumerate(explained):
+            mean, cov = mu.copy(), np.zeros((4, 4))
+            mean[inside] = row[inside]
+            if outside.size:
+                regression = (
+                    np.linalg.solve(sigma[np.ix_(inside, inside)], sigma[np.ix_(inside, outside)])
+                    if inside.size
+                    else np.zeros((0, outside.size))
+                )
+                mean[outside] += (row[inside] - mu[inside]) @ regression
+                cov[np.ix_(outside, outside)] = (
+                    sigma[np.ix_(outside, outside)] - sigma[np.ix_(outside, inside)] @ regression
+                )
+            values[i, k] = mean[0] * mean[1] + cov[0, 1] + mean[2] ** 2 + cov[2, 2]
+    res = exact_shap(
+        quadratic, explained, background, value="conditional_gaussian", backend="python"
+    )
+    np.testing.assert_allclose(res.values, shapley_from_values(values), atol=1e-10)
