@@ -44,8 +44,10 @@ def kernel_shap(
     """KernelSHAP estimates of the marginal Shapley values of ``f`` at each row of ``x``.
 
     ``n_samples`` coalitions are evaluated per row (each against every background row); with
-    ``paired`` they come in complementary pairs. The result carries ``standard_errors`` (0 when
-    ``n_samples >= 2^p − 2`` and every coalition is enumerated: then φ is exact).
+    ``paired`` they come in complementary pairs (an odd ``n_samples`` loses one). Each row gets its
+    own draws. The result carries ``standard_errors`` (0 when ``n_samples >= 2^p − 2`` and every
+    coalition is enumerated: then φ is exact) and the number of coalitions used, ``n_samples``.
+    For a single baseline row, pass it as a one-row ``background``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
