@@ -3,8 +3,9 @@
 Draws ``--n-rows`` census rows (4,000 by default, for speed; 32,561 for all), holds out a quarter,
 fits a random forest and ``cv_glmnet`` (binomial, lambda.1se) on the rest, scores both on the
 held-out rows, computes exact SHAP values (5 features, all 32 coalitions) for ``--n-explain``
-held-out people, and refits both models on ``--n-draws`` bootstrap samples of the training rows to see
-how the explanations move. Writes to ``--out``:
+held-out people, and refits both models on ``--n-draws`` bootstrap samples of the training rows
+(or, with ``--subsample 0.5``, on half-samples drawn without replacement) to see how the
+explanations move. Writes to ``--out``:
 
 * ``accuracy.csv``; ``stability_summary.csv`` (per model and feature: importance in the full fit,
   mean, sd, 2.5-97.5% range, mean rank); ``stability_replicates.csv``;
@@ -31,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
     parser.add_argument("--n-rows", type=int, default=4000, help="census rows used (of 32,561)")
     parser.add_argument("--n-draws", type=int, default=30, help="bootstrap refits per model")
+    parser.add_argument(
+        "--subsample",
+        type=float,
+        default=None,
+        help="refit on this fraction of the training rows, drawn without replacement "
+        "(default: bootstrap samples)",
+    )
     parser.add_argument("--n-explain", type=int, default=200, help="held-out people explained")
     parser.add_argument("--n-background", type=int, default=50, help="background rows")
     parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers for the refits")
@@ -54,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         y_test,
         n_draws=args.n_draws,
         seed=args.seed,
+        subsample=args.subsample,
         n_explain=args.n_explain,
         n_background=args.n_background,
         n_jobs=args.n_jobs,

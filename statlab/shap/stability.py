@@ -281,6 +281,7 @@ def compare_models_shap(
     *,
     n_draws: int,
     seed: int,
+    subsample: float | None = None,
     n_explain: int = 200,
     n_background: int = 50,
     n_jobs: int | None = 1,
@@ -289,7 +290,8 @@ def compare_models_shap(
     """Fit each model on the training rows, score it on the test rows (accuracy at 0.5 and log
     loss, for 0/1 outcomes and probability predictions), explain ``n_explain`` test rows with exact
     SHAP against ``n_background`` training rows, and refit on ``n_draws`` bootstrap samples of the
-    training rows (the course's B; :func:`shap_stability`) to see how the explanations move.
+    training rows (the course's B; :func:`shap_stability`; ``subsample``, a fraction, refits on
+    subsamples without replacement instead) to see how the explanations move.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -322,6 +324,7 @@ def compare_models_shap(
             y_train,
             n_draws=n_draws,
             seed=seed,
+            subsample=subsample,
             explain=explained,
             n_background=n_background,
             model=label,

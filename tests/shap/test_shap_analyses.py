@@ -21,7 +21,8 @@ def _main(name: str):
 @pytest.mark.slow
 def test_census_shap(tmp_path: Path) -> None:
     arguments = ["--out", str(tmp_path), "--backend", "python", "--n-rows", "600", "--n-draws", "3"]
-    assert _main("census_shap")([*arguments, "--n-explain", "20", "--n-background", "10"]) == 0
+    options = ["--n-explain", "20", "--n-background", "10", "--subsample", "0.5"]
+    assert _main("census_shap")([*arguments, *options]) == 0
     accuracy = pd.read_csv(tmp_path / "accuracy.csv", index_col=0)
     assert accuracy.index.tolist() == ["random forest", "lasso logistic"]
     assert accuracy["accuracy"].between(0.6, 1).all()
