@@ -99,10 +99,21 @@ def plot_waterfall(result: ShapResult, row: int = 0, max_features: int = 10) -> 
     )
 
 
+def _colour_scale(values: pd.Series) -> pd.Series:
+    """Feature values mapped to [0, 1] between their 5% and 95% quantiles (1% and 99%, then min and
+    max, when those coincide), clipped."""
+    for low_q, high_q in ((0.05, 0.95), (0.01, 0.99), (0.0, 1.0)):
+        low, high = values.quantile(low_q), values.quantile(high_q)
+        if high > low:
+            return ((values - low) / (high - low)).clip(0, 1)
+    return pd.Series(0.5, index=values.index)
+
+
 def plot_beeswarm(result: ShapResult, max_features: int = 20) -> Any:
     """The beeswarm (summary) plot of all explained rows: per feature, ordered by mean |φ_j| (top =
     most important), one point per row at its φ_j, spread vertically where points crowd, coloured
-    by the row's feature value (its percentile within the feature, blue = low, red = high).
+    by the row's feature value (blue = low, red = high; scaled between the feature's 5% and 95%
+    quantiles, as the ``shap`` package does, so a few extreme values do not wash the colours out).
 
     >>> import numpy as np
     >>> from statlab.shap import linear_shap
@@ -118,11 +129,11 @@ def plot_beeswarm(result: ShapResult, max_features: int = 20) -> Any:
     ordered = importance.sort_values().index.astype(str).tolist()[-max_features:]
     table = table[table["feature"].astype(str).isin(ordered)].copy()
     table["feature"] = pd.Categorical(table["feature"].astype(str), categories=ordered)
-    table["value_percentile"] = table.groupby("feature", observed=True)["feature_value"].rank(
-        pct=True
+    table["value_scaled"] = table.groupby("feature", observed=True)["feature_value"].transform(
+        _colour_scale
     )
     return (
-        p9.ggplot(table, p9.aes(x="feature", y="phi", color="value_percentile"))
+        p9.ggplot(table, p9.aes(x="feature", y="phi", color="value_scaled"))
         + p9.geom_hline(yintercept=0, color="#808080")
         + p9.geom_sina(size=1.2, alpha=0.8, maxwidth=0.8, random_state=0)
         + p9.coord_flip()

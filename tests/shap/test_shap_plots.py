@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotnine as p9
 import pytest
 
@@ -51,8 +52,17 @@ def test_beeswarm_orders_features_by_importance(explained_rows):
     assert order == expected
     assert len(figure.data) == 100
     assert "geom_sina" in layer_types(figure)
-    assert figure.data["value_percentile"].between(0, 1).all()
+    assert figure.data["value_scaled"].between(0, 1).all()
     figure.draw()
+
+
+def test_beeswarm_colours_a_mostly_zero_feature_low_at_zero():
+    from statlab.plots.shap import _colour_scale
+
+    gains = pd.Series([0.0] * 90 + [500.0, 2000.0, 3000.0, 5000.0, 7000.0] + [99999.0] * 5)
+    scaled = _colour_scale(gains)
+    assert scaled.iloc[0] == 0 and scaled.iloc[-1] == 1
+    assert _colour_scale(pd.Series([3.0, 3.0])).tolist() == [0.5, 0.5]
 
 
 def test_variance_figure_has_sd_and_se_per_feature(interacting_model, background):
