@@ -207,3 +207,34 @@ def test_conditional_gaussian_is_exact_for_a_quadratic_model(background, explain
         quadratic, explained, background, value="conditional_gaussian", backend="python"
     )
     np.testing.assert_allclose(res.values, shapley_from_values(values), atol=1e-10)
+
+
+@pytest.mark.needs_r
+@pytest.mark.parametrize("value", VALUES)
+def test_r_file_alone_with_an_r_model_agrees(value, background, explained, tmp_path):
+    """An R user's path: source r/shap.R in a plain Rscript, the model written in R."""
+    import subprocess
+
+    from statlab._paths import r_dir
+
+    def r_matrix(array: np.ndarray) -> str:
+        numbers = ", ".join(repr(float(v)) for v in array.ravel(order="F"))
+        return f"matrix(c({numbers}), nrow = {array.shape[0]})"
+
+    script = tmp_path / "run.R"
+    script.write_text(
+        f'source("{r_dir() / "shap.R"}")\n'
+        "f <- function(X) sin(X[, 1]) + X[, 2] * X[, 3] + 0.5 * X[, 4]^2 - X[, 1] * X[, 4]\n"
+        f'out <- shap_exact(f, {r_matrix(explained)}, {r_matrix(background)}, "{value}")\n'
+        'cat(sprintf("%.17g", t(out$phi)), sep = "\\n")\n',
+        encoding="utf-8",
+    )
+    run = subprocess.run(["Rscript", str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    r_values = np.array(run.stdout.split(), dtype=float).reshape(explained.shape)
+
+    def model(X):
+        return np.sin(X[:, 0]) + X[:, 1] * X[:, 2] + 0.5 * X[:, 3] ** 2 - X[:, 0] * X[:, 3]
+
+    python = exact_shap(model, explained, background, value=value, backend="python")
+    np.testing.assert_allclose(r_values, python.values, rtol=0, atol=1e-10)
