@@ -12,9 +12,16 @@ the course's problems, so the algorithm is written here and compiled with numba:
   with glmnet's sequential strong rule and KKT check, in glmnet's order. Both agree with R to rounding
   even at R's default ``thresh``, not only at the optimum.
 * Binomial and Poisson: iteratively reweighted least squares around penalised coordinate descent,
-  with an offset and the intercept unpenalised, a sequential strong-rule screen with a KKT check, glmnet's deviance-ratio
-  early stopping and its probability bounds. Its iterations are not glmnet's, so it meets R at the
-  optimum (``thresh`` small) rather than step for step.
+  with an offset and the intercept unpenalised, a sequential strong-rule screen with a KKT check,
+  glmnet's deviance-ratio early stopping and its probability bounds. Its iterations are not
+  glmnet's, so it meets R at the optimum (``thresh`` small) rather than step for step.
+* Multinomial (dense x): block coordinate descent on the majorised multinomial likelihood, one
+  block per variable across classes, with glmnet's ungrouped or grouped penalty; it too meets R at
+  the optimum.
+
+Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
+columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
+first ("infinite" lambda) step, as glmnet does when some variables are unpenalised.
 
 Data are never copied or standardised up front. ``x`` is either a column-major dense matrix or a CSC
 matrix (``indptr``, ``indices``, ``values``); every kernel reads whole columns only, and centres and
