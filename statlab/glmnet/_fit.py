@@ -184,6 +184,7 @@ def cv_glmnet(
             "type_multinomial": type_multinomial,
         },
     )
+    _inputs.cv_lambda_grid(fit_args["lambdas"])
     jobs = _inputs.parallel_jobs(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)

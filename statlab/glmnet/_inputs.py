@@ -164,20 +164,19 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         if values.dtype.kind == "f":
             _finite(values, "y")
         classes, codes, counts = np.unique(values, return_inverse=True, return_counts=True)
-        if classes.shape[0] < 2 or counts.min() <= 1:
-            raise ValueError(
-                "y must have at least two classes, each with 2 or more observations, for "
-                f"family='multinomial' (counts: {dict(zip(classes.tolist(), counts.tolist(), strict=True))})"
-            )
+        if classes.shape[0] < 2:
+            raise ValueError("y must have at least two classes for family='multinomial'")
+        class_sizes(classes, counts)
         return np.eye(classes.shape[0])[codes.reshape(-1)], [str(c) for c in classes]
     if family == "binomial":
         if values.dtype.kind == "f":
             _finite(values, "y")
-        classes = np.unique(values)
+        classes, counts = np.unique(values, return_counts=True)
         if classes.shape[0] != 2:
             raise ValueError(
                 f"y must have exactly two classes for family='binomial', got {classes.shape[0]}"
             )
+        class_sizes(classes, counts)
         return (values == classes[1]).astype(np.float64), [str(c) for c in classes]
     try:
         numeric = values.astype(np.float64)
@@ -189,6 +188,26 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     if np.ptp(numeric) == 0:
         raise ValueError("y is constant: there is nothing to fit")
     return numeric, None
+
+
+SMALL_CLASS = 8  # glmnet warns below 8 observations in a class
+
+
+def class_sizes(classes: np.ndarray, counts: np.ndarray) -> None:
+    """glmnet's checks of a class response: a class of 0 or 1 observations is an error, one of
+    fewer than 8 a warning ("dangerous ground")."""
+    sizes = dict(zip([str(c) for c in classes], counts.tolist(), strict=True))
+    if counts.min() <= 1:
+        raise ValueError(
+            f"y: a class has 1 or 0 observations, which glmnet does not allow (counts: {sizes})"
+        )
+    if counts.min() < SMALL_CLASS:
+        warnings.warn(
+            f"y: a class has fewer than 8 observations, dangerous ground for glmnet (counts: "
+            f"{sizes})",
+            UserWarning,
+            stacklevel=5,
+        )
 
 
 def observation_weights(weights: Any, n_rows: int) -> np.ndarray:
@@ -226,6 +245,15 @@ def path_settings(
     if not thresh > 0:
         raise ValueError(f"thresh must be positive, got {thresh!r}")
     return int(nlambda), lambda_min_ratio, float(thresh)
+
+
+def cv_lambda_grid(lambdas: np.ndarray | None) -> None:
+    """cv.glmnet needs at least two lambdas when they are given."""
+    if lambdas is not None and lambdas.shape[0] < 2:
+        raise ValueError(
+            "lambdas: cv_glmnet needs more than one lambda (R: 'Need more than one value of "
+            "lambda for cv.glmnet')"
+        )
 
 
 def lambda_grid(lambdas: Any) -> np.ndarray | None:

@@ -92,8 +92,12 @@ def test_bad_multinomial_input(three_classes):
     X, y = three_classes
     with pytest.raises(ValueError, match="type_multinomial must be one of"):
         fit(X, y, type_multinomial="nested")
-    with pytest.raises(ValueError, match="each with 2 or more observations"):
+    with pytest.raises(ValueError, match="y: a class has 1 or 0 observations"):
         fit(X, np.append(y[:-1], "d"))
+    with pytest.warns(UserWarning, match="y: a class has fewer than 8 observations"):
+        fit(X, np.r_[y[:-5], ["d"] * 5])
+    with pytest.raises(ValueError, match="lambdas: cv_glmnet needs more than one lambda"):
+        sl.cv_glmnet(X, y, family="multinomial", lambdas=[0.1], backend="python")
     with pytest.raises(ValueError, match="offset must be an n x K matrix"):
         fit(X, y, offset=np.zeros(150))
     with pytest.raises(ValueError, match="X is sparse: family='multinomial' needs a dense X"):
