@@ -82,6 +82,30 @@ def _dense_centred_update(
 
 
 @njit(cache=True, fastmath=_VECTORISE)
+def _dense_centred_axpy(column: np.ndarray, mean: float, step: float, out: np.ndarray) -> None:
+    """out_i -= step * (x_i - mean)."""
+    for i in range(column.shape[0]):
+        out[i] -= step * (column[i] - mean)
+
+
+@njit(cache=True, inline="always")
+def _naive_dense_update(
+    column: np.ndarray,
+    mean: float,
+    step: float,
+    w: np.ndarray,
+    equal_weight: float,
+    resid: np.ndarray,
+) -> None:
+    """The weighted residual after a coefficient moved by ``step`` (in x units); with equal
+    weights (``equal_weight`` > 0) the weight vector is not read."""
+    if equal_weight > 0.0:
+        _dense_centred_axpy(column, mean, step * equal_weight, resid)
+    else:
+        _dense_centred_update(column, mean, step, w, resid)
+
+
+@njit(cache=True, fastmath=_VECTORISE)
 def _dense_irls_update(
     column: np.ndarray,
     mean: float,
@@ -447,6 +471,11 @@ def gaussian_naive_path(
     n_lambda = lambdas.shape[0]
     beta = np.zeros((p, n_lambda))
     rsq_path = np.zeros(n_lambda)
+    equal_weight = w[0]
+    for i in range(w.shape[0]):
+        if w[i] != equal_weight:
+            equal_weight = 0.0
+            break
     if sparse:
         resid = yz.copy()
         weighted_values = np.empty(values.shape[0])
@@ -505,7 +534,7 @@ def gaussian_naive_path(
                                 resid[indices[t]] -= step * values[t]
                             offset += step * xm[k]
                         else:
-                            _dense_centred_update(xd[:, k], xm[k], step, w, resid)
+                            _naive_dense_update(xd[:, k], xm[k], step, w, equal_weight, resid)
                     if largest_change < thresh:
                         break
                     if passes > max_passes:
@@ -545,7 +574,7 @@ def gaussian_naive_path(
                             resid[indices[t]] -= step * values[t]
                         offset += step * xm[k]
                     else:
-                        _dense_centred_update(xd[:, k], xm[k], step, w, resid)
+                        _naive_dense_update(xd[:, k], xm[k], step, w, equal_weight, resid)
                 if largest_change >= thresh:
                     if passes > max_passes:
                         failed = True
