@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     non_monotone = fit.path.non_monotone_terms()
     non_monotone.to_csv(args.out / "non_monotone.csv", index=False)
     designs = cv.compare_designs(
-        X, y, K=10, lambdas=fit.lambdas, seed=args.seed, backend=args.backend
+        X, y, nfolds=10, lambdas=fit.lambdas, seed=args.seed, backend=args.backend
     )
     designs.to_csv(args.out / "cv_designs.csv", index_label="design")
 

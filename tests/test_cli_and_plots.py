@@ -49,7 +49,7 @@ def test_ozone_analysis_writes_figures_and_tables(tmp_path):
     assert summary.loc["min", "backend"] == "python"
     assert pd.read_csv(tmp_path / "non_monotone.csv")["term"].iloc[0] == "temp"
     designs = pd.read_csv(tmp_path / "cv_designs.csv", index_col="design")
-    assert designs.loc["leaky", "cv_error_at_min"] < designs.loc["correct", "cv_error_at_min"]
+    assert designs.loc["leaky", "cvm_at_min"] < designs.loc["correct", "cvm_at_min"]
 
 
 def test_cv_plot_layers():
