@@ -21,14 +21,12 @@ Run: ``python analyses/gp_hierarchical.py --out out/gp-hierarchical`` or
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 import statlab as sl
 from statlab import gp
+from statlab.cli import analysis_parser
 
 REGIONS = {
     "medium (-1, 1)": (-1.0, 1.0),
@@ -39,10 +37,7 @@ REGIONS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/gp-hierarchical"))
-    parser.add_argument("--seed", type=int, default=479)
+    parser = analysis_parser(__doc__, "gp-hierarchical")
     parser.add_argument("--method", choices=["grid", "nuts", "both"], default="both")
     parser.add_argument("--draws", type=int, default=1000, help="NUTS draws per chain")
     parser.add_argument("--chains", type=int, default=2)

@@ -16,21 +16,16 @@ Run: ``python analyses/gp_kernels.py --out out/gp-kernels`` or ``statlab run gp-
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from statlab import gp
+from statlab.cli import analysis_parser
 from statlab.gp.kernels import RBF, Linear, Periodic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/gp-kernels"))
-    parser.add_argument("--seed", type=int, default=479)
+    parser = analysis_parser(__doc__, "gp-kernels")
     parser.add_argument("--paths", type=int, default=3, help="draws per kernel (3-5)")
     args = parser.parse_args(argv)
     if args.backend == "r":

@@ -16,20 +16,15 @@ Run: ``python analyses/gp_marginal_likelihood.py --out out/gp-marginal-likelihoo
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from statlab import _rbridge, gp
+from statlab.cli import analysis_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/gp-marginal-likelihood"))
-    parser.add_argument("--seed", type=int, default=479, help="unused: the analysis is exact")
+    parser = analysis_parser(__doc__, "gp-marginal-likelihood")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     backend = _rbridge.resolve_backend(args.backend)

@@ -17,15 +17,14 @@ Run: ``python analyses/prostate_stability.py --out out/prostate-stability`` or
 
 from __future__ import annotations
 
-import argparse
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from plotnine import ggplot
 
 import statlab as sl
+from statlab.cli import analysis_parser
 from statlab.plots.stability import plot_prediction_stability
 from statlab.stability import StabilityResult
 
@@ -37,14 +36,11 @@ SKETCH_CAPTION = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    parser = analysis_parser(__doc__, "prostate-stability")
     parser.add_argument(
         "--n-draws", "--B", dest="n_draws", type=int, default=100, help="bootstrap replicates"
     )
     parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers (-1: all cores)")
-    parser.add_argument("--out", type=Path, default=Path("out/prostate-stability"))
-    parser.add_argument("--seed", type=int, default=479)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 

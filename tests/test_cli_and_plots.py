@@ -70,3 +70,44 @@ def test_cv_plot_layers():
         t for t, row in zip(fit.path.feature_names, fit.path.beta, strict=True) if np.any(row != 0)
     }
     assert plotted_terms == ever_nonzero
+
+
+def _one_line_error(capsys) -> str:
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+def test_doctor_rejects_unknown_options_in_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["doctor", "--nonsense"])
+    assert exit_.value.code == 2
+    assert "doctor takes no arguments, got --nonsense" in _one_line_error(capsys)
+
+
+def test_analysis_usage_error_is_one_line(capsys, tmp_path):
+    assert cli.main(["run", "ozone-lasso", "--seed", "abc", "--out", str(tmp_path)]) == 2
+    assert "statlab run ozone-lasso: error: argument --seed" in _one_line_error(capsys)
+
+
+def test_rejected_argument_exits_2_and_debug_shows_the_traceback(capsys, tmp_path):
+    command = ["run", "prostate-stability", "--backend", "python", "--n-draws", "0"]
+    assert cli.main([*command, "--out", str(tmp_path)]) == 2
+    assert _one_line_error(capsys) == (
+        "statlab run prostate-stability: error: n_draws must be an integer >= 1, got 0"
+    )
+    assert cli.main(["--debug", *command, "--out", str(tmp_path)]) == 2
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_backend_r_without_r_is_one_line_failure(capsys, tmp_path, monkeypatch):
+    from statlab import _rbridge
+
+    monkeypatch.setattr(_rbridge, "status", lambda: _rbridge.RStatus(False, "R is not installed"))
+    code = cli.main(["run", "ozone-lasso", "--backend", "r", "--out", str(tmp_path)])
+    assert code == 1
+    line = _one_line_error(capsys)
+    assert line.startswith('statlab run ozone-lasso: error: backend="r" needs R')
+    assert "R is not installed" in line and "apt-get install" in line
