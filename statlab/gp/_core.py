@@ -92,18 +92,13 @@ class EigenRBF:
         self.eigenvalues = np.clip(eigenvalues, 0.0, None)
         self.projected_y = self.eigenvectors.T @ y
 
-    def _inverse_diagonal(self, amplitudes: np.ndarray, noise_sds: np.ndarray) -> np.ndarray:
-        """:math:`1 / (A^2 \\lambda_i + \\sigma^2)`, indexed [amplitude, noise sd, i]."""
-        return 1.0 / (
-            amplitudes[:, None, None] ** 2 * self.eigenvalues + noise_sds[None, :, None] ** 2
-        )
-
     def log_likelihood(self, amplitudes: np.ndarray, noise_sds: np.ndarray) -> np.ndarray:
         """Log marginal likelihood, indexed [amplitude, noise sd]."""
-        inverse = self._inverse_diagonal(amplitudes, noise_sds)
+        # the eigenvalues of K for every pair: A^2 lambda_i + sigma^2, indexed [A, sigma, i]
+        total = amplitudes[:, None, None] ** 2 * self.eigenvalues + noise_sds[None, :, None] ** 2
         return -0.5 * (
-            np.sum(self.projected_y**2 * inverse, axis=2)
-            - np.sum(np.log(inverse), axis=2)
+            np.sum(self.projected_y**2 / total, axis=2)
+            + np.sum(np.log(total), axis=2)
             + self.x.size * LOG_2PI
         )
 
