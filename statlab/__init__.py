@@ -1,5 +1,5 @@
-"""statlab: the course's analyses (lasso paths, CV, prediction stability, Gaussian processes) done in
-Python and checked against R.
+"""statlab: the course's analyses (lasso paths, CV, prediction stability, model comparison, Gaussian
+processes) done in Python and checked against R.
 
 Heavy dependencies (rpy2, PyMC, plotnine, numba kernels) load on first use, so importing statlab is cheap.
 
@@ -27,8 +27,21 @@ _LAZY_ATTRIBUTES = {
     "RUnavailableError": "statlab._rbridge",
     "RCallError": "statlab._rbridge",
     "RWarning": "statlab._rbridge",
+    "linear_model": "statlab.unpenalised",
+    "compare_models": "statlab.comparison",
 }
-_LAZY_MODULES = {"data", "design", "glmnet", "cv", "plots", "stability", "gp", "report"}
+_LAZY_MODULES = {
+    "data",
+    "design",
+    "glmnet",
+    "cv",
+    "plots",
+    "stability",
+    "gp",
+    "report",
+    "unpenalised",
+    "comparison",
+}
 
 __all__ = ["__version__", *sorted(_LAZY_ATTRIBUTES), *sorted(_LAZY_MODULES - {"glmnet"})]
 
