@@ -167,9 +167,7 @@ def _check_learners(learners: Any, alphas: Mapping[str, float]) -> dict[str, Fit
                 f"learners keys must be non-empty model names, got {name!r}"
             )
         if name in alphas:
-            raise check.InvalidArgumentError(
-                f"model name {name!r} is in both alphas and learners"
-            )
+            raise check.InvalidArgumentError(f"model name {name!r} is in both alphas and learners")
         if not callable(learner):
             raise check.ArgumentTypeError(
                 f"learners[{name!r}] must be a fit_predict callable, got {learner!r}"
