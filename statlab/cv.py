@@ -21,7 +21,7 @@ Example
 >>> grid = np.exp(np.linspace(np.log(0.5), np.log(1e-3), 20))
 >>> honest = kfold_cv(X, y, nfolds=10, lambdas=grid, seed=1, backend="python")
 >>> leaky = leaky_cv(X, y, nfolds=10, lambdas=grid, seed=1, backend="python")
->>> bool(leaky.cvm.min() < honest.cvm.min()), leaky.lambda_min == grid.min()
+>>> bool(leaky.cvm.min() < honest.cvm.min()), bool(leaky.lambda_min == grid.min())
 (True, True)
 """
 

@@ -267,6 +267,6 @@ def _xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     x_values, y_values = check.vector(x, "x", min_size=2), check.vector(y, "y", min_size=2)
     if x_values.size != y_values.size:
         raise check.InvalidArgumentError(
-            f"x and y must have the same length, got {x_values.size} and {y_values.size}"
+            f"y has {y_values.size} values but x has {x_values.size}: they must pair up"
         )
     return x_values, y_values

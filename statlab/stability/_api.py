@@ -167,7 +167,9 @@ def _check_learners(learners: Any, alphas: Mapping[str, float]) -> dict[str, Fit
                 f"learners keys must be non-empty model names, got {name!r}"
             )
         if name in alphas:
-            raise check.InvalidArgumentError(f"model name {name!r} is in both alphas and learners")
+            raise check.InvalidArgumentError(
+                f"learners and alphas both name a model {name!r}: model names must be unique"
+            )
         if not callable(learner):
             raise check.ArgumentTypeError(
                 f"learners[{name!r}] must be a fit_predict callable, got {learner!r}"

@@ -119,7 +119,7 @@ def test_uncertainty_is_low_where_observations_are_dense(
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda m, d: m.fit(d["x"], d["y"][:10], method="grid"), "same length"),
+        (lambda m, d: m.fit(d["x"], d["y"][:10], method="grid"), "y has 10 values but x has 100"),
         (lambda m, d: m.fit(d["x"].where(d["x"] > 0), d["y"], method="grid"), "x contains NaN"),
         (lambda m, d: m.fit(d["x"], d["y"], method="vi"), "method"),
         (lambda m, d: m.fit(d["x"], d["y"], method="grid", n_draws=10), "n_draws"),

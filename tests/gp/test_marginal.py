@@ -179,7 +179,7 @@ SETTING = {"length_scale": 1.0, "noise_sd": 1.0, "backend": "python"}
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: LML(X, Y[:3], **SETTING), "x and y must have the same length"),
+        (lambda: LML(X, Y[:3], **SETTING), "y has 3 values but x has 7"),
         (lambda: LML([np.nan], [1.0], **SETTING), "x contains NaN"),
         (lambda: LML(X, Y, **{**SETTING, "length_scale": 0.0}), "length_scale"),
         (lambda: LML(X, Y, **{**SETTING, "noise_sd": -1.0}), "noise_sd"),
