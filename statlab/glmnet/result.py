@@ -86,6 +86,13 @@ class GlmnetPath:
         long["log_lambda"] = np.log(long["lambda"])
         return long[["lambda", "log_lambda", "df", "term", "coef"]]
 
+    def summary(self) -> pd.DataFrame:
+        """R's ``print(fit)`` table: per lambda, ``Df`` (nonzero coefficients), ``%Dev`` (percent
+        of the null deviance explained) and ``Lambda``."""
+        return pd.DataFrame(
+            {"Df": self.df.astype(np.int64), "%Dev": 100 * self.dev_ratio, "Lambda": self.lambdas}
+        )
+
     def non_monotone_terms(self, min_drop: float = 0.1) -> pd.DataFrame:
         """Terms whose |coefficient| rises and then falls as lambda decreases.
 
