@@ -144,9 +144,15 @@ def test_kernel_sections() -> None:
         kernel_sections({}, [0.0])
 
 
-def test_public_names() -> None:
-    assert gp.kernels.RBF is RBF
-    assert gp.sample_paths is sample_paths
+def test_every_public_name_resolves_and_moved_figures_warn() -> None:
+    missing = [name for name in gp.__all__ if getattr(gp, name, None) is None]
+    assert missing == []
+    with pytest.warns(DeprecationWarning, match="moved to statlab.plots.gp.plot_sample_paths"):
+        old = gp.plot_sample_paths
+    paths = sample_paths(RBF(), [0.0, 1.0], n_draws=2, seed=1).assign(kernel="RBF")
+    assert len(old(paths).layers) == 1
+    with pytest.raises(AttributeError, match="no attribute 'plot_everything'"):
+        _ = gp.plot_everything
 
 
 def test_deprecated_variance_and_lengthscale_convert() -> None:
