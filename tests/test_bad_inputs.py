@@ -426,7 +426,53 @@ PLOT_CASES = [
     ),
 ]
 
-ALL_CASES = [*GLMNET_CASES, *CV_STABILITY_CASES, *DATA_CASES, *GP_CASES, *PLOT_CASES]
+
+# ---------------------------------------------------------------------------------------------- shap
+def _shap() -> Any:
+    import statlab.shap
+
+    return statlab.shap
+
+
+SHAP_GOOD = {"f": lambda A: A[:, 0] + A[:, 1], "x": X[:2], "background": X[:10]}
+SHAP_CASES = [
+    *_cases(
+        "exact_shap",
+        lambda **kw: _shap().exact_shap(**kw),
+        {**SHAP_GOOD, "backend": "python"},
+        {
+            "f": [None, "model"],
+            "x": [np.full((1, 3), np.nan), "x"],
+            "background": [np.empty((0, 3)), X[:10, :2]],
+            "value": ["interventional", None],
+            "feature_names": [["a"]],
+            "backend": NOT_A_BACKEND,
+        },
+    ),
+    *_cases(
+        "kernel_shap",
+        lambda **kw: _shap().kernel_shap(**kw),
+        {**SHAP_GOOD, "n_samples": 6, "seed": 1},
+        {"n_samples": [0, 2.5, "6"], "seed": NOT_A_SEED, "paired": ["yes"]},
+    ),
+    pytest.param(
+        lambda: _shap().exact_shap(**SHAP_GOOD, feature_names="abc", backend="python"),
+        "feature_names",
+        id="exact_shap-feature_names='abc'",
+        marks=pytest.mark.xfail(
+            strict=True, reason="statlab.shap takes the string 'abc' as the names a, b, c"
+        ),
+    ),
+]
+
+ALL_CASES = [
+    *GLMNET_CASES,
+    *CV_STABILITY_CASES,
+    *DATA_CASES,
+    *GP_CASES,
+    *PLOT_CASES,
+    *SHAP_CASES,
+]
 
 
 def _names(message: str, argument: str) -> bool:
