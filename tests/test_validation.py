@@ -100,7 +100,9 @@ def test_renamed_keeps_the_old_name_for_one_release() -> None:
     def f(*, nfolds: int = 10, amplitude: float = 1.0) -> tuple[int, float]:
         return nfolds, amplitude
 
-    with pytest.warns(DeprecationWarning, match=r"f\(\): argument 'K' is deprecated .*use 'nfolds'"):
+    with pytest.warns(
+        DeprecationWarning, match=r"f\(\): argument 'K' is deprecated .*use 'nfolds'"
+    ):
         assert f(K=5) == (5, 1.0)
     with pytest.warns(DeprecationWarning, match="'variance'"):
         assert f(variance=4.0) == (10, 2.0)

@@ -1,15 +1,13 @@
-"""The statlab command, the ozone analysis script, and the glmnet figures."""
+"""The statlab command: doctor, run (the ozone analysis end to end), and one-line errors."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import statlab as sl
 from statlab import cli
 
 
@@ -50,26 +48,6 @@ def test_ozone_analysis_writes_figures_and_tables(tmp_path):
     assert pd.read_csv(tmp_path / "non_monotone.csv")["term"].iloc[0] == "temp"
     designs = pd.read_csv(tmp_path / "cv_designs.csv", index_col="design")
     assert designs.loc["leaky", "cvm_at_min"] < designs.loc["correct", "cvm_at_min"]
-
-
-def test_cv_plot_layers():
-    ozone = sl.data.load("ozone")
-    fit = sl.cv_glmnet(
-        sl.model_matrix("O3 ~ .^2", ozone), np.log(ozone["O3"]), seed=479, backend="python"
-    )
-    figure = fit.plot()
-    geoms = [type(layer.geom).__name__ for layer in figure.layers]
-    assert geoms[:3] == ["geom_errorbar", "geom_point", "geom_vline"]
-    vlines = figure.layers[2].geom.data
-    np.testing.assert_allclose(
-        sorted(vlines["neg_log_lambda"]), sorted([-np.log(fit.lambda_min), -np.log(fit.lambda_1se)])
-    )
-    path_figure = fit.plot_path()
-    plotted_terms = set(path_figure.data["term"])
-    ever_nonzero = {
-        t for t, row in zip(fit.path.feature_names, fit.path.beta, strict=True) if np.any(row != 0)
-    }
-    assert plotted_terms == ever_nonzero
 
 
 def _one_line_error(capsys) -> str:
