@@ -161,9 +161,12 @@ def _log_posterior(
     """Log prior + log marginal likelihood on the grid, indexed [amplitude, length_scale,
     noise_sd]."""
     amplitudes, noise_sds = np.exp(axes["amplitude"]), np.exp(axes["noise_sd"])
+    work = np.empty((amplitudes.size, noise_sds.size, x.size))
     log_likelihood = np.stack(
         [
-            EigenRBF(x, y, float(np.exp(log_length_scale))).log_likelihood(amplitudes, noise_sds)
+            EigenRBF(x, y, float(np.exp(log_length_scale))).log_likelihood(
+                amplitudes, noise_sds, work=work
+            )
             for log_length_scale in axes["length_scale"]
         ],
         axis=1,

@@ -53,9 +53,8 @@ class GlmnetFit:
     def __call__(
         self, x_train: np.ndarray, y_train: np.ndarray, foldid: np.ndarray, x_test: np.ndarray
     ) -> ReplicateFit:
-        from statlab.glmnet import (
-            cv_glmnet,
-        )  # numba loads with it: not on `import statlab.stability`
+        # numba loads with statlab.glmnet: not on `import statlab.stability`
+        from statlab.glmnet import cv_glmnet
 
         fit = cv_glmnet(
             x_train,
@@ -66,15 +65,23 @@ class GlmnetFit:
             maxit=self.maxit,
             backend=self.backend,
         )
+        path = fit.path
+        if isinstance(self.s, str):
+            # a rule picks a lambda of the path itself: read its coefficients off the result
+            index = fit.index_1se if self.s == "lambda.1se" else fit.index_min
+            coefficients = np.concatenate([[path.a0[index]], path.beta[:, index]])
+            return ReplicateFit(
+                predicted=path.a0[index] + x_test @ path.beta[:, index],
+                coefficients=coefficients,
+                lambda_=float(path.lambdas[index]),
+            )
         with warnings.catch_warnings(record=True) as caught:
             warnings.filterwarnings("always", message=r"s = .* lies outside the path")
-            coefficients = fit.coef(self.s).to_numpy()
-            predicted = fit.predict(x_test, s=self.s)
-        rules = {"lambda.1se": fit.lambda_1se, "lambda.min": fit.lambda_min}
-        lambda_ = rules[self.s] if isinstance(self.s, str) else float(self.s)
+            coefficients = path.coef(float(self.s)).to_numpy()
+            predicted = path.predict(x_test, s=float(self.s))
         return ReplicateFit(
             predicted=np.asarray(predicted, dtype=np.float64),
             coefficients=coefficients,
-            lambda_=lambda_,
+            lambda_=float(self.s),
             clamped=bool(caught),
         )
