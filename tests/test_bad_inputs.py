@@ -459,9 +459,6 @@ SHAP_CASES = [
         lambda: _shap().exact_shap(**SHAP_GOOD, feature_names="abc", backend="python"),
         "feature_names",
         id="exact_shap-feature_names='abc'",
-        marks=pytest.mark.xfail(
-            strict=True, reason="statlab.shap takes the string 'abc' as the names a, b, c"
-        ),
     ),
 ]
 
