@@ -146,7 +146,7 @@ def scale_table(only: set[str] | None) -> None:
     header = f"{'data':<22}{'n x p':>16}  {'model':<6}{'call':<10}"
     print(
         header
-        + f"{'R wall':>8}{'Py wall':>8}{'ratio':>6}{'R cpu':>8}{'Py cpu':>8}{'ratio':>6}  load"
+        + f"{'R wall':>9}{'Py wall':>9}{'ratio':>6}{'R cpu':>9}{'Py cpu':>9}{'ratio':>6}  load"
     )
     for key, make in makers.items():
         if only and key not in only:
@@ -170,8 +170,8 @@ def scale_table(only: set[str] | None) -> None:
                 if has_r:
                     r_wall, r_cpu = time_r(problem, folds, alpha, repeats)
                     r_text = (
-                        f"{r_wall:8.3g}{python_wall:8.3g}{python_wall / r_wall:6.2f}"
-                        f"{r_cpu:8.3g}{python_cpu:8.3g}{python_cpu / r_cpu:6.2f}"
+                        f"{r_wall:9.3g}{python_wall:9.3g}{python_wall / r_wall:6.2f}"
+                        f"{r_cpu:9.3g}{python_cpu:9.3g}{python_cpu / r_cpu:6.2f}"
                     )
                 else:
                     r_text = (
