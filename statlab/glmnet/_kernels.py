@@ -121,6 +121,30 @@ def _dense_centred_update(
 
 
 @njit(cache=True, fastmath=_VECTORISE)
+def _dense_centred_axpy(column: np.ndarray, mean: float, step: float, out: np.ndarray) -> None:
+    """out_i -= step * (x_i - mean)."""
+    for i in range(column.shape[0]):
+        out[i] -= step * (column[i] - mean)
+
+
+@njit(cache=True, inline="always")
+def _naive_dense_update(
+    column: np.ndarray,
+    mean: float,
+    step: float,
+    w: np.ndarray,
+    equal_weight: float,
+    resid: np.ndarray,
+) -> None:
+    """The weighted residual after a coefficient moved by ``step`` (in x units); with equal
+    weights (``equal_weight`` > 0) the weight vector is not read."""
+    if equal_weight > 0.0:
+        _dense_centred_axpy(column, mean, step * equal_weight, resid)
+    else:
+        _dense_centred_update(column, mean, step, w, resid)
+
+
+@njit(cache=True, fastmath=_VECTORISE)
 def _dense_irls_update(
     column: np.ndarray,
     mean: float,
@@ -528,6 +552,11 @@ def gaussian_naive_path(
     n_lambda = lambdas.shape[0]
     beta = np.zeros((p, n_lambda))
     rsq_path = np.zeros(n_lambda)
+    equal_weight = w[0]
+    for i in range(w.shape[0]):
+        if w[i] != equal_weight:
+            equal_weight = 0.0
+            break
     if sparse:
         resid = yz.copy()
         weighted_values = np.empty(values.shape[0])
@@ -593,7 +622,7 @@ def gaussian_naive_path(
                                 resid[indices[t]] -= step * values[t]
                             offset += step * xm[k]
                         else:
-                            _dense_centred_update(xd[:, k], xm[k], step, w, resid)
+                            _naive_dense_update(xd[:, k], xm[k], step, w, equal_weight, resid)
                     if largest_change < thresh:
                         break
                     if passes > max_passes:
@@ -638,7 +667,7 @@ def gaussian_naive_path(
                             resid[indices[t]] -= step * values[t]
                         offset += step * xm[k]
                     else:
-                        _dense_centred_update(xd[:, k], xm[k], step, w, resid)
+                        _naive_dense_update(xd[:, k], xm[k], step, w, equal_weight, resid)
                 if status != STATUS_OK:
                     failed = True
                     break

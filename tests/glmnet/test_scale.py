@@ -112,11 +112,11 @@ def test_gaussian_type_default_follows_r():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"type_gaussian": "exact"}, "type_gaussian must be one of"),
-        ({"n_jobs": 0}, "n_jobs must be a positive integer"),
-        ({"n_jobs": 1.5}, "n_jobs must be a positive integer"),
-        ({"n_jobs": True}, "n_jobs must be a positive integer"),
-        ({"n_jobs": -3}, "n_jobs must be a positive integer"),
+        ({"type_gaussian": "exact"}, "type_gaussian must be one of 'covariance', 'naive'"),
+        ({"type_gaussian": 1}, "type_gaussian must be one of"),
+        ({"n_jobs": 0}, "n_jobs must be a nonzero integer"),
+        ({"n_jobs": 1.5}, "n_jobs must be a nonzero integer"),
+        ({"n_jobs": True}, "n_jobs must be a nonzero integer"),
     ],
 )
 def test_bad_scale_arguments(dense_xy, change, message):

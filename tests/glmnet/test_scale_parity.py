@@ -147,3 +147,15 @@ def test_binomial_at_the_optimum(wide_dense, sparse_xy, kind):
     gap = np.abs(python_path.beta[:, :common] - r_path.beta[:, :common]).max()
     assert gap <= 1e-6 * scale
     np.testing.assert_allclose(python_path.a0[:common], r_path.a0[:common], atol=1e-6 * scale)
+
+
+@pytest.mark.parametrize("type_gaussian", ["naive", "covariance"])
+def test_user_lambda_grid_pass_for_pass(wide_dense, type_gaussian):
+    # a user grid is solved in full, its strong rule starting from lambda "zero" as in glmnet
+    x, y = wide_dense
+    grid = np.exp(np.linspace(np.log(1.0), np.log(0.01), 30))
+    args = {**PATH_ARGS, "alpha": 0.7, "lambdas": grid, "type_gaussian": type_gaussian}
+    w = np.ones(len(y))
+    assert_same_path(
+        _backend_python.fit_path(x, y, w, **args), _backend_r.fit_path(x, y, w, **args)
+    )
