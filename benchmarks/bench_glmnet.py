@@ -17,8 +17,9 @@ single-threaded.
   the bytes of X (goal <= 2).
 * ``--options``: what each glmnet option costs: cv_glmnet with the option against the same call
   without it, in R and in Python (Gaussian 10,000 x 200; binomial and Poisson 5,000 x 100), each
-  timed alternately with the plain call and the fastest run kept. Goal: Python's ratio to its
-  plain call <= R's ratio to its plain call.
+  timed alternately with the plain call and the fastest run kept (CPU seconds, which other load on
+  the machine disturbs less than wall time). Goal: Python's ratio to its plain call <= R's ratio
+  to its plain call.
 
 Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
 [--memory] [--options]``
@@ -285,8 +286,8 @@ def options_table(repeats: int) -> None:
     ]
     usable = _rbridge.status().usable
     print(
-        f"cv_glmnet (10 folds) with an option / without it, timed alternately, fastest of "
-        f"{repeats} runs each (the least disturbed by other load)"
+        f"cv_glmnet (10 folds) with an option / without it: CPU seconds, timed alternately, "
+        f"fastest of {repeats} runs each (the least disturbed by other load)"
     )
     print(f"{'problem':<22}{'option':<32}{'R ratio':>9}{'Python ratio':>14}{'load':>16}")
     for problem, label, options in rows:
@@ -302,7 +303,7 @@ def options_table(repeats: int) -> None:
         r_times: dict[str, list[float]] = {"plain": [], "option": []}
         for _ in range(repeats):
             for kind, extra in (("plain", {}), ("option", options)):
-                python_times[kind].append(time_python(lambda e=extra: python_call(e), 1))
+                python_times[kind].append(time_python(lambda e=extra: python_call(e), 1)[1])
                 if usable:
                     r_times[kind].append(time_r_options(problem, foldid, extra, 1))
         python_ratio = min(python_times["option"]) / min(python_times["plain"])
