@@ -308,8 +308,9 @@ def _finite(values: np.ndarray, name: str) -> None:
 
 
 def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
-    """``penalty_factor``: one non-negative number per column (``inf`` excludes the column), not
-    all zero; None means 1 each. glmnet rescales them to sum to the number of columns."""
+    """``penalty_factor``: one number per column (``inf`` excludes the column; a negative one is
+    taken as 0, with a warning, as glmnet does), not all zero; None means 1 each. glmnet rescales
+    them to sum to the number of columns."""
     if penalty_factor is None:
         return np.ones(n_features)
     values = np.asarray(penalty_factor, dtype=np.float64).reshape(-1)
@@ -317,8 +318,14 @@ def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
         raise ValueError(
             f"penalty_factor has {values.shape[0]} values but X has {n_features} columns"
         )
-    if np.isnan(values).any() or (values < 0).any():
-        raise ValueError("penalty_factor must hold non-negative numbers (inf excludes a column)")
+    if np.isnan(values).any() or (values == -np.inf).any():
+        raise ValueError("penalty_factor must hold numbers >= 0 (inf excludes a column)")
+    if (values < 0).any():
+        warnings.warn(
+            "penalty_factor: negative factors are taken as 0 (unpenalised), as glmnet does",
+            UserWarning,
+            stacklevel=4,
+        )
     if not (values > 0).any():
         raise ValueError(
             "penalty_factor: all penalty factors are 0 (R: 'All penalty factors are <= 0')"

@@ -104,7 +104,7 @@ def test_binomial_options_hold(xy):
     ("change", "message"),
     [
         ({"penalty_factor": np.ones(3)}, "penalty_factor has 3 values but X has 8 columns"),
-        ({"penalty_factor": -np.ones(8)}, "penalty_factor must hold non-negative"),
+        ({"penalty_factor": [np.nan] + [1.0] * 7}, "penalty_factor must hold numbers >= 0"),
         ({"penalty_factor": np.zeros(8)}, "penalty_factor: all penalty factors are 0"),
         ({"exclude": ["age", "height"]}, "exclude: no column named 'height'"),
         ({"exclude": 8}, "exclude: position 8 is out of range"),
@@ -123,3 +123,11 @@ def test_bad_option_arguments(xy, change, message):
     X, y = xy
     with pytest.raises(ValueError, match=message):
         sl.cv_glmnet(X, y, backend="python", **change)
+
+
+def test_negative_penalty_factor_is_zero_with_a_warning(xy):
+    X, y = xy
+    with pytest.warns(UserWarning, match="penalty_factor: negative factors are taken as 0"):
+        negative = fit(X, y, penalty_factor=[-1.0, 1, 1, 1, 1, 1, 1, 1])
+    zero = fit(X, y, penalty_factor=[0.0, 1, 1, 1, 1, 1, 1, 1])
+    np.testing.assert_array_equal(negative.beta, zero.beta)

@@ -71,6 +71,7 @@ OPTIONS = {
     "limits": {"lower_limits": -0.1, "upper_limits": [0.5, 0.1, 1, 1, 0.3, 1, 1, 0.05]},
     "limit_at_zero": {"lower_limits": 0.0},  # R then turns its fdev early stop off
     "dfmax": {"dfmax": 3},
+    "negative_penalty_factor": {"penalty_factor": [-1.0, 1, 1, 2, 1, 1, 1, 1]},  # taken as 0
     "everything": {
         "exclude": "age",
         "penalty_factor": [0, 1, 2, 1, 1, 0.5, 1, 3],
