@@ -25,7 +25,7 @@ _LAZY_ATTRIBUTES = {
     "glmnet": "statlab.glmnet",
     "prediction_stability": "statlab.stability",
 }
-_LAZY_MODULES = {"data", "design", "glmnet", "cv", "plots", "stability", "gp", "report"}
+_LAZY_MODULES = {"data", "design", "glmnet", "cv", "plots", "stability", "gp", "report", "trees"}
 
 __all__ = ["__version__", *sorted(_LAZY_ATTRIBUTES), *sorted(_LAZY_MODULES - {"glmnet"})]
 

@@ -1,0 +1,45 @@
+# Trees, forests and boosting for statlab's R backend (rpart, randomForest, gbm). Each function
+# returns a named list of plain vectors and matrices; statlab rebuilds its own results from them.
+# An R user can source() this file and call the functions directly.
+
+# The tree packages this file uses that the running R lacks (character(0) when all load).
+trees_missing_packages <- function() {
+  packages <- c("rpart", "randomForest", "gbm")
+  packages[!vapply(packages, requireNamespace, logical(1), quietly = TRUE)]
+}
+
+# A data frame of x with syntactic column names x1..xp and the response .y.
+trees_frame <- function(x, y) {
+  frame <- as.data.frame(x)
+  colnames(frame) <- paste0("x", seq_len(ncol(frame)))
+  frame$.y <- y
+  frame
+}
+
+# rpart on (x, y) with surrogates and competitor splits off, so each internal node has exactly one
+# row in `splits`. method "anova" (numeric y) or "class" (y given as integer codes 0..K-1).
+# foldid: NULL (no cross-validation) or 1-based fold ids for rpart's own cross-validation.
+rpart_fit <- function(x, y, method = "anova", max_depth = 30L, cp = 0.01, min_split = 20L,
+                      min_bucket = 7L, foldid = NULL) {
+  if (method == "class") y <- factor(y, levels = sort(unique(y)))
+  frame <- trees_frame(x, y)
+  control <- rpart::rpart.control(
+    cp = cp, minsplit = min_split, minbucket = min_bucket, maxdepth = max_depth,
+    maxcompete = 0L, maxsurrogate = 0L, usesurrogate = 0L,
+    xval = if (is.null(foldid)) 0L else foldid
+  )
+  fit <- rpart::rpart(.y ~ ., data = frame, method = method, control = control)
+  internal <- fit$frame$var != "<leaf>"
+  feature <- match(as.character(fit$frame$var), colnames(frame)) - 1L  # 0-based
+  feature[is.na(feature)] <- -1L  # leaves
+  list(
+    node = as.integer(rownames(fit$frame)),
+    feature = feature,
+    split_ncat = if (any(internal)) fit$splits[, "ncat"] else numeric(0),
+    split_index = if (any(internal)) fit$splits[, "index"] else numeric(0),
+    dev = fit$frame$dev,
+    cptable = fit$cptable,
+    importance = fit$variable.importance,
+    importance_names = names(fit$variable.importance)
+  )
+}

@@ -1,0 +1,22 @@
+"""Trees, boosting and forests, in R (rpart, randomForest, gbm) and Python (scikit-learn).
+
+Example
+-------
+>>> import statlab as sl
+>>> sine = sl.data.load("sine_boosting")
+>>> sl.trees.fit_tree(sine[["X"]], sine["y"], max_depth=1, backend="python").n_leaves
+2
+"""
+
+from statlab.trees.fit import TreeResult, fit_tree
+from statlab.trees.partition import PartitionTree, tree_from_partition
+from statlab.trees.split import SplitSearch, split_search
+
+__all__ = [
+    "PartitionTree",
+    "SplitSearch",
+    "TreeResult",
+    "fit_tree",
+    "split_search",
+    "tree_from_partition",
+]
