@@ -43,3 +43,21 @@ rpart_fit <- function(x, y, method = "anova", max_depth = 30L, cp = 0.01, min_sp
     importance_names = names(fit$variable.importance)
   )
 }
+
+# gbm's gaussian boosting with its tree size given as interaction.depth (the number of splits per
+# tree, grown best-first: interaction.depth = 2 is a three-leaf tree, not a depth-2 tree).
+# Returns the initial value and the training predictions after each tree.
+gbm_fit <- function(x, y, n_trees = 3L, interaction_depth = 2L, shrinkage = 1,
+                    n_minobsinnode = 1L, bag_fraction = 1) {
+  frame <- trees_frame(x, y)
+  fit <- gbm::gbm(.y ~ ., data = frame, distribution = "gaussian", n.trees = n_trees,
+                  interaction.depth = interaction_depth, shrinkage = shrinkage,
+                  bag.fraction = bag_fraction, n.minobsinnode = n_minobsinnode,
+                  train.fraction = 1, keep.data = FALSE, verbose = FALSE)
+  list(
+    init = fit$initF,
+    fitted = sapply(seq_len(n_trees), function(k) {
+      stats::predict(fit, newdata = frame, n.trees = k)
+    })
+  )
+}

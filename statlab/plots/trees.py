@@ -293,3 +293,53 @@ def _two_features(names: list[str]) -> tuple[str, str]:
     if len(names) < 2:
         raise ValueError(f"this figure needs two features, got {len(names)}: {names}")
     return names[0], names[1]
+
+
+def plot_boosting_steps(steps: Any, shown: list[int] | None = None) -> Any:
+    """One row per boosting step b: left, the data with the ensemble after b steps; right, the
+    residuals the b-th tree was fitted to with that tree (as the course's boosting figure).
+
+    >>> import statlab as sl
+    >>> sine = sl.data.load("sine_boosting")
+    >>> fit = sl.trees.boosting_steps(sine["X"], sine["y"], n_steps=2, backend="python")
+    >>> type(plot_boosting_steps(fit)).__name__
+    'ggplot'
+    """
+    import plotnine as p9
+
+    shown = shown or list(range(1, min(steps.n_steps, 3) + 1))
+    points = steps.to_frame()
+    points = points[points["step"].isin(shown)]
+    curves = steps.curves(steps=shown)
+    left_title, right_title = "Boosting iterations: y and the ensemble", "Residuals and new tree"
+    data = pd.concat(
+        [
+            points.assign(panel=left_title, value=points["y"]),
+            points.assign(panel=right_title, value=points["residual"]),
+        ]
+    )
+    lines = pd.concat(
+        [
+            curves.assign(panel=left_title, value=curves["ensemble"]),
+            curves.assign(panel=right_title, value=curves["tree"]),
+        ]
+    )
+    order = [left_title, right_title]
+    labels = [f"b = {b}" for b in shown]
+    for frame in (data, lines):
+        frame["panel"] = pd.Categorical(frame["panel"], categories=order)
+        frame["row"] = pd.Categorical([f"b = {b}" for b in frame["step"]], categories=labels)
+    return (
+        p9.ggplot(data, p9.aes("x", "value"))
+        + p9.geom_point(size=0.9, alpha=0.6)
+        + p9.geom_step(data=lines, color="#d6604d", size=0.9)
+        + p9.facet_grid("row ~ panel", scales="free_y")
+        + p9.labs(
+            x="x",
+            y="",
+            caption="Left: data and the sum of the first b trees. Right: the residuals r(b-1) "
+            "and the b-th tree fitted to them.",
+        )
+        + theme_statlab()
+        + p9.theme(plot_caption=p9.element_text(ha="left", size=8))
+    )

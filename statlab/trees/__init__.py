@@ -8,15 +8,19 @@ Example
 2
 """
 
+from statlab.trees.boosting import BoostingSteps, boosting_steps, gbm_steps
 from statlab.trees.fit import TreeResult, fit_tree
 from statlab.trees.partition import PartitionTree, tree_from_partition
 from statlab.trees.split import SplitSearch, split_search
 
 __all__ = [
+    "BoostingSteps",
     "PartitionTree",
     "SplitSearch",
     "TreeResult",
+    "boosting_steps",
     "fit_tree",
+    "gbm_steps",
     "split_search",
     "tree_from_partition",
 ]
