@@ -61,3 +61,55 @@ gbm_fit <- function(x, y, n_trees = 3L, interaction_depth = 2L, shrinkage = 1,
     })
   )
 }
+
+# randomForest on (x, y) (classification when y is given as integer codes and classification is
+# TRUE): OOB predictions, the permutation importance (raw mean increase in OOB error over trees, its
+# standard error, and the scaled %IncMSE / MeanDecreaseAccuracy), MDI, and predictions for x_test.
+rf_fit <- function(x, y, classification = FALSE, ntree = 500L, mtry = NULL, nodesize = NULL,
+                   seed = 1L, x_test = NULL, importance = TRUE) {
+  set.seed(seed)
+  if (classification) y <- factor(y)
+  args <- list(x = x, y = y, ntree = ntree, importance = importance)
+  if (!is.null(mtry)) args$mtry <- mtry
+  if (!is.null(nodesize)) args$nodesize <- nodesize
+  fit <- do.call(randomForest::randomForest, args)
+  raw_column <- if (classification) "MeanDecreaseAccuracy" else "%IncMSE"
+  out <- list(
+    oob = if (classification) as.integer(as.character(fit$predicted)) else fit$predicted,
+    mdi = as.numeric(randomForest::importance(fit, type = 2))
+  )
+  if (importance) {
+    out$raw <- as.numeric(fit$importance[, raw_column])
+    sd <- fit$importanceSD
+    out$sd <- as.numeric(if (is.matrix(sd)) sd[, raw_column] else sd)
+    out$scaled <- as.numeric(randomForest::importance(fit, type = 1, scale = TRUE))
+  }
+  if (!is.null(x_test)) {
+    predicted <- stats::predict(fit, x_test)
+    out$test <- if (classification) as.integer(as.character(predicted)) else predicted
+  }
+  out
+}
+
+# K-fold cross-validated MSE (or misclassification rate) of randomForest for each mtry in mtry_grid:
+# a folds x mtry matrix.
+rf_cv_mtry <- function(x, y, foldid, mtry_grid, classification = FALSE, ntree = 500L,
+                       nodesize = NULL, seed = 1L) {
+  set.seed(seed)
+  if (classification) y <- factor(y)
+  folds <- sort(unique(foldid))
+  errors <- matrix(NA_real_, length(folds), length(mtry_grid))
+  for (k in seq_along(folds)) {
+    held_out <- foldid == folds[k]
+    for (m in seq_along(mtry_grid)) {
+      args <- list(x = x[!held_out, , drop = FALSE], y = y[!held_out], ntree = ntree,
+                   mtry = mtry_grid[m], xtest = x[held_out, , drop = FALSE])
+      if (!is.null(nodesize)) args$nodesize <- nodesize
+      fit <- do.call(randomForest::randomForest, args)
+      predicted <- fit$test$predicted
+      errors[k, m] <- if (classification) mean(predicted != y[held_out]) else
+        mean((y[held_out] - predicted)^2)
+    }
+  }
+  errors
+}

@@ -343,3 +343,32 @@ def plot_boosting_steps(steps: Any, shown: list[int] | None = None) -> Any:
         + theme_statlab()
         + p9.theme(plot_caption=p9.element_text(ha="left", size=8))
     )
+
+
+def plot_forest_importance(table: pd.DataFrame, highlight: str | None = None) -> Any:
+    """Permutation importance (randomForest's scaled ``%IncMSE``) per feature as a dot chart, most
+    important at the top; ``highlight`` names a boolean column to colour (e.g. removed features).
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"feature": ["a", "b"], "importance": [5.0, 1.0], "removed": [True, False]})
+    >>> type(plot_forest_importance(table, highlight="removed")).__name__
+    'ggplot'
+    """
+    import plotnine as p9
+
+    frame = table.assign(
+        feature=pd.Categorical(table["feature"], categories=list(table["feature"])[::-1])
+    )
+    colour = p9.aes(color=highlight) if highlight else p9.aes()
+    return (
+        p9.ggplot(frame, p9.aes(x="importance", y="feature"))
+        + p9.geom_segment(p9.aes(x=0, xend="importance", yend="feature"), color="#bdbdbd")
+        + p9.geom_point(colour, size=2)
+        + (
+            p9.scale_color_manual(values={True: "#d6604d", False: "#404040"})
+            if highlight
+            else p9.geom_blank()
+        )
+        + p9.labs(x="permutation importance (%IncMSE: mean increase in OOB error / its s.e.)", y="")
+        + theme_statlab()
+    )

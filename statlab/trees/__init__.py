@@ -9,18 +9,33 @@ Example
 """
 
 from statlab.trees.boosting import BoostingSteps, boosting_steps, gbm_steps
+from statlab.trees.efron import (
+    EfronResult,
+    efron_experiment,
+    efron_singh2002,
+    simulate_redundant,
+)
 from statlab.trees.fit import TreeResult, fit_tree
+from statlab.trees.forest import ForestResult, oob_permutation_importance, random_forest, tune_mtry
 from statlab.trees.partition import PartitionTree, tree_from_partition
 from statlab.trees.split import SplitSearch, split_search
 
 __all__ = [
     "BoostingSteps",
+    "EfronResult",
+    "ForestResult",
     "PartitionTree",
     "SplitSearch",
     "TreeResult",
     "boosting_steps",
+    "efron_experiment",
+    "efron_singh2002",
     "fit_tree",
     "gbm_steps",
+    "oob_permutation_importance",
+    "random_forest",
+    "simulate_redundant",
     "split_search",
     "tree_from_partition",
+    "tune_mtry",
 ]
