@@ -113,3 +113,33 @@ rf_cv_mtry <- function(x, y, foldid, mtry_grid, classification = FALSE, ntree = 
   }
   errors
 }
+
+# The bootstrap loop of the "Importance in Arcene" exercise, run in R: for each row of `rows`
+# (1-based bootstrap indices, one replicate per row) a binomial lasso at the fixed `lambda` and a
+# classification tree at the fixed `cp`. Returns the B x p matrices of lasso coefficients and of
+# tree MDI (rpart's variable.importance, surrogates off), and the loop's elapsed seconds.
+arcene_bootstrap <- function(x, y, rows, lambda, cp, min_split = 20L, min_bucket = 7L,
+                             max_depth = 30L) {
+  p <- ncol(x)
+  coefs <- matrix(0, nrow(rows), p)
+  importances <- matrix(0, nrow(rows), p)
+  control <- rpart::rpart.control(cp = cp, minsplit = min_split, minbucket = min_bucket,
+                                  maxdepth = max_depth, maxcompete = 0L, maxsurrogate = 0L,
+                                  usesurrogate = 0L, xval = 0L)
+  elapsed <- system.time({
+    for (b in seq_len(nrow(rows))) {
+      index <- rows[b, ]
+      xb <- x[index, , drop = FALSE]
+      yb <- y[index]
+      lasso <- glmnet::glmnet(xb, yb, family = "binomial", lambda = lambda)
+      coefs[b, ] <- as.numeric(as.matrix(lasso$beta))
+      frame <- trees_frame(xb, factor(yb))
+      tree <- rpart::rpart(.y ~ ., data = frame, method = "class", control = control)
+      if (length(tree$variable.importance)) {
+        importances[b, match(names(tree$variable.importance), colnames(frame))] <-
+          tree$variable.importance
+      }
+    }
+  })[["elapsed"]]
+  list(coefs = coefs, importances = importances, elapsed = elapsed)
+}

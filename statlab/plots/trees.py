@@ -372,3 +372,78 @@ def plot_forest_importance(table: pd.DataFrame, highlight: str | None = None) ->
         + p9.labs(x="permutation importance (%IncMSE: mean increase in OOB error / its s.e.)", y="")
         + theme_statlab()
     )
+
+
+def plot_importance_stability(long: pd.DataFrame) -> Any:
+    """Bootstrap lasso coefficients and tree MDI for every feature, one dot per replicate,
+    normalised by each model's largest magnitude; features sorted by mean |value| within each
+    panel (as the course's ``lasso_tree_importances`` figure).
+
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({"model": ["lasso", "tree"], "replicate": [0, 0],
+    ...                      "feature": ["a", "a"], "value": [0.5, 2.0], "normalized": [1.0, 1.0]})
+    >>> type(plot_importance_stability(long)).__name__
+    'ggplot'
+    """
+    import plotnine as p9
+
+    titles = {"lasso": "Lasso coefficients", "tree": "Tree MDI"}
+    frames = []
+    for model, part in long.groupby("model", sort=False):
+        order = part.groupby("feature")["normalized"].apply(lambda v: float(np.abs(v).mean()))
+        rank = order.rank(method="first").astype(int)
+        frames.append(part.assign(rank=part["feature"].map(rank), panel=titles.get(model, model)))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["panel"] = pd.Categorical(frame["panel"], categories=[titles["lasso"], titles["tree"]])
+    return (
+        p9.ggplot(frame, p9.aes(x="normalized", y="rank"))
+        + p9.geom_vline(xintercept=0, color="#bdbdbd")
+        + p9.geom_point(size=0.4, alpha=0.5)
+        + p9.facet_wrap("panel", scales="free_x")
+        + p9.labs(
+            x="Importance, normalized by max. magnitude",
+            y="Features, sorted by importance",
+        )
+        + theme_statlab()
+        + p9.theme(axis_text_y=p9.element_blank(), axis_ticks_major_y=p9.element_blank())
+    )
+
+
+def plot_correlation_matrix(correlation: pd.DataFrame) -> Any:
+    """A heat map of a correlation matrix, rows and columns ordered by average-linkage clustering
+    of 1 - |C|.
+
+    >>> import numpy as np, pandas as pd
+    >>> C = pd.DataFrame(np.corrcoef(np.random.default_rng(0).normal(size=(20, 4)), rowvar=False))
+    >>> type(plot_correlation_matrix(C)).__name__
+    'ggplot'
+    """
+    import plotnine as p9
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    values = correlation.to_numpy()
+    distance = 1 - np.abs(np.nan_to_num(values))
+    np.fill_diagonal(distance, 0)
+    order = leaves_list(linkage(squareform(distance, checks=False), method="average"))
+    size = len(order)
+    position = np.empty(size, dtype=int)
+    position[order] = np.arange(size)
+    rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    frame = pd.DataFrame(
+        {
+            "row": position[rows.ravel()],
+            "col": position[cols.ravel()],
+            "correlation": values.ravel(),
+        }
+    )
+    return (
+        p9.ggplot(frame, p9.aes("col", "row", fill="correlation"))
+        + p9.geom_raster()
+        + p9.scale_fill_distiller(type="div", palette="RdBu", limits=(-1, 1))
+        + p9.scale_y_reverse()
+        + p9.coord_fixed()
+        + p9.labs(x="feature (clustered order)", y="feature (clustered order)", fill="cor")
+        + theme_statlab()
+        + p9.theme(axis_text=p9.element_blank(), axis_ticks=p9.element_blank())
+    )

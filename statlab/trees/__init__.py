@@ -17,6 +17,7 @@ from statlab.trees.efron import (
 )
 from statlab.trees.fit import TreeResult, fit_tree
 from statlab.trees.forest import ForestResult, oob_permutation_importance, random_forest, tune_mtry
+from statlab.trees.importance import ImportanceStability, importance_stability
 from statlab.trees.partition import PartitionTree, tree_from_partition
 from statlab.trees.split import SplitSearch, split_search
 
@@ -24,6 +25,7 @@ __all__ = [
     "BoostingSteps",
     "EfronResult",
     "ForestResult",
+    "ImportanceStability",
     "PartitionTree",
     "SplitSearch",
     "TreeResult",
@@ -32,6 +34,7 @@ __all__ = [
     "efron_singh2002",
     "fit_tree",
     "gbm_steps",
+    "importance_stability",
     "oob_permutation_importance",
     "random_forest",
     "simulate_redundant",
