@@ -2,7 +2,7 @@
 
 Both models are tuned once by cross-validation on the training split (lasso: binomial
 ``cv_glmnet``, lambda.min; CART: rpart's cross-validated cp table, the cp of smallest ``xerror``),
-with the same folds for both backends. Then B bootstrap samples (indices drawn once from ``seed``,
+with the same folds for both backends. Then ``n_draws`` (the sheet's B) bootstrap samples (indices drawn once from ``seed``,
 shared by both backends) are refitted at that lambda and cp, recording every feature's coefficient
 and MDI (the summed Gini decrease, rpart's ``variable.importance`` without surrogates). The spread
 of those values, the share of replicates where the top features of the original fits (j_L*, j_T*)
@@ -18,7 +18,7 @@ Example
 >>> import statlab as sl
 >>> train = sl.data.load("arcene")
 >>> X, y = train.drop(columns="y").iloc[:, :20], train["y"]
->>> result = importance_stability(X, y, B=3, seed=1, backend="python")
+>>> result = importance_stability(X, y, n_draws=3, seed=1, backend="python")
 >>> result.coefs.shape, result.importances.shape
 ((3, 20), (3, 20))
 """
@@ -166,20 +166,21 @@ class ImportanceStability:
 
     def __repr__(self) -> str:
         return (
-            f"ImportanceStability (backend {self.backend!r}, B = {len(self.coefs)}): lasso "
+            f"ImportanceStability (backend {self.backend!r}, n_draws = {len(self.coefs)}): lasso "
             f"lambda {self.lambda_star:.4g}, holdout accuracy {self.holdout_accuracy['lasso']:.2f}, "
             f"j_L* = {self.j_lasso}; tree cp {self.cp_star:.4g}, holdout accuracy "
             f"{self.holdout_accuracy['tree']:.2f}, j_T* = {self.j_tree}"
         )
 
 
-def bootstrap_rows(n: int, B: int, seed: int) -> np.ndarray:
-    """B x n bootstrap row indices (0-based), drawn once from ``seed``; shared by both backends.
+def bootstrap_rows(n: int, n_draws: int, seed: int) -> np.ndarray:
+    """n_draws x n bootstrap row indices (0-based), drawn once from ``seed``; shared by both
+    backends.
 
     >>> bootstrap_rows(5, 2, seed=1).shape
     (2, 5)
     """
-    return np.random.default_rng(seed).integers(0, n, size=(B, n))
+    return np.random.default_rng(seed).integers(0, n, size=(n_draws, n))
 
 
 def importance_stability(
@@ -188,14 +189,15 @@ def importance_stability(
     *,
     X_holdout: Any = None,
     y_holdout: Any = None,
-    B: int = 50,
+    n_draws: int = 50,
     nfolds: int = 10,
     min_split: int = 20,
     seed: int = 0,
     backend: Backend = "auto",
     n_jobs: int = 1,
 ) -> ImportanceStability:
-    """Lasso and CART importances under B bootstrap refits (see the module docstring).
+    """Lasso and CART importances under ``n_draws`` (the sheet's B) bootstrap refits (see the
+    module docstring).
 
     Holdout accuracy is computed on ``(X_holdout, y_holdout)`` when given (Arcene's valid split),
     else it is NaN.
@@ -206,7 +208,7 @@ def importance_stability(
     labels, _, classes = _checks.response(y, matrix.shape[0], "classification")
     if len(classes) != 2:
         raise ValueError(f"y must have two classes, got {len(classes)}: {list(classes)}")
-    B = _checks.positive_int(B, "B")
+    n_draws = _checks.positive_int(n_draws, "n_draws")
     nfolds = _checks.positive_int(nfolds, "nfolds", minimum=3)
     ran = _rbridge.resolve_backend(backend)
     folds = _checks.fold_ids(None, nfolds, matrix.shape[0], seed)
@@ -243,7 +245,7 @@ def importance_stability(
         )
         accuracy["tree"] = float(np.mean(tree.predict(holdout) == truth))
 
-    rows = bootstrap_rows(matrix.shape[0], B, seed)
+    rows = bootstrap_rows(matrix.shape[0], n_draws, seed)
     settings = {"cp": cp_star, "min_split": min_split, "min_bucket": max(round(min_split / 3), 1)}
     if ran == "r":
         coefs, importances = _bootstrap_r(matrix, binary, rows, lambda_star, settings)

@@ -21,7 +21,7 @@ def arcene() -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.Series]:
 def python_result(arcene):
     X, y, X_valid, y_valid = arcene
     return importance_stability(
-        X, y, X_holdout=X_valid, y_holdout=y_valid, B=20, seed=1, backend="python", n_jobs=2
+        X, y, X_holdout=X_valid, y_holdout=y_valid, n_draws=20, seed=1, backend="python", n_jobs=2
     )
 
 
@@ -73,8 +73,8 @@ def test_top_features_zero_fractions_and_rho(python_result):
 
 def test_bad_input(arcene):
     X, y, _, _ = arcene
-    with pytest.raises(ValueError, match="B must be an integer >= 1"):
-        importance_stability(X, y, B=0, backend="python")
+    with pytest.raises(ValueError, match="n_draws must be an integer >= 1"):
+        importance_stability(X, y, n_draws=0, backend="python")
     with pytest.raises(ValueError, match="single class"):
         importance_stability(X, np.ones(len(y), dtype=int), backend="python")
     with pytest.raises(ValueError, match="y must have two classes"):
@@ -84,7 +84,9 @@ def test_bad_input(arcene):
 @pytest.mark.needs_r
 def test_r_and_python_agree_up_to_tied_splits(arcene, python_result):
     X, y, X_valid, y_valid = arcene
-    r = importance_stability(X, y, X_holdout=X_valid, y_holdout=y_valid, B=20, seed=1, backend="r")
+    r = importance_stability(
+        X, y, X_holdout=X_valid, y_holdout=y_valid, n_draws=20, seed=1, backend="r"
+    )
     python = python_result
     assert r.backend == "r"
     # the tuned parameters and the original fits: the same lambda (glmnet's path), the same cp
