@@ -143,3 +143,11 @@ arcene_bootstrap <- function(x, y, rows, lambda, cp, min_split = 20L, min_bucket
   })[["elapsed"]]
   list(coefs = coefs, importances = importances, elapsed = elapsed)
 }
+
+# Elapsed seconds of one randomForest fit with permutation importance, timed inside R (benchmarks).
+time_rf <- function(x, y, ntree = 500L, mtry = NULL, seed = 1L) {
+  set.seed(seed)
+  args <- list(x = x, y = y, ntree = ntree, importance = TRUE)
+  if (!is.null(mtry)) args$mtry <- mtry
+  system.time(do.call(randomForest::randomForest, args))[["elapsed"]]
+}
