@@ -1,4 +1,7 @@
-"""Argument checks for statlab.trees; each error names the argument it is about."""
+"""Argument checks for statlab.trees; each error names the argument it is about.
+
+The design-matrix and fold checks are glmnet's (imported when first used: importing the glmnet
+package loads its numba kernels)."""
 
 from __future__ import annotations
 
@@ -7,13 +10,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from statlab.glmnet import _inputs
-
 Task = Literal["regression", "classification"]
 
 
 def design(X: Any) -> tuple[np.ndarray, list[str]]:
     """X as a float64 matrix with its column names."""
+    from statlab.glmnet import _inputs
+
     return _inputs.design(X, "X")
 
 
@@ -72,4 +75,7 @@ def probability(value: Any, name: str) -> float:
 
 
 def fold_ids(foldid: Any, nfolds: int, n_rows: int, seed: int | None) -> np.ndarray:
+    """1-based fold labels, checked or drawn as glmnet's ``foldid``."""
+    from statlab.glmnet import _inputs
+
     return _inputs.fold_ids(foldid, nfolds, n_rows, seed)
