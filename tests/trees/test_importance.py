@@ -71,6 +71,15 @@ def test_top_features_zero_fractions_and_rho(python_result):
     ).tolist() == [1.0, 1.0]
 
 
+def test_mdi_plus_ranks_the_trees_split_feature_first(python_result):
+    scores = python_result.mdi_plus()
+    assert scores.shape == (200,) and scores.notna().all()
+    split_features = {
+        python_result.feature_names[j] for j in python_result.tree.tree.feature if j >= 0
+    }
+    assert scores.idxmax() in split_features
+
+
 def test_bad_input(arcene):
     X, y, _, _ = arcene
     with pytest.raises(ValueError, match="n_draws must be an integer >= 1"):
