@@ -156,3 +156,16 @@ def test_cv_error_of_mtry_agrees_between_backends(redundant):
     r = tune_mtry(X, y, mtry_grid=[1, 33], n_trees=100, seed=4, backend="r")
     assert python.attrs["best"] == r.attrs["best"] == 33
     np.testing.assert_allclose(python["rmse"], r["rmse"], rtol=0.1)
+
+
+def test_singh2002_removal_table():
+    from statlab.trees import efron_singh2002
+
+    table = efron_singh2002(removals=[0, 10, 40], n_trees=60, seed=2, backend="python", n_jobs=2)
+    assert table["removed"].tolist() == [0, 10, 40]
+    assert table.attrs["n_test"] == 51 and len(table.attrs["top_genes"]) == 20
+    # a forest on 51 men predicts the other 51 almost perfectly, with or without the top genes
+    assert (table["test_errors"] <= 6).all()
+    np.testing.assert_allclose(table["test_error_rate"], table["test_errors"] / 51)
+    with pytest.raises(ValueError, match="removals must be integers between 0 and 6032"):
+        efron_singh2002(removals=[-1], backend="python")
