@@ -25,7 +25,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -259,8 +259,7 @@ def importance_stability(
         backend=ran,
     )
     cp_star = grown.best_cp("min")
-    tree = grown.prune(cp_star)
-    tree = TreeResult(**{**tree.__dict__, "feature_names": names})
+    tree = replace(grown.prune(cp_star), feature_names=names)
 
     accuracy = {"lasso": float("nan"), "tree": float("nan")}
     if X_holdout is not None:
