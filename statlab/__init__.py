@@ -38,6 +38,7 @@ _LAZY_MODULES = {
     "report",
     "unpenalised",
     "comparison",
+    "shap",
     "trees",
 }
 
