@@ -336,9 +336,9 @@ def _bootstrap_python(
         from joblib import Parallel, delayed, effective_n_jobs
 
         blocks = np.array_split(rows, effective_n_jobs(n_jobs))
-        # threads: scikit-learn's tree builder releases the GIL, and worker processes would each
-        # compile statlab's numba glmnet kernels again
-        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        # processes: the numba glmnet kernel holds the GIL (its compiled code is cached on disk,
+        # so workers load rather than recompile it); one block of replicates per worker
+        parts = Parallel(n_jobs=n_jobs)(
             delayed(_replicates)(X, labels, binary, block, lambda_star, settings)
             for block in blocks
             if len(block)
