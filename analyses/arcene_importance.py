@@ -11,19 +11,15 @@ Run: ``python analyses/arcene_importance.py --out out/arcene`` or ``statlab run 
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import statlab as sl
+from statlab.cli import analysis_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    parser = analysis_parser(__doc__, "arcene-importance")
     parser.add_argument("--n-draws", type=int, default=50, help="bootstrap refits (the sheet's B)")
     parser.add_argument("--n-jobs", type=int, default=1, help="workers (-1: all cores)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("out/arcene"))
+    parser.set_defaults(seed=1)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 

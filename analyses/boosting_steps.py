@@ -10,20 +10,16 @@ Run: ``python analyses/boosting_steps.py --out out/boosting-steps`` or ``statlab
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import plotnine as p9
 
 import statlab as sl
+from statlab.cli import analysis_parser
 from statlab.plots.theme import theme_statlab
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    parser = analysis_parser(__doc__, "boosting-steps")
     parser.add_argument("--steps", type=int, default=100, help="boosting steps")
-    parser.add_argument("--out", type=Path, default=Path("out/boosting-steps"))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     save = {"dpi": 120, "verbose": False}

@@ -11,20 +11,16 @@ Run: ``python analyses/efron_experiment.py --out out/efron`` or ``statlab run ef
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import statlab as sl
+from statlab.cli import analysis_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    parser = analysis_parser(__doc__, "efron-experiment")
     parser.add_argument("--n-trees", type=int, default=500)
     parser.add_argument("--n-jobs", type=int, default=2, help="workers (-1: all cores)")
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-singh", action="store_true", help="only the simulation")
-    parser.add_argument("--out", type=Path, default=Path("out/efron"))
+    parser.set_defaults(seed=1)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     common = {

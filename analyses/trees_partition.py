@@ -15,13 +15,11 @@ Run: ``python analyses/trees_partition.py --out out/trees-partition`` or
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 import statlab as sl
+from statlab.cli import analysis_parser
 from statlab.plots.trees import plot_half_planes
 
 BOXES = [(0, 0.5, 0, 0.6), (0, 0.5, 0.6, 1), (0.5, 1, 0, 0.3), (0.5, 0.8, 0.3, 1), (0.8, 1, 0.3, 1)]
@@ -38,10 +36,7 @@ def simulated(seed: int, n: int = 200) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/trees-partition"))
-    parser.add_argument("--seed", type=int, default=479)
+    parser = analysis_parser(__doc__, "trees-partition")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     save = {"dpi": 120, "verbose": False}

@@ -30,6 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab._paths import data_dir
 
 
@@ -147,16 +148,17 @@ def paths(name: str) -> list[Path]:
 
 def load(
     name: str,
-    backend: Literal["auto", "r", "python"] = "auto",
     *,
+    backend: Literal["auto", "r", "python"] = "python",
     features: Literal["top_variance_200", "all"] | None = None,
     split: Literal["train", "valid"] | None = None,
 ) -> pd.DataFrame:
     """Load a course data set as a pandas DataFrame (0-based RangeIndex, R's column order).
 
-    ``backend="python"`` reads the file with ``rdata`` (or pandas for text files); ``backend="r"``
-    asks R (``faraway::`` when the installed R has faraway, else ``load()`` of the same file);
-    ``"auto"`` uses Python, since both give the same frame. Integer columns stay integers.
+    ``backend="python"`` (the default: no R needed) reads the shipped file with ``rdata`` or
+    pandas; ``backend="r"`` asks R (``faraway::`` when the installed R has faraway, else ``load()``
+    of the same file); ``"auto"`` means R when it is usable, as everywhere in statlab. Both give the
+    same frame; ``frame.attrs["backend"]`` records which ran. Integer columns stay integers.
 
     ``features`` and ``split`` apply to ``arcene`` only: ``split="train"`` (default) or ``"valid"``
     (100 rows each); ``features="top_variance_200"`` (default) keeps the 200 columns of largest
@@ -165,31 +167,31 @@ def load(
     cancer, -1 healthy; singh2002: a categorical cancer/healthy), then features named ``V1``, ``V2``,
     ... after their column in the original files.
 
-    >>> load("prostate")["age"].dtype
-    dtype('int64')
+    >>> frame = load("prostate")
+    >>> frame["age"].dtype, frame.attrs["backend"]
+    (dtype('int64'), 'python')
     >>> load("arcene", split="valid")["y"].value_counts().to_dict()
     {-1: 56, 1: 44}
     """
-    if backend not in ("auto", "r", "python"):
-        raise ValueError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
+    from statlab import _rbridge
+
     dataset = _lookup(name)
+    ran = _rbridge.resolve_backend(check.backend(backend))
     if name == "arcene":
-        features = "top_variance_200" if features is None else features
-        split = "train" if split is None else split
-        if features not in ARCENE_FEATURES:
-            raise ValueError(f"features must be one of {ARCENE_FEATURES}, got {features!r}")
-        if split not in ARCENE_SPLITS:
-            raise ValueError(f"split must be one of {ARCENE_SPLITS}, got {split!r}")
+        features = check.option(
+            "top_variance_200" if features is None else features, "features", ARCENE_FEATURES
+        )
+        split = check.option("train" if split is None else split, "split", ARCENE_SPLITS)
     else:
         for argument, value in (("features", features), ("split", split)):
             if value is not None:
-                raise ValueError(f"{argument} applies to the arcene data only, not to {name!r}")
+                raise check.InvalidArgumentError(
+                    f"{argument} applies to the arcene data only, not to {name!r}"
+                )
     files = paths(name)
     if name == "arcene":
-        frame = _load_arcene(files, features, split, backend)
-    elif backend == "r":
-        from statlab import _rbridge
-
+        frame = _load_arcene(files, features, split, ran)
+    elif ran == "r":
         function = "load_singh2002" if name == "singh2002" else "load_dataset"
         args = (str(files[0]),) if name == "singh2002" else (name, str(files[0]))
         frame = _rbridge.call(function, *args)
@@ -199,7 +201,9 @@ def load(
         frame = pd.read_csv(files[0])
     else:
         frame = _read_rda(files[0], dataset.r_object)
-    return _tidy_columns(frame)
+    frame = _tidy_columns(frame)
+    frame.attrs["backend"] = ran
+    return frame
 
 
 def arcene_top_variance_columns(train_x: np.ndarray, k: int = ARCENE_TOP_VARIANCE) -> np.ndarray:
@@ -253,9 +257,7 @@ def _read_singh2002(file: Path) -> pd.DataFrame:
 
 
 def _lookup(name: str) -> _Dataset:
-    if name not in _DATASETS:
-        raise ValueError(f"unknown data set name {name!r}; available: {', '.join(names())}")
-    return _DATASETS[name]
+    return _DATASETS[check.option(name, "name", names())]
 
 
 def _read_rda(file: Path, r_object: str) -> Any:

@@ -1,7 +1,7 @@
-"""Argument checks for statlab.trees; each error names the argument it is about.
-
-The design-matrix and fold checks are glmnet's (imported when first used: importing the glmnet
-package loads its numba kernels)."""
+"""Argument checks for statlab.trees, built on statlab's shared checks (``statlab._validation``);
+each error names the argument it is about. Only what trees add is written here: a response that may
+be a class label, and cp-style bounds. Fold labels are checked as glmnet's ``foldid`` (imported when
+first used: importing the glmnet package loads its numba kernels)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
+
 Task = Literal["regression", "classification"]
 
 
 def design(X: Any) -> tuple[np.ndarray, list[str]]:
     """X as a float64 matrix with its column names."""
-    from statlab.glmnet import _inputs
-
-    return _inputs.design(X, "X")
+    return check.matrix(X, "X")
 
 
 def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarray | None]:
@@ -54,24 +54,18 @@ def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarr
 
 
 def positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    """An integer >= ``minimum``."""
+    return check.integer(value, name, low=minimum)
 
 
 def non_negative(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
+    """A finite number >= 0."""
+    return check.real(value, name, low=0.0)
 
 
 def probability(value: Any, name: str) -> float:
-    number = non_negative(value, name)
-    if not 0 < number <= 1:
-        raise ValueError(f"{name} must be in (0, 1], got {value!r}")
-    return number
+    """A number in (0, 1]."""
+    return check.real(value, name, low=0.0, high=1.0, low_open=True)
 
 
 def fold_ids(foldid: Any, nfolds: int, n_rows: int, seed: int | None) -> np.ndarray:

@@ -62,7 +62,7 @@ def test_learning_rate_shrinks_each_step(sine):
     ("kwargs", "message"),
     [
         ({"n_steps": 0}, "n_steps must be an integer >= 1"),
-        ({"learning_rate": 0}, r"learning_rate must be in \(0, 1\]"),
+        ({"learning_rate": 0}, r"learning_rate must be a number in \(0, 1\], got 0"),
         ({"max_depth": 0}, "max_depth must be an integer >= 1"),
         ({"backend": "gbm"}, "backend must be 'auto', 'r' or 'python'"),
     ],

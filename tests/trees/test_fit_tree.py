@@ -155,12 +155,12 @@ def test_split_search_brute_force_and_equal_to_root_split(regression_data):
     [
         ({"max_depth": 0}, "max_depth must be an integer >= 1"),
         ({"max_depth": 31}, "max_depth must be at most 30"),
-        ({"cp": -0.1}, "cp must be a finite number >= 0"),
+        ({"cp": -0.1}, "cp must be a finite number >= 0, got -0.1"),
         ({"min_split": 1}, "min_split must be an integer >= 2"),
         ({"min_bucket": 0}, "min_bucket must be an integer >= 1"),
         ({"task": "survival"}, "task must be 'auto'"),
         ({"backend": "julia"}, "backend must be 'auto', 'r' or 'python'"),
-        ({"nfolds": 2}, "nfolds must be an integer between 3"),
+        ({"nfolds": 2}, r"nfolds must be an integer in \[3, 150\], got 2"),
     ],
 )
 def test_bad_settings_name_the_argument(regression_data, kwargs, message):
