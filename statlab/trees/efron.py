@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from statlab.trees import _checks
-from statlab.trees.forest import ForestResult, random_forest, tune_mtry
+from statlab.trees.forest import ForestResult, _seed_and_jobs, random_forest, tune_mtry
 
 SINGH_REMOVALS = (0, 1, 5, 10, 20, 40, 80, 160)
 
@@ -166,6 +166,7 @@ def efron_experiment(
     if fraction >= 1:
         raise ValueError("test_fraction must be below 1")
     nfolds = _checks.positive_int(nfolds, "nfolds", minimum=2)
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     rng = np.random.default_rng(seed)
     n = matrix.shape[0]
     test = np.zeros(n, dtype=bool)
@@ -239,6 +240,7 @@ def efron_singh2002(
         raise ValueError(
             f"removals must be integers between 0 and {X.shape[1] - 1}, got {removals!r}"
         )
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     rng = np.random.default_rng(seed)
     test = np.zeros(len(y), dtype=bool)
     test[rng.choice(len(y), size=len(y) // 2, replace=False)] = True

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _rbridge
+from statlab import _validation as check
 from statlab.trees import _checks, _structure
 from statlab.trees._structure import TreeStructure
 
@@ -209,6 +210,7 @@ def fit_tree(
     """
     matrix, names = _checks.design(X)
     target, task_name, classes = _checks.response(y, matrix.shape[0], task)
+    seed = check.seed(seed)
     max_depth = _checks.positive_int(max_depth, "max_depth")
     if max_depth > 30:
         raise ValueError(f"max_depth must be at most 30 (rpart's limit), got {max_depth}")

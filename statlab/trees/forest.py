@@ -124,6 +124,7 @@ def random_forest(
     """
     matrix, names = _checks.design(X)
     target, task_name, classes = _checks.response(y, matrix.shape[0], task)
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     settings = _forest_settings(matrix.shape[1], task_name, n_trees, mtry, node_size)
     test = None
     if X_test is not None:
@@ -159,6 +160,7 @@ def tune_mtry(
     """
     matrix, _ = _checks.design(X)
     target, task_name, classes = _checks.response(y, matrix.shape[0], task)
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     p = matrix.shape[1]
     grid = _mtry_grid(mtry_grid, p)
     settings = _forest_settings(p, task_name, n_trees, int(grid[0]), node_size)
@@ -295,6 +297,18 @@ def _leaf_values(tree: Any, rows: np.ndarray) -> np.ndarray:
     """A scikit-learn tree's leaf values for float32 rows, one row per input row (the mean, or the
     class proportions), without the estimator's input checks."""
     return tree.tree_.predict(rows).reshape(len(rows), -1)
+
+
+def _seed_and_jobs(seed: Any, n_jobs: Any) -> tuple[int, int]:
+    """A seed (None draws one) and a joblib worker count (None means 1)."""
+    from statlab import _validation as check
+
+    chosen = check.seed(seed)
+    jobs = check.n_jobs(n_jobs)
+    return (
+        int(np.random.SeedSequence().generate_state(1)[0]) if chosen is None else chosen,
+        1 if jobs is None else jobs,
+    )
 
 
 def _forest_settings(p: int, task: str, n_trees: Any, mtry: Any, node_size: Any) -> dict[str, int]:

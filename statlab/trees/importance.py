@@ -34,6 +34,7 @@ import pandas as pd
 from statlab import _rbridge
 from statlab.trees import _checks
 from statlab.trees.fit import TreeResult, fit_tree
+from statlab.trees.forest import _seed_and_jobs
 
 Backend = Literal["auto", "r", "python"]
 
@@ -240,6 +241,7 @@ def importance_stability(
     if len(classes) != 2:
         raise ValueError(f"y must have two classes, got {len(classes)}: {list(classes)}")
     n_draws = _checks.positive_int(n_draws, "n_draws")
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     nfolds = _checks.positive_int(nfolds, "nfolds", minimum=3)
     ran = _rbridge.resolve_backend(backend)
     folds = _checks.fold_ids(None, nfolds, matrix.shape[0], seed)

@@ -169,3 +169,15 @@ def test_singh2002_removal_table():
     np.testing.assert_allclose(table["test_error_rate"], table["test_errors"] / 51)
     with pytest.raises(ValueError, match="removals must be integers between 0 and 6032"):
         efron_singh2002(removals=[-1], backend="python")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seed": -1}, "seed must be a non-negative integer"),
+        ({"n_jobs": 0}, "n_jobs must be a nonzero"),
+    ],
+)
+def test_seed_and_n_jobs_are_checked(redundant, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        random_forest(redundant.drop(columns="y"), redundant["y"], backend="python", **kwargs)
