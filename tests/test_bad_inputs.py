@@ -101,7 +101,7 @@ def _response_cases(function: str, call: Callable[..., Any], good: dict[str, Any
 GLMNET = {"X": X, "y": Y, "backend": "python"}
 GLMNET_BAD = {
     "alpha": [1.5, -0.1, *NOT_A_NUMBER],
-    "family": ["poisson", None, "Gaussian"],
+    "family": ["cox", None, "Gaussian"],
     "standardize": NOT_A_FLAG,
     "nlambda": [1, 0, *NOT_AN_INTEGER],
     "lambda_min_ratio": [0.0, 1.0, -0.5, "0.01", float("nan")],
