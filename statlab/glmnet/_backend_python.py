@@ -24,6 +24,7 @@ from statlab.glmnet._paths import (
     CVArrays,
     PathArrays,
     PathOptions,
+    cv_statistics,
     empty_path_message,
     pmax_warning,
     select_lambda,
@@ -454,16 +455,12 @@ def _cv_curve(
         )
         grouped = False
     if not grouped:
-        groups, group_weights, n_groups = loss, weights, loss.shape[0]
-    else:
-        group_weights = np.array([weights[foldid == k].sum() for k in range(1, n_folds + 1)])
-        groups = np.vstack(
-            [
-                weights[foldid == k] @ loss[foldid == k] / group_weights[k - 1]
-                for k in range(1, n_folds + 1)
-            ]
-        )
-        n_groups = n_folds
-    cvm = group_weights @ groups / group_weights.sum()
-    spread = group_weights @ (groups - cvm) ** 2 / group_weights.sum()
-    return cvm, np.sqrt(spread / (n_groups - 1))
+        return cv_statistics(loss, weights)
+    group_weights = np.array([weights[foldid == k].sum() for k in range(1, n_folds + 1)])
+    groups = np.vstack(
+        [
+            weights[foldid == k] @ loss[foldid == k] / group_weights[k - 1]
+            for k in range(1, n_folds + 1)
+        ]
+    )
+    return cv_statistics(groups, group_weights)
