@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from report_testing import FIXTURES, run_report_command
+from report_testing import FIXTURES, run_report_command, visible_text
 
 from statlab.report import ChunkError, read_qmd, render_report
 
@@ -17,11 +17,6 @@ from statlab.report import ChunkError, read_qmd, render_report
 @pytest.fixture(scope="module")
 def page(showcase_html: Path) -> str:
     return showcase_html.read_text(encoding="utf-8")
-
-
-def visible_text(html: str) -> str:
-    """The page's text with tags removed and whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_inline_values_are_computed_by_the_kernel(page: str) -> None:
