@@ -142,6 +142,14 @@ def cli_main(argv: Sequence[str]) -> int:
         f"Rendering {len(documents)} report(s) to {args.format} with the {engine} engine on the "
         f"{backend} backend, {min(args.jobs, len(documents))} at a time, into {out}"
     )
+    if engine == "embedded":
+        for document in documents:
+            for chunk in document.chunks:
+                if chunk.ignored_options:
+                    console.print(
+                        f"note: {document.name}: {chunk.name}: the embedded engine ignores "
+                        f"the Quarto option(s) {', '.join(chunk.ignored_options)}"
+                    )
     rendered, failed = _render_all(console, documents, out, engine, backend, args.jobs, args.format)
     index = write_index(out, _index_entries(documents), rendered, suffix=f".{args.format}")
     console.print(f"Index: {index}")

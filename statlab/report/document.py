@@ -10,7 +10,6 @@ values in the prose.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,10 +59,6 @@ QUARTO_ONLY_OPTIONS = frozenset(
 )
 
 
-class IgnoredOptionWarning(UserWarning):
-    """A valid Quarto chunk option that the embedded engine does not implement."""
-
-
 DEFAULT_CHUNK_OPTIONS: dict[str, Any] = {
     "echo": True,
     "eval": True,
@@ -87,6 +82,15 @@ class Chunk:
     code: str
     options: dict[str, Any]
     option_lines: tuple[str, ...] = ()
+
+    @property
+    def ignored_options(self) -> list[str]:
+        """The chunk's Quarto options that the embedded engine does not implement."""
+        return [
+            line.split(":", 1)[0].strip()
+            for line in self.option_lines
+            if line.split(":", 1)[0].strip() in QUARTO_ONLY_OPTIONS
+        ]
 
     @property
     def name(self) -> str:
@@ -260,12 +264,7 @@ def _check_options(where: str, options: dict[str, Any]) -> dict[str, Any]:
     checked = {}
     for key, value in options.items():
         if key in QUARTO_ONLY_OPTIONS:
-            warnings.warn(
-                f"{where}: Quarto chunk option {key!r} is ignored by the embedded engine",
-                IgnoredOptionWarning,
-                stacklevel=2,
-            )
-            continue
+            continue  # kept in the raw options; see Chunk.ignored_options
         if key not in CHUNK_OPTION_TYPES:
             raise ReportError(
                 f"{where}: unknown chunk option {key!r}; the embedded engine honours "

@@ -264,7 +264,7 @@ def _figure_markdown(
         if width:
             attributes.append(f'width="{int(width)}"')
     if "fig-alt" in options:
-        attributes.append(f"fig-alt={_quoted(options['fig-alt'])}")
+        attributes.append(f"alt={_quoted(options['fig-alt'])}")
     return f"![{caption}]({path.name}){{{' '.join(attributes)}}}"
 
 

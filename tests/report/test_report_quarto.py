@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from conftest import require_quarto
-from report_testing import FIXTURES, fake_quarto, outside_urls, path_without_quarto, visible_text
+from report_testing import (
+    FIXTURES,
+    fake_quarto,
+    outside_urls,
+    page_content,
+    path_without_quarto,
+    visible_text,
+)
 from report_testing import run_report_command as run
 
 from statlab.report import quarto
@@ -22,7 +29,7 @@ def test_quarto_page_shows_the_kernel_values_and_is_self_contained(
     text = visible_text(page)
     assert "computed on the python backend" in text
     assert "six times seven is 42" in text
-    assert "{python}" not in page
+    assert "{python}" not in page_content(page).text
     assert outside_urls(page) == []
     assert page.count("<math") == 2  # MathML, not MathJax
     assert "mathjax" not in page.lower()
@@ -128,3 +135,22 @@ def test_doctor_says_when_quarto_is_too_old(tmp_path: Path) -> None:
 def test_version_numbers_compare_as_numbers() -> None:
     assert quarto.parse_version("1.10.2") > quarto.parse_version("1.4")
     assert quarto.parse_version("1.3.450") < quarto.MIN_VERSION
+
+
+def test_engines_agree_on_the_showcase(
+    quarto_showcase: tuple[Path, Path, str], showcase_html: Path
+) -> None:
+    by_quarto = page_content(quarto_showcase[0].read_text(encoding="utf-8"))
+    embedded = page_content(showcase_html.read_text(encoding="utf-8"))
+    assert (
+        by_quarto.captions
+        == embedded.captions
+        == [
+            "Figure 1: The four points and their least-squares line.",
+            "Table 1: Mean and standard deviation of x and y.",
+            "Figure 2: The points again, drawn small.",
+        ]
+    )
+    assert by_quarto.description == embedded.description != ""
+    assert by_quarto.tables == embedded.tables
+    assert by_quarto.numbers == embedded.numbers
