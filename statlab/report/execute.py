@@ -80,7 +80,7 @@ def execute(
     """Run ``document``'s chunks and inline expressions in a new kernel with ``STATLAB_BACKEND``.
 
     The kernel's working folder is ``working_dir`` (default: the report's folder, as with a plain
-    ``quarto render``). ``on_cell_done(done, total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
+    ``quarto render``); its connection file then goes in the folder above ``working_dir``. ``on_cell_done(done, total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
     that failed.
 
     >>> import tempfile, pathlib
@@ -119,10 +119,20 @@ def execute(
                 )
                 where.append(f"inline expression `{{python}} {expression}` after {previous_chunk}")
 
+    folder = working_dir or document.path.parent
+    kernel_manager = None
+    if working_dir is not None:
+        # the kernel's connection file in the scratch folder, not loose in the temporary folder
+        from jupyter_client.manager import KernelManager
+
+        kernel_manager = KernelManager(
+            kernel_name="python3", connection_file=str(working_dir.parent / "kernel.json")
+        )
     client = NotebookClient(
         notebook,
+        km=kernel_manager,
         kernel_name="python3",
-        resources={"metadata": {"path": str(working_dir or document.path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
     )
     report = f"report '{document.name}' ({document.path})"
     with tempfile.TemporaryFile("w+") as kernel_log:
