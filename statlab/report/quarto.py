@@ -10,7 +10,9 @@ math as MathML.
 
 Quarto adds require.js and jQuery from a CDN to any page with an HTML output (a pandas table), for
 JavaScript widgets that statlab's reports do not use; ``embed-resources`` cannot fetch them offline
-and leaves the links, so they are taken out of the page here (:func:`strip_cdn_scripts`).
+and leaves the links, so they are taken out of the page here (:func:`strip_cdn_scripts`). PDFs
+are written through typst, with PNG figures and pandas tables as Markdown
+(:mod:`statlab.report.pdf_startup`).
 
 Example
 -------
@@ -42,6 +44,7 @@ INSTALL_HINT = (
     "(see the README for machines without internet), or use --engine embedded"
 )
 FORMATS: dict[str, tuple[str, str]] = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
+PDF_STARTUP = Path(__file__).with_name("pdf_startup.py")
 
 _CDN_SCRIPT = re.compile(
     r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/(?:require\.js|jquery)/[^"]*"'
@@ -159,11 +162,17 @@ def render(document: QmdDocument, destination: Path, backend: str, output_format
         temporary.mkdir()
         source = work / document.path.name
         source.write_text(with_jupyter_engine(document), encoding="utf-8")
+        environment_variables = environment(backend, temporary)
+        if output_format == "pdf":
+            startup = scratch / "ipython" / "profile_default" / "startup"
+            startup.mkdir(parents=True)
+            shutil.copyfile(PDF_STARTUP, startup / "00-statlab-tables.py")
+            environment_variables["IPYTHONDIR"] = str(scratch / "ipython")
         try:
             result = subprocess.run(
                 command(source.name, output_format),
                 cwd=work,
-                env=environment(backend, temporary),
+                env=environment_variables,
                 capture_output=True,
                 text=True,
             )

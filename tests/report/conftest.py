@@ -84,3 +84,21 @@ def shipped_pages(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], P
         return folders[engine]
 
     return folder
+
+
+@pytest.fixture(scope="session")
+def shipped_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder holding every shipped report rendered to PDF by Quarto, once per session."""
+    require_quarto()
+    missing = [
+        tool for tool in ("pdfinfo", "pdfimages", "pdftotext", "pdftoppm") if not shutil.which(tool)
+    ]
+    if missing:
+        reason = f"{', '.join(missing)} missing (apt-get install poppler-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must check the PDF reports, but {reason}")
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("shipped-pdf")
+    result = run_report_command("--all", "--out", out, "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    return out
