@@ -1,5 +1,5 @@
-"""statlab: the course's analyses (lasso paths, CV, prediction stability, Gaussian processes) done in
-Python and checked against R.
+"""statlab: the course's analyses (lasso paths, CV, prediction stability, model comparison, Gaussian
+processes) done in Python and checked against R.
 
 Heavy dependencies (rpy2, PyMC, plotnine, numba kernels) load on first use, so importing statlab is cheap.
 
@@ -24,8 +24,21 @@ _LAZY_ATTRIBUTES = {
     "cv_glmnet": "statlab.glmnet",
     "glmnet": "statlab.glmnet",
     "prediction_stability": "statlab.stability",
+    "linear_model": "statlab.unpenalised",
+    "compare_models": "statlab.comparison",
 }
-_LAZY_MODULES = {"data", "design", "glmnet", "cv", "plots", "stability", "gp", "report"}
+_LAZY_MODULES = {
+    "data",
+    "design",
+    "glmnet",
+    "cv",
+    "plots",
+    "stability",
+    "gp",
+    "report",
+    "unpenalised",
+    "comparison",
+}
 
 __all__ = ["__version__", *sorted(_LAZY_ATTRIBUTES), *sorted(_LAZY_MODULES - {"glmnet"})]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
-from statlab.stability._replicates import run_replicates
+from statlab.stability._replicates import FitPredict, run_replicates
 from statlab.stability._resampling import holdout_rows
 from statlab.stability.result import INTERCEPT, StabilityResult
 
@@ -31,6 +31,7 @@ def prediction_stability(
     test_index: Sequence[int] | np.ndarray | None = None,
     nfolds: int = 10,
     progress: bool = False,
+    learners: Mapping[str, FitPredict] | None = None,
 ) -> StabilityResult:
     """Bootstrap the training rows ``B`` times, refit each cross-validated glmnet model and predict
     the held-out rows: the data of a prediction stability plot (Yu & Barter, *Veridical Data
@@ -61,6 +62,10 @@ def prediction_stability(
         joblib workers (None: 1, or the ``n_jobs`` of an enclosing ``joblib.parallel_config``).
     progress
         Show a progress bar.
+    learners
+        More models to run on the same replicates: name -> ``fit_predict(x_train, y_train, foldid,
+        x_test)`` returning a :class:`ReplicateFit`, e.g. the unpenalised fit
+        :class:`statlab.unpenalised.UnpenalisedFit`. ``alphas`` may then be empty.
 
     Examples
     --------
@@ -77,7 +82,8 @@ def prediction_stability(
 
     x, names = _inputs.design(X)
     y_values, _ = _inputs.response(y, x.shape[0], "gaussian")
-    models = _check_alphas(alphas)
+    models = _check_alphas(alphas, allow_empty=bool(learners))
+    extra = _check_learners(learners, models)
     _check_s(s)
     _check_positive_int(B, "B")
     _check_positive_int(nfolds, "nfolds")
@@ -86,7 +92,10 @@ def prediction_stability(
     ran = _rbridge.resolve_backend(backend)
     held_out = _held_out_rows(x.shape[0], n_test, test_index, seed, nfolds)
 
-    fitters = {name: GlmnetFit(alpha=alpha, s=s, backend=ran) for name, alpha in models.items()}
+    fitters: dict[str, FitPredict] = {
+        name: GlmnetFit(alpha=alpha, s=s, backend=ran) for name, alpha in models.items()
+    }
+    fitters.update(extra)
     fits = run_replicates(
         fitters,
         x,
@@ -102,7 +111,7 @@ def prediction_stability(
         predictions=_predictions_table(fits, held_out, y_values),
         coefficients=_coefficients_table(fits, [INTERCEPT, *names]),
         lambdas=_lambdas_table(fits),
-        models=tuple(models),
+        models=tuple(fitters),
         test_index=held_out,
         n_train=x.shape[0] - held_out.shape[0],
         seed=seed,
@@ -112,8 +121,8 @@ def prediction_stability(
     )
 
 
-def _check_alphas(alphas: Any) -> dict[str, float]:
-    if not isinstance(alphas, Mapping) or len(alphas) == 0:
+def _check_alphas(alphas: Any, allow_empty: bool = False) -> dict[str, float]:
+    if not isinstance(alphas, Mapping) or (len(alphas) == 0 and not allow_empty):
         raise ValueError(
             f"alphas must be a non-empty mapping of model name to glmnet alpha, e.g. "
             f"{{'lasso': 1.0, 'ridge': 0.0}}, got {alphas!r}"
@@ -130,6 +139,23 @@ def _check_alphas(alphas: Any) -> dict[str, float]:
             raise ValueError(f"alphas[{name!r}] must be a glmnet alpha in [0, 1], got {alpha!r}")
         checked[name] = float(alpha)
     return checked
+
+
+def _check_learners(learners: Any, alphas: Mapping[str, float]) -> dict[str, FitPredict]:
+    if learners is None:
+        return {}
+    if not isinstance(learners, Mapping):
+        raise ValueError(
+            f"learners must be a mapping of model name to fit_predict callable, got {learners!r}"
+        )
+    for name, learner in learners.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"learners keys must be non-empty model names, got {name!r}")
+        if name in alphas:
+            raise ValueError(f"model name {name!r} is in both alphas and learners")
+        if not callable(learner):
+            raise ValueError(f"learners[{name!r}] must be a fit_predict callable, got {learner!r}")
+    return dict(learners)
 
 
 def _check_s(s: Any) -> None:

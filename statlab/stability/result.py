@@ -81,7 +81,8 @@ class StabilityResult:
         ``mean_replicate_rmse``: the test RMSE of each replicate, averaged; ``mean_sd`` and
         ``mean_width``: the sd and the max − min of a point's predictions, averaged over points;
         ``coverage``: the share of points whose observed value lies in [min, max];
-        ``mean_nonzero``: nonzero coefficients per replicate (intercept excluded), averaged;
+        ``mean_nonzero``: nonzero coefficients per replicate (intercept excluded; a ``NaN``
+        coefficient, a column an unpenalised fit left out as aliased, is not counted), averaged;
         ``lambda_median``: the median chosen lambda.
         """
         points = self.test_points()
@@ -97,7 +98,7 @@ class StabilityResult:
         )
         slopes = self.coefficients[self.coefficients["term"] != INTERCEPT]
         nonzero = (
-            slopes.assign(nonzero=slopes["coef"] != 0)
+            slopes.assign(nonzero=slopes["coef"].fillna(0.0) != 0)
             .groupby(["model", "replicate"], sort=False, observed=True)["nonzero"]
             .sum()
         )
@@ -120,7 +121,7 @@ class StabilityResult:
         coefficient (``selected``), and the mean and sd of the coefficient."""
         slopes = self.coefficients[self.coefficients["term"] != INTERCEPT]
         return (
-            slopes.assign(nonzero=slopes["coef"] != 0)
+            slopes.assign(nonzero=slopes["coef"].fillna(0.0) != 0)
             .groupby(["model", "term"], sort=False, observed=True)
             .agg(selected=("nonzero", "mean"), mean=("coef", "mean"), sd=("coef", "std"))
             .reset_index()
