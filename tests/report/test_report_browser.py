@@ -89,3 +89,41 @@ def test_every_shipped_report_loads_offline(
     links = (folder / "index.html").read_text(encoding="utf-8")
     for name in names:
         assert f'href="{name}.html"' in links
+
+
+# every table wider than the text column, and whether it sits in a box that scrolls sideways
+WIDE_TABLES = """(() => {
+  const column = (document.querySelector("main") || document.body).getBoundingClientRect();
+  const scrolls = element => {
+    for (let e = element; e && e !== document.body; e = e.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(e).overflowX)) return true;
+    }
+    return false;
+  };
+  return {
+    pageOverflows: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    tables: Array.from(document.querySelectorAll("table"))
+      .filter(table => table.scrollWidth > column.width)
+      .map(table => ({width: table.scrollWidth, scrolls: scrolls(table)})),
+  };
+})()"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["embedded", "quarto"])
+def test_wide_tables_scroll_inside_the_column(
+    browser: DevToolsSession, shipped_pages: Callable[[str], Path], engine: str
+) -> None:
+    folder = shipped_pages(engine)
+    browser.set_width(700)
+    try:
+        wide = 0
+        for name in available_reports():
+            browser.open(folder / f"{name}.html")
+            layout = browser.evaluate(WIDE_TABLES)
+            assert not layout["pageOverflows"], name
+            assert all(table["scrolls"] for table in layout["tables"]), (name, layout)
+            wide += len(layout["tables"])
+        assert wide > 0  # at 700 px some table is wider than the column (prostate's summary)
+    finally:
+        browser.set_width(1200)

@@ -7,6 +7,7 @@ too. Each engine renders all reports once per test session (``shipped_pages``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def test_engines_agree(name: str, shipped_pages: Callable[[str], Path]) -> None:
     assert embedded.tables == by_quarto.tables
     assert embedded.numbers == by_quarto.numbers
     assert "{python}" not in by_quarto.text + embedded.text
+    # an inline NumPy scalar shows as its repr under both engines: reports format their numbers
+    assert not re.search(r"\bnp\.\w+\(", by_quarto.text), "unformatted NumPy scalar inline"
 
 
 @pytest.mark.parametrize("name", available_reports())
