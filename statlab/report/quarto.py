@@ -114,11 +114,11 @@ def status() -> QuartoStatus:
     return QuartoStatus(True, f"Quarto {text} ({executable})", version)
 
 
-def require() -> None:
+def require(needed_by: str = "--engine quarto") -> None:
     """Raise :class:`ReportError` (one line, with the install hint) unless Quarto is usable."""
     probe = status()
     if not probe.usable:
-        raise ReportError(f"--engine quarto: {probe.reason}; {INSTALL_HINT}")
+        raise ReportError(f"{needed_by} needs Quarto, but {probe.reason}; {INSTALL_HINT}")
 
 
 def environment(backend: str, temporary: Path) -> dict[str, str]:

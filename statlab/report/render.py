@@ -102,7 +102,7 @@ def resolve_engine(engine: str, output_format: str = "html") -> str:
             raise ReportError(
                 "--format pdf needs --engine quarto (the embedded engine writes HTML)"
             )
-        quarto.require()
+        quarto.require("--format pdf")
         return "quarto"
     if engine == "auto":
         return "quarto" if quarto.status().usable else "embedded"

@@ -116,7 +116,7 @@ def test_missing_quarto_gives_one_line_and_the_hint(tmp_path: Path) -> None:
     assert "https://quarto.org/docs/get-started/" in result.stderr
     pdf = run(FIXTURES / "showcase.qmd", "--out", tmp_path, "--format", "pdf", env=environment)
     assert pdf.returncode == 2
-    assert "the Quarto CLI is not on PATH" in pdf.stderr
+    assert "--format pdf needs Quarto, but the Quarto CLI is not on PATH" in pdf.stderr
     assert resolve_in_new_process("auto", environment).stdout.strip() == "embedded"
 
 
