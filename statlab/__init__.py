@@ -38,6 +38,7 @@ _LAZY_MODULES = {
     "report",
     "unpenalised",
     "comparison",
+    "shap",
 }
 
 __all__ = ["__version__", *sorted(_LAZY_ATTRIBUTES), *sorted(_LAZY_MODULES - {"glmnet"})]

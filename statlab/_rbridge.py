@@ -191,6 +191,8 @@ def _to_r(value: Any) -> Any:
 
     if value is None:
         return robjects.NULL
+    if callable(value):
+        return _r_function(value, robjects)
     if isinstance(value, dict):
         return robjects.vectors.ListVector({k: _to_r(v) for k, v in value.items()})
     if isinstance(value, pd.DataFrame):
@@ -225,6 +227,19 @@ def _to_r(value: Any) -> Any:
     if isinstance(value, str):
         return robjects.StrVector([value])
     raise TypeError(f"cannot pass a {type(value).__name__} to R")
+
+
+def _r_function(function: Any, robjects: Any) -> Any:
+    """Wrap a Python callable as an R function; arguments and result cross with the rules above."""
+    from rpy2 import rinterface
+
+    def called_from_r(*r_args: Any) -> Any:
+        converted = [
+            _to_python(robjects.conversion.get_conversion().rpy2py(a), robjects) for a in r_args
+        ]
+        return _to_r(function(*converted))
+
+    return rinterface.rternalize(called_from_r)
 
 
 def _to_python(value: Any, robjects: Any) -> Any:

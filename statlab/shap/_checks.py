@@ -1,0 +1,118 @@
+"""Input checks shared by the SHAP functions: every error names the argument at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MAX_EXACT_FEATURES = 15
+VALUE_FUNCTIONS = ("marginal", "baseline", "conditional_gaussian")
+
+
+def rows(values: Any, name: str, n_features: int | None = None) -> np.ndarray:
+    """``values`` as a 2-d float array of finite numbers (a single row may be given 1-d)."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy()[None, :]
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be numeric (an array or DataFrame of numbers)") from error
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be one row or a 2-d array of rows, got {array.ndim} dims")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is empty: it needs at least one row")
+    if array.shape[1] == 0:
+        raise ValueError(f"{name} has no features (0 columns)")
+    if n_features is not None and array.shape[1] != n_features:
+        raise ValueError(f"{name} has {array.shape[1]} features, expected {n_features}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} holds NaN or infinite values")
+    return array
+
+
+def feature_names(
+    x: Any, background: Any, names: Sequence[str] | None, n_features: int
+) -> tuple[str, ...]:
+    """The feature names: given, else the columns of a DataFrame ``x`` or ``background``, else
+    x1, x2, ..."""
+    if names is not None:
+        names = tuple(str(n) for n in names)
+        if len(names) != n_features:
+            raise ValueError(f"feature_names has {len(names)} names, expected {n_features}")
+        return names
+    for candidate in (x, background):
+        if isinstance(candidate, pd.DataFrame):
+            return tuple(str(c) for c in candidate.columns)
+        if isinstance(candidate, pd.Series) and candidate.index.size == n_features:
+            return tuple(str(c) for c in candidate.index)
+    return tuple(f"x{j + 1}" for j in range(n_features))
+
+
+def model_function(f: Any, name: str = "f") -> Callable[[np.ndarray], Any]:
+    if not callable(f):
+        raise TypeError(f"{name} must be a function taking an (n, p) array, got {type(f).__name__}")
+    return f
+
+
+def evaluate(f: Callable[[np.ndarray], Any], data: np.ndarray, name: str = "f") -> np.ndarray:
+    """``f(data)`` as a 1-d float array with one finite value per row of ``data``."""
+    out = f(data)
+    try:
+        values = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must return numbers, got {type(out).__name__}") from error
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.shape != (data.shape[0],):
+        raise ValueError(
+            f"{name} must return one number per row: given {data.shape[0]} rows it returned shape "
+            f"{values.shape} (for a classifier, return one column, e.g. "
+            "lambda X: model.predict_proba(X)[:, 1])"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name} returned NaN or infinite values")
+    return values
+
+
+def value_function(value: Any) -> str:
+    if value not in VALUE_FUNCTIONS:
+        raise ValueError(
+            f"value must be one of {', '.join(map(repr, VALUE_FUNCTIONS))}, got {value!r}"
+        )
+    return str(value)
+
+
+def exact_size(n_features: int, name: str = "x") -> None:
+    if n_features > MAX_EXACT_FEATURES:
+        raise ValueError(
+            f"{name} has {n_features} features: exact enumeration visits 2^{n_features} = "
+            f"{2**n_features:,} coalitions per row; it is limited to p <= {MAX_EXACT_FEATURES}. "
+            "Use kernel_shap (sampled coalitions, with standard errors) instead"
+        )
+
+
+def integer(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def seed(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"seed must be a non-negative integer, got {value!r}")
+    if value < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {value}")
+    return int(value)
+
+
+def backend(value: Any) -> str:
+    if value not in ("auto", "r", "python"):
+        raise ValueError(f"backend must be 'auto', 'r' or 'python', got {value!r}")
+    return str(value)
