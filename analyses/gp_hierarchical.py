@@ -1,12 +1,12 @@
 """Prior and posterior predictive draws of the hierarchical GP on the course's 100 observations.
 
-Model: A ~ LogNormal(-1, 1), lengthscale ~ LogNormal(0, 1), sigma ~ LogNormal(0, 1),
-f ~ GP(0, A^2 exp(-(x - x')^2 / (2 lengthscale^2))), y = f(x) + N(0, sigma^2). The posterior is
+Model: amplitude A ~ LogNormal(-1, 1), length_scale l ~ LogNormal(0, 1), noise_sd s ~
+LogNormal(0, 1), f ~ GP(0, A^2 exp(-(x - x')^2 / (2 l^2))), y = f(x) + N(0, s^2). The posterior is
 computed exactly on a grid and, with ``--method nuts`` or ``both``, sampled with NUTS (nutpie).
 Writes to ``--out``:
 
 * ``prior_posterior.png``: 50 prior and 50 posterior predictive draws of f, with the data;
-* ``hyperparameters.csv``: posterior mean, sd, 5/50/95% quantiles of A, lengthscale, sigma per
+* ``hyperparameters.csv``: posterior mean, sd, 5/50/95% quantiles of amplitude, length_scale, noise_sd per
   method (NUTS rows add R-hat, bulk ESS and the Monte Carlo error of the mean);
 * ``nuts_diagnostics.csv``: divergences, largest R-hat, smallest bulk ESS (NUTS only);
 * ``uncertainty_by_density.csv`` and ``uncertainty.png``: posterior sd of f along x next to the
@@ -21,14 +21,13 @@ Run: ``python analyses/gp_hierarchical.py --out out/gp-hierarchical`` or
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 import statlab as sl
 from statlab import gp
+from statlab.cli import analysis_parser
+from statlab.plots.gp import plot_prior_posterior, plot_uncertainty_by_density
 
 REGIONS = {
     "medium (-1, 1)": (-1.0, 1.0),
@@ -39,12 +38,11 @@ REGIONS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/gp-hierarchical"))
-    parser.add_argument("--seed", type=int, default=479)
+    parser = analysis_parser(__doc__, "gp-hierarchical")
     parser.add_argument("--method", choices=["grid", "nuts", "both"], default="both")
-    parser.add_argument("--draws", type=int, default=1000, help="NUTS draws per chain")
+    parser.add_argument(
+        "--n-draws", "--draws", dest="n_draws", type=int, default=1000, help="NUTS draws per chain"
+    )
     parser.add_argument("--chains", type=int, default=2)
     parser.add_argument(
         "--compile-dir", help=f"PyTensor cache (or ${gp.CACHE_ENVIRONMENT_VARIABLE})"
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     observed = sl.data.load("gp_observed")
     x_grid = np.linspace(-2.0, 12.0, 200)
     model = gp.HierarchicalGP()
-    prior_draws = model.prior_predictive(x_grid, draws=50, seed=args.seed)
+    prior_draws = model.prior_predictive(x_grid, n_draws=50, seed=args.seed)
 
     posteriors = {"grid": model.fit(observed["x"], observed["y"], method="grid")}
     if args.method in ("nuts", "both"):
@@ -66,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             observed["y"],
             method="nuts",
             seed=args.seed,
-            draws=args.draws,
-            tune=args.draws,
+            n_draws=args.n_draws,
+            tune=args.n_draws,
             chains=args.chains,
             progressbar=True,
             compile_dir=args.compile_dir,
@@ -78,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         del posteriors["grid"]
     shown = posteriors["nuts" if "nuts" in posteriors else "grid"]
 
-    posterior_draws = shown.posterior_predictive(x_grid, draws=50, seed=args.seed)
-    gp.plot_prior_posterior(prior_draws, posterior_draws, observed).save(
+    posterior_draws = shown.posterior_predictive(x_grid, n_draws=50, seed=args.seed)
+    plot_prior_posterior(prior_draws, posterior_draws, observed).save(
         args.out / "prior_posterior.png", dpi=120, verbose=False
     )
     table = pd.concat(
@@ -90,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     uncertainty = gp.uncertainty_by_density(shown, x_grid, bandwidth=0.5)
     uncertainty.to_csv(args.out / "uncertainty_by_density.csv", index=False)
-    gp.plot_uncertainty_by_density(uncertainty, observed).save(
+    plot_uncertainty_by_density(uncertainty, observed).save(
         args.out / "uncertainty.png", dpi=120, verbose=False
     )
     by_region = pd.DataFrame(

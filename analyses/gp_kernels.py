@@ -16,30 +16,26 @@ Run: ``python analyses/gp_kernels.py --out out/gp-kernels`` or ``statlab run gp-
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from statlab import gp
+from statlab.cli import analysis_parser
 from statlab.gp.kernels import RBF, Linear, Periodic
+from statlab.plots.gp import plot_kernel_sections, plot_sample_paths
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/gp-kernels"))
-    parser.add_argument("--seed", type=int, default=479)
+    parser = analysis_parser(__doc__, "gp-kernels")
     parser.add_argument("--paths", type=int, default=3, help="draws per kernel (3-5)")
     args = parser.parse_args(argv)
     if args.backend == "r":
         parser.error("gp-kernels has no R implementation; use --backend python or auto")
     args.out.mkdir(parents=True, exist_ok=True)
 
-    linear = Linear(variance=1.0, center=0.0)
-    rbf = RBF(variance=1.0, lengthscale=1.0)
-    periodic = Periodic(variance=1.0, lengthscale=2.0, period=2.4)
+    linear = Linear(amplitude=1.0, center=0.0)
+    rbf = RBF(amplitude=1.0, length_scale=1.0)
+    periodic = Periodic(amplitude=1.0, length_scale=2.0, period=2.4)
     kernels = {
         "Linear": linear,
         "RBF": rbf,
@@ -53,20 +49,22 @@ def main(argv: list[str] | None = None) -> int:
 
     sections = gp.kernel_sections(kernels, x_grid, x0=1.0)
     sections.to_csv(args.out / "kernel_sections.csv", index=False)
-    gp.plot_kernel_sections(sections, x0=1.0).save(
+    plot_kernel_sections(sections, x0=1.0).save(
         args.out / "kernel_sections.png", dpi=120, verbose=False
     )
 
     paths = pd.concat(
         [
-            gp.sample_paths(kernel, x_grid, n=args.paths, seed=args.seed + i).assign(kernel=name)
+            gp.sample_paths(kernel, x_grid, n_draws=args.paths, seed=args.seed + i).assign(
+                kernel=name
+            )
             for i, (name, kernel) in enumerate(kernels.items())
         ],
         ignore_index=True,
     )
     paths["kernel"] = pd.Categorical(paths["kernel"], categories=list(kernels))
     paths.to_csv(args.out / "sample_paths.csv", index=False)
-    gp.plot_sample_paths(paths).save(args.out / "sample_paths.png", dpi=120, verbose=False)
+    plot_sample_paths(paths).save(args.out / "sample_paths.png", dpi=120, verbose=False)
 
     summary = pd.DataFrame(
         {

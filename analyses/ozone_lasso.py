@@ -14,20 +14,15 @@ Run: ``python analyses/ozone_lasso.py --out out/ozone-lasso`` or ``statlab run o
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
 import statlab as sl
 from statlab import cv
+from statlab.cli import analysis_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out/ozone-lasso"))
-    parser.add_argument("--seed", type=int, default=479)
+    parser = analysis_parser(__doc__, "ozone-lasso")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -46,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     non_monotone = fit.path.non_monotone_terms()
     non_monotone.to_csv(args.out / "non_monotone.csv", index=False)
     designs = cv.compare_designs(
-        X, y, K=10, lambdas=fit.lambdas, seed=args.seed, backend=args.backend
+        X, y, nfolds=10, lambdas=fit.lambdas, seed=args.seed, backend=args.backend
     )
     designs.to_csv(args.out / "cv_designs.csv", index_label="design")
 

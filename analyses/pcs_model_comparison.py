@@ -1,7 +1,7 @@
 """PCS model comparison on prostate and ozone: unpenalised, lasso, ridge and elastic net on
 main-effects, interaction and (ozone) transformed designs, for accuracy, stability and sparsity.
 
-Each data set holds out 20 rows (drawn from ``--seed``); every model is refitted on ``--B``
+Each data set holds out 20 rows (drawn from ``--seed``); every model is refitted on ``--n-draws``
 bootstrap samples of the other rows (glmnet models tuned by 10-fold CV at lambda.1se) and predicts
 the held-out rows. Writes to ``--out``:
 
@@ -17,10 +17,8 @@ Run: ``python analyses/pcs_model_comparison.py --out out/pcs-model-comparison`` 
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import statlab as sl
+from statlab.cli import analysis_parser
 
 DESIGNS = {
     "prostate": {"main": "lpsa ~ .", "interactions": "lpsa ~ .^2"},
@@ -36,12 +34,11 @@ DESIGNS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--B", type=int, default=100, help="bootstrap replicates")
+    parser = analysis_parser(__doc__, "pcs-model-comparison")
+    parser.add_argument(
+        "--n-draws", "--B", dest="n_draws", type=int, default=100, help="bootstrap replicates"
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers (-1: all cores)")
-    parser.add_argument("--out", type=Path, default=Path("out/pcs-model-comparison"))
-    parser.add_argument("--seed", type=int, default=479)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -51,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             sl.data.load(name),
             designs=designs,
             n_test=20,
-            n_draws=args.B,
+            n_draws=args.n_draws,
             seed=args.seed,
             backend=args.backend,
             n_jobs=args.n_jobs,

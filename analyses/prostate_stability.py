@@ -1,7 +1,7 @@
 """Prediction stability of the lasso and ridge on faraway's prostate data.
 
 Holds out 20 rows (drawn from ``--seed``), refits ``cv.glmnet`` (lambda.1se) for the lasso
-(alpha = 1) and ridge (alpha = 0) on ``--B`` bootstrap samples of the other 77 rows, predicts the
+(alpha = 1) and ridge (alpha = 0) on ``--n-draws`` bootstrap samples of the other 77 rows, predicts the
 held-out rows, and writes to ``--out``:
 
 * ``prediction_stability.png``: the prediction stability plot, one panel per model;
@@ -17,14 +17,14 @@ Run: ``python analyses/prostate_stability.py --out out/prostate-stability`` or
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import warnings
 
 import numpy as np
 import pandas as pd
 from plotnine import ggplot
 
 import statlab as sl
+from statlab.cli import analysis_parser
 from statlab.plots.stability import plot_prediction_stability
 from statlab.stability import StabilityResult
 
@@ -36,12 +36,11 @@ SKETCH_CAPTION = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--B", type=int, default=100, help="bootstrap replicates")
+    parser = analysis_parser(__doc__, "prostate-stability")
+    parser.add_argument(
+        "--n-draws", "--B", dest="n_draws", type=int, default=100, help="bootstrap replicates"
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers (-1: all cores)")
-    parser.add_argument("--out", type=Path, default=Path("out/prostate-stability"))
-    parser.add_argument("--seed", type=int, default=479)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -52,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         prostate["lpsa"],
         alphas=MODELS,
         n_test=20,
-        B=args.B,
+        n_draws=args.n_draws,
         s="lambda.1se",
         seed=args.seed,
         backend=args.backend,
@@ -70,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     result.plot_coefficients().save(
         args.out / "coefficient_stability.png", width=9, height=6.5, **save
     )
-    sketch = bias_variance_sketch(seed=args.seed, B=min(args.B, 50), n_jobs=args.n_jobs)
+    sketch = bias_variance_sketch(seed=args.seed, n_draws=min(args.n_draws, 50), n_jobs=args.n_jobs)
     sketch.save(args.out / "bias_variance_sketch.png", width=9, height=5.5, **save)
 
     print(result)
@@ -79,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def bias_variance_sketch(seed: int, B: int, n_jobs: int) -> ggplot:
+def bias_variance_sketch(seed: int, n_draws: int, n_jobs: int) -> ggplot:
     """Prediction stability plots of a low-variance/high-bias model (ridge at a fixed heavy
     penalty) and a high-variance/low-bias one (nearly unpenalised lasso) on simulated data."""
     rng = np.random.default_rng(seed)
@@ -92,20 +91,23 @@ def bias_variance_sketch(seed: int, B: int, n_jobs: int) -> ggplot:
         "low variance, high bias: ridge, heavy penalty": (0.0, 40.0),
         "high variance, low bias: (almost) least squares": (1.0, 0.0),
     }
-    points = [
-        sl.prediction_stability(
-            X,
-            y,
-            alphas={name: alpha},
-            n_test=20,
-            B=B,
-            s=penalty,
-            seed=seed,
-            backend="python",
-            n_jobs=n_jobs,
-        ).test_points()
-        for name, (alpha, penalty) in runs.items()
-    ]
+    with warnings.catch_warnings():
+        # s = 0 asks for the end of each lasso path (glmnet stops short of lambda = 0): clamped
+        warnings.filterwarnings("ignore", message="s = 0.0 lay outside the lambda path")
+        points = [
+            sl.prediction_stability(
+                X,
+                y,
+                alphas={name: alpha},
+                n_test=20,
+                n_draws=n_draws,
+                s=penalty,
+                seed=seed,
+                backend="python",
+                n_jobs=n_jobs,
+            ).test_points()
+            for name, (alpha, penalty) in runs.items()
+        ]
     return plot_prediction_stability(pd.concat(points, ignore_index=True), caption=SKETCH_CAPTION)
 
 
@@ -130,7 +132,7 @@ def comparison_text(result: StabilityResult) -> str:
         [
             "# Prediction stability on prostate: lasso vs ridge",
             "",
-            f"{result.n_replicates} bootstrap samples of the {result.n_train} training rows, "
+            f"{result.n_draws} bootstrap samples of the {result.n_train} training rows, "
             f"{len(result.test_index)} held-out rows (seed {result.seed}), lambda chosen by "
             f"10-fold CV ({result.s}) in every replicate, backend {result.backend}.",
             "",

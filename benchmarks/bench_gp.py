@@ -1,7 +1,7 @@
 """Hierarchical GP on the course's 100 points: exact grid posterior versus NUTS (nutpie and PyMC).
 
 Times ``HierarchicalGP().fit(..., method="grid", grid_size=40)`` (a 40^3 grid over log A, log
-lengthscale, log sigma; median of ``--repeats`` warm runs; goal < 1 s) and, for each NUTS sampler,
+length_scale, log noise_sd; median of ``--repeats`` warm runs; goal < 1 s) and, for each NUTS sampler,
 a warm fit with 2 chains x 1000 draws (1000 tuning steps; goal <= 15 s, 0 divergences, max R-hat
 <= 1.01). "first fit" is a 50 + 50 step fit that compiles the model (PyMC: C code, mostly cached
 on disk; nutpie: Numba, about 15 s in every new process, more with an empty cache); the warm fit
@@ -57,10 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         options = {"seed": 1, "chains": 2, "progressbar": False, "compile_dir": args.compile_dir}
         options["sampler"] = sampler
         start = time.perf_counter()
-        model.fit(x, y, method="nuts", draws=50, tune=50, **options)
+        model.fit(x, y, method="nuts", n_draws=50, tune=50, **options)
         first_seconds = time.perf_counter() - start
         start, start_cpu = time.perf_counter(), cpu_seconds()
-        nuts[sampler] = model.fit(x, y, method="nuts", draws=1000, tune=1000, **options)
+        nuts[sampler] = model.fit(x, y, method="nuts", n_draws=1000, tune=1000, **options)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - start_cpu
         rows.append((sampler, first_seconds, seconds, cpu, nuts[sampler].diagnostics()))
 

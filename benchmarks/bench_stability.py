@@ -3,7 +3,7 @@
 Times, in one run on the same bootstrap rows and folds:
 
 * the Python backend in one process (``n_jobs=1``) and in two (``n_jobs=2``, warm joblib workers);
-* the same loop in R (``stability_loop`` in ``r/stability.R``), timed with ``system.time`` inside R.
+* the same loop in R (``stability_loop`` in ``r/benchmark_loops.R``), timed with ``system.time`` inside R.
 
 Goals: Python / R <= 1.0 and n_jobs=2 at least 1.7x faster than n_jobs=1. Each Python time is the
 best of ``--repeat`` runs (n_jobs=1 and 2 interleaved) after a warm-up (numba kernels loaded,
@@ -45,12 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     run = {"alphas": MODELS, "n_test": 20, "seed": args.seed, "backend": "python"}
     n_jobs_options = (1, 2)
     for n_jobs in n_jobs_options:  # warm-up: kernels loaded, workers started
-        sl.prediction_stability(X, y, B=4 * n_jobs, n_jobs=n_jobs, **run)
+        sl.prediction_stability(X, y, n_draws=4 * n_jobs, n_jobs=n_jobs, **run)
     times: dict[int, list[float]] = {n_jobs: [] for n_jobs in n_jobs_options}
     for _ in range(args.repeat):  # interleaved, so a burst of load hits both alike
         for n_jobs in n_jobs_options:
             start = time.perf_counter()
-            sl.prediction_stability(X, y, B=args.B, n_jobs=n_jobs, **run)
+            sl.prediction_stability(X, y, n_draws=args.B, n_jobs=n_jobs, **run)
             times[n_jobs].append(time.perf_counter() - start)
     rows = {f"python, n_jobs={n_jobs}": min(times[n_jobs]) for n_jobs in n_jobs_options}
     ceiling = two_process_ceiling(args.repeat)

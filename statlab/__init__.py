@@ -24,6 +24,9 @@ _LAZY_ATTRIBUTES = {
     "cv_glmnet": "statlab.glmnet",
     "glmnet": "statlab.glmnet",
     "prediction_stability": "statlab.stability",
+    "RUnavailableError": "statlab._rbridge",
+    "RCallError": "statlab._rbridge",
+    "RWarning": "statlab._rbridge",
     "linear_model": "statlab.unpenalised",
     "compare_models": "statlab.comparison",
 }

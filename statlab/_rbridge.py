@@ -8,6 +8,10 @@ numeric vector a 1-d numpy array, a matrix a 2-d array, a data.frame a pandas Da
 rpy2 is imported only when R is first needed, so ``import statlab`` works where R is absent. One
 embedded R serves the whole process, so calls are serialised with a lock.
 
+R's warnings are caught as they happen (``withCallingHandlers``) and re-issued as
+:class:`RWarning` at the Python line that called statlab, instead of R's "There were N warnings"
+at interpreter exit; an R error becomes an :class:`RCallError` carrying R's message.
+
 rpy2's own converters are used for the leaves; the recursion over lists is written here because rpy2's
 default conversion of nested lists yields ``OrdDict``s of mixed types rather than plain Python values.
 """
@@ -18,7 +22,9 @@ import functools
 import importlib.metadata
 import os
 import subprocess
+import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,6 +43,14 @@ _lock = threading.RLock()
 
 class RUnavailableError(RuntimeError):
     """``backend="r"`` was asked for but R, rpy2 or glmnet cannot be used."""
+
+
+class RCallError(RuntimeError):
+    """An R function called by statlab stopped with an error; the message is R's."""
+
+
+class RWarning(UserWarning):
+    """A warning R gave during a call (e.g. glmnet's convergence warnings)."""
 
 
 @dataclass(frozen=True)
@@ -128,13 +142,23 @@ def call(function: str, *args: Any, **kwargs: Any) -> Any:
     """
     require()
     robjects = _robjects()
+    from rpy2.rinterface_lib.embedded import RRuntimeError
     from rpy2.robjects.conversion import localconverter
 
     with _lock, localconverter(robjects.default_converter):
         r_function = _sourced_env()[function]
         r_args = [_to_r(a) for a in args]
         r_kwargs = {k: _to_r(v) for k, v in kwargs.items()}
-        return _to_python(r_function(*r_args, **r_kwargs), robjects)
+        try:
+            out = _warning_collector()(r_function, *r_args, **r_kwargs)
+        except RRuntimeError as error:
+            message = " ".join(str(error).split())
+            raise RCallError(f"R's {function}() failed: {message}") from None
+        value = _to_python(out.rx2("value"), robjects)
+        messages = [str(m) for m in out.rx2("warnings")]
+    for message in dict.fromkeys(messages):
+        warnings.warn(f"R {function}(): {message}", RWarning, stacklevel=_caller_stacklevel())
+    return value
 
 
 def r_version_text() -> str | None:
@@ -182,6 +206,29 @@ def _sourced_env() -> Any:
     for file in sorted(r_dir().glob("*.R")):
         robjects.r["sys.source"](str(file), envir=env)
     return env
+
+
+@functools.cache
+def _warning_collector() -> Any:
+    """An R function calling ``f(...)`` that returns its value and the warnings it gave."""
+    return _robjects().r(
+        """function(f, ...) {
+          messages <- character()
+          value <- withCallingHandlers(f(...), warning = function(w) {
+            messages <<- c(messages, conditionMessage(w))
+            invokeRestart("muffleWarning")
+          })
+          list(value = value, warnings = messages)
+        }"""
+    )
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside statlab."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("statlab."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _to_r(value: Any) -> Any:

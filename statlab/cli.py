@@ -1,4 +1,9 @@
-"""The ``statlab`` command: ``doctor``, ``run ANALYSIS``, ``report``."""
+"""The ``statlab`` command: ``doctor``, ``run ANALYSIS``, ``report``.
+
+A user's mistake never ends in a Python traceback: it prints one line and exits with 2 (a usage
+error: an unknown command or option, or an argument statlab rejects) or 1 (a failure: R missing for
+``--backend r``, a damaged data file, a computation that failed). ``--debug`` shows the traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,22 @@ import runpy
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from statlab._paths import analyses_dir
+from statlab._validation import InvalidArgumentError
+
+USAGE_ERROR = 2
+FAILURE = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (exit code 2) instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 def analysis_names() -> list[str]:
@@ -23,16 +41,36 @@ def analysis_names() -> list[str]:
     return sorted(p.stem.replace("_", "-") for p in analyses_dir().glob("*.py"))
 
 
+def analysis_parser(doc: str, name: str) -> argparse.ArgumentParser:
+    """The argument parser every ``analyses/`` script starts from: ``--backend``, ``--out`` (default
+    ``out/<name>``) and ``--seed``, with statlab's one-line usage errors.
+
+    >>> analysis_parser("Demo.", "demo").parse_args(["--seed", "3"]).seed
+    3
+    """
+    from pathlib import Path
+
+    parser = _Parser(prog=f"statlab run {name}", description=doc.strip().splitlines()[0])
+    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    parser.add_argument("--out", type=Path, default=Path("out") / name, help="output folder")
+    parser.add_argument("--seed", type=int, default=479)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``statlab`` console script."""
+    """Entry point of the ``statlab`` console script; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    if debug:
+        arguments.remove("--debug")
     if arguments[:1] == ["report"]:
         # the report command parses its own options, in any order
         from statlab.report import cli_main
 
         return cli_main(arguments[1:])
-    parser = argparse.ArgumentParser(prog="statlab", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="statlab", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks of errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("doctor", help="show which tools and backends are available")
     run = commands.add_parser("run", help="run one analysis script (see `statlab run --list`)")
     run.add_argument("analysis", nargs="?", help="analysis name, e.g. ozone-lasso")
@@ -43,9 +81,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args, rest = parser.parse_known_args(arguments)
     if args.command == "doctor":
+        if rest:
+            parser.error(f"doctor takes no arguments, got {' '.join(rest)}")
         print(doctor_text())
         return 0
-    return _run_analysis(parser, args.analysis, args.list, rest)
+    try:
+        return _run_analysis(run, args.analysis, args.list, rest)
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        kind = USAGE_ERROR if isinstance(error, InvalidArgumentError) else FAILURE
+        print(f"statlab run {args.analysis}: error: {_one_line(error)}", file=sys.stderr)
+        return kind
 
 
 def doctor_text() -> str:
@@ -81,10 +128,25 @@ def _run_analysis(
     try:
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exit_:
+        if isinstance(exit_.code, str):
+            print(f"statlab run {name}: error: {exit_.code}", file=sys.stderr)
+            return FAILURE
         return int(exit_.code or 0)
     finally:
         sys.argv = saved_argv
     return 0
+
+
+def _one_line(error: BaseException) -> str:
+    """``error``'s message on one line, prefixed with its type unless that is a plain ValueError."""
+    message = " ".join(str(error).split()) or type(error).__name__
+    if isinstance(error, InvalidArgumentError):
+        return message
+    from statlab._rbridge import RUnavailableError
+
+    if isinstance(error, RUnavailableError):
+        return message
+    return f"{type(error).__name__}: {message}"
 
 
 def _installed() -> bool:

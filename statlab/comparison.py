@@ -231,7 +231,7 @@ def compare_models(
             alphas=alphas,
             learners=learners,
             n_test=n_test,
-            B=n_draws,
+            n_draws=n_draws,
             s=s,
             seed=seed,
             backend=ran,

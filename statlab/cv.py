@@ -5,11 +5,13 @@ confused with.
 the lasso on the other folds at every lambda of the grid and score the held-out fold. ``leaky_cv``
 is "Implementation 1": fit once on all the data and score each fold with those coefficients, so every
 held-out point was also used for fitting. Its error is optimistic and keeps falling as lambda shrinks,
-so it picks the least-penalised model. The lasso at each lambda comes from :func:`statlab.glmnet`
-(``lambdas=`` solves the grid exactly).
+so it picks the least-penalised model.
 
-Fold errors are combined as ``cv.glmnet`` does: weighted by fold size (a plain average when folds
-are equal), with standard error ``sd(fold errors) / sqrt(K)``.
+Everything is built on statlab's public glmnet API: the lasso at each lambda is
+:func:`statlab.glmnet` (``lambdas=`` solves the grid exactly, on either backend), the folds are drawn
+by :func:`statlab.glmnet.fold_ids` as ``cv_glmnet`` draws them, and the fold errors are combined by
+:func:`statlab.glmnet.cv_statistics` and :func:`statlab.glmnet.select_lambda`, the helpers behind
+``cv_glmnet``'s own curve: weighted by fold size, with standard error ``sd(fold errors) / sqrt(K)``.
 
 Example
 -------
@@ -17,110 +19,190 @@ Example
 >>> ozone = sl.data.load("ozone")
 >>> X, y = sl.model_matrix("O3 ~ .^2", ozone), np.log(ozone["O3"])
 >>> grid = np.exp(np.linspace(np.log(0.5), np.log(1e-3), 20))
->>> honest = kfold_cv(X, y, K=10, lambdas=grid, seed=1, backend="python")
->>> leaky = leaky_cv(X, y, K=10, lambdas=grid, seed=1, backend="python")
->>> bool(leaky.cv_error.min() < honest.cv_error.min()), leaky.lambda_min == grid.min()
+>>> honest = kfold_cv(X, y, nfolds=10, lambdas=grid, seed=1, backend="python")
+>>> leaky = leaky_cv(X, y, nfolds=10, lambdas=grid, seed=1, backend="python")
+>>> bool(leaky.cvm.min() < honest.cvm.min()), bool(leaky.lambda_min == grid.min())
 (True, True)
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from statlab.glmnet import _inputs
-from statlab.glmnet._fit import glmnet
-from statlab.glmnet._paths import select_lambda
+from statlab import _validation as check
+
+__all__ = ["CVCurve", "compare_designs", "kfold_cv", "leaky_cv"]
 
 Design = Literal["correct", "leaky"]
+MEASURE = "Mean-Squared Error"
 
 
-@dataclass(frozen=True)
-class LassoCV:
-    """Cross-validation curve of one design: ``lambdas`` (decreasing), ``fold_errors`` (K x lambdas),
-    ``cv_error`` and ``cv_se`` per lambda, ``lambda_min``, ``lambda_1se``, ``foldid`` and ``design``."""
+@dataclass(frozen=True, repr=False)
+class CVCurve:
+    """The cross-validation curve of one design, named as ``cv.glmnet`` names its own.
+
+    Attributes: ``lambdas`` (decreasing), ``fold_errors`` (folds x lambdas), ``cvm`` and ``cvsd``
+    per lambda, ``nzero`` (nonzero coefficients of the full-data fit), ``index_min`` and
+    ``index_1se`` (0-based), ``foldid`` (1-based), ``design`` ("correct" or "leaky"), ``backend``.
+    """
 
     lambdas: np.ndarray
     fold_errors: np.ndarray
-    cv_error: np.ndarray
-    cv_se: np.ndarray
+    cvm: np.ndarray
+    cvsd: np.ndarray
+    nzero: np.ndarray
     index_min: int
     index_1se: int
     foldid: np.ndarray
     design: Design
+    backend: str
+    measure: str = MEASURE
 
     @property
     def lambda_min(self) -> float:
+        """The largest lambda with the smallest CV error."""
         return float(self.lambdas[self.index_min])
 
     @property
     def lambda_1se(self) -> float:
+        """The largest lambda whose CV error is within one standard error of the minimum."""
         return float(self.lambdas[self.index_1se])
 
+    @property
+    def cvup(self) -> np.ndarray:
+        return self.cvm + self.cvsd
+
+    @property
+    def cvlo(self) -> np.ndarray:
+        return self.cvm - self.cvsd
+
+    @property
+    def cv_error(self) -> np.ndarray:
+        """Deprecated name of :attr:`cvm`."""
+        warnings.warn("CVCurve.cv_error is deprecated; use cvm", DeprecationWarning, 2)
+        return self.cvm
+
+    @property
+    def cv_se(self) -> np.ndarray:
+        """Deprecated name of :attr:`cvsd`."""
+        warnings.warn("CVCurve.cv_se is deprecated; use cvsd", DeprecationWarning, 2)
+        return self.cvsd
+
     def to_frame(self) -> pd.DataFrame:
-        """Long table: design, lambda, cv_error, cv_se."""
+        """Long table: design, lambda, log_lambda, cvm, cvsd, cvlo, cvup, nzero."""
         return pd.DataFrame(
             {
                 "design": self.design,
                 "lambda": self.lambdas,
-                "cv_error": self.cv_error,
-                "cv_se": self.cv_se,
+                "log_lambda": np.log(self.lambdas),
+                "cvm": self.cvm,
+                "cvsd": self.cvsd,
+                "cvlo": self.cvlo,
+                "cvup": self.cvup,
+                "nzero": self.nzero,
             }
         )
 
+    def summary(self) -> pd.DataFrame:
+        """``print(cv_fit)``'s table: Lambda, Index (1-based), Measure, SE, Nonzero for min and
+        1se."""
+        rows = {"min": self.index_min, "1se": self.index_1se}
+        return pd.DataFrame(
+            {
+                "Lambda": [self.lambdas[i] for i in rows.values()],
+                "Index": [i + 1 for i in rows.values()],
+                "Measure": [self.cvm[i] for i in rows.values()],
+                "SE": [self.cvsd[i] for i in rows.values()],
+                "Nonzero": [int(self.nzero[i]) for i in rows.values()],
+            },
+            index=list(rows),
+        )
 
+    def plot(self) -> Any:
+        """The curve drawn as ``plot(cv_fit)`` draws ``cv.glmnet``'s (see
+        :func:`statlab.plots.glmnet.plot_cv_curve`)."""
+        from statlab.plots.glmnet import plot_cv_curve
+
+        return plot_cv_curve(self)
+
+    def __repr__(self) -> str:
+        table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
+        return (
+            f"CVCurve(design={self.design!r}, backend={self.backend!r}, "
+            f"nfolds={int(self.foldid.max())})\n{table}"
+        )
+
+
+@check.renamed(K="nfolds")
 def kfold_cv(
     X: Any,
     y: Any,
-    K: int = 10,
+    *,
+    nfolds: int = 10,
     lambdas: Any = None,
     foldid: Any = None,
     seed: int | None = None,
     backend: str = "auto",
-) -> LassoCV:
+) -> CVCurve:
     """Correct K-fold CV of the lasso: each fold is scored by a fit that never saw it.
 
     ``lambdas`` defaults to glmnet's sequence on the full data. Given the same folds and lambdas,
     the result equals :func:`statlab.cv_glmnet`'s ``cvm``, ``lambda_min`` and ``lambda_1se``.
+
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).normal(size=(30, 2)); y = x[:, 0]
+    >>> kfold_cv(x, y, nfolds=3, seed=1, backend="python").cvm.shape[0] > 1
+    True
     """
-    x, grid, folds = _setup(X, y, K, lambdas, foldid, seed, backend)
-    y_values = np.asarray(y, dtype=np.float64)
-    errors = np.empty((int(folds.max()), grid.shape[0]))
+    x, y_values, full, folds = _setup(X, y, nfolds, lambdas, foldid, seed, backend)
+    from statlab.glmnet import glmnet
+
+    errors = np.empty((int(folds.max()), full.lambdas.shape[0]))
     for fold in range(1, errors.shape[0] + 1):
         held_out = folds == fold
-        path = glmnet(x[~held_out], y_values[~held_out], lambdas=grid, backend=backend)
+        path = glmnet(x[~held_out], y_values[~held_out], lambdas=full.lambdas, backend=full.backend)
         predictions = path.a0 + x[held_out] @ path.beta
         errors[fold - 1] = np.mean((y_values[held_out, None] - predictions) ** 2, axis=0)
-    return _summarise(grid, errors, folds, "correct")
+    return _curve(full, errors, folds, "correct")
 
 
+@check.renamed(K="nfolds")
 def leaky_cv(
     X: Any,
     y: Any,
-    K: int = 10,
+    *,
+    nfolds: int = 10,
     lambdas: Any = None,
     foldid: Any = None,
     seed: int | None = None,
     backend: str = "auto",
-) -> LassoCV:
-    """The leaky design: one fit on all rows, then each fold scored with those coefficients."""
-    x, grid, folds = _setup(X, y, K, lambdas, foldid, seed, backend)
-    y_values = np.asarray(y, dtype=np.float64)
-    path = glmnet(x, y_values, lambdas=grid, backend=backend)
-    residuals = (y_values[:, None] - (path.a0 + x @ path.beta)) ** 2
+) -> CVCurve:
+    """The leaky design: one fit on all rows, then each fold scored with those coefficients.
+
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).normal(size=(30, 2)); y = x[:, 0]
+    >>> leaky_cv(x, y, nfolds=3, seed=1, backend="python").design
+    'leaky'
+    """
+    x, y_values, full, folds = _setup(X, y, nfolds, lambdas, foldid, seed, backend)
+    residuals = (y_values[:, None] - (full.a0 + x @ full.beta)) ** 2
     errors = np.vstack(
         [residuals[folds == fold].mean(axis=0) for fold in range(1, int(folds.max()) + 1)]
     )
-    return _summarise(grid, errors, folds, "leaky")
+    return _curve(full, errors, folds, "leaky")
 
 
+@check.renamed(K="nfolds")
 def compare_designs(
     X: Any,
     y: Any,
-    K: int = 10,
+    *,
+    nfolds: int = 10,
     lambdas: Any = None,
     seed: int | None = None,
     backend: str = "auto",
@@ -135,18 +217,17 @@ def compare_designs(
     >>> list(table.index)
     ['correct', 'leaky']
     """
-    x, grid, folds = _setup(X, y, K, lambdas, None, seed, backend)
+    x, y_values, full, folds = _setup(X, y, nfolds, lambdas, None, seed, backend)
     results = [
-        kfold_cv(x, y, lambdas=grid, foldid=folds, backend=backend),
-        leaky_cv(x, y, lambdas=grid, foldid=folds, backend=backend),
+        kfold_cv(x, y_values, lambdas=full.lambdas, foldid=folds, backend=full.backend),
+        leaky_cv(x, y_values, lambdas=full.lambdas, foldid=folds, backend=full.backend),
     ]
-    path = glmnet(x, np.asarray(y, dtype=np.float64), lambdas=grid, backend=backend)
     rows = {
         r.design: {
             "lambda_min": r.lambda_min,
             "lambda_1se": r.lambda_1se,
-            "cv_error_at_min": float(r.cv_error[r.index_min]),
-            "nonzero_at_min": int(path.df[r.index_min]),
+            "cvm_at_min": float(r.cvm[r.index_min]),
+            "nonzero_at_min": int(r.nzero[r.index_min]),
         }
         for r in results
     }
@@ -154,22 +235,40 @@ def compare_designs(
 
 
 def _setup(
-    X: Any, y: Any, K: int, lambdas: Any, foldid: Any, seed: int | None, backend: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x, _ = _inputs.design(X)
-    _inputs.response(y, x.shape[0], "gaussian")
-    folds = _inputs.fold_ids(foldid, K, x.shape[0], seed)
-    if lambdas is None:
-        grid = glmnet(x, np.asarray(y, dtype=np.float64), backend=backend).lambdas
-    else:
-        grid = _inputs.lambda_grid(lambdas)
-    return x, grid, folds
+    X: Any, y: Any, nfolds: Any, lambdas: Any, foldid: Any, seed: Any, backend: Any
+) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray]:
+    """Checked inputs, the full-data lasso path on the grid, and the folds."""
+    from statlab.glmnet import fold_ids, glmnet
+
+    x, _ = check.matrix(X, "X")
+    y_values = check.response(y, x.shape[0], "y")
+    nfolds = check.integer(nfolds, "nfolds", low=3, high=x.shape[0])
+    seed = check.seed(seed)
+    full = glmnet(x, y_values, lambdas=lambdas, backend=check.backend(backend))
+    return x, y_values, full, fold_ids(foldid, nfolds, x.shape[0], seed)
 
 
-def _summarise(grid: np.ndarray, errors: np.ndarray, folds: np.ndarray, design: Design) -> LassoCV:
-    sizes = np.bincount(folds)[1:].astype(np.float64)
-    cv_error = sizes @ errors / sizes.sum()
-    spread = sizes @ (errors - cv_error) ** 2 / sizes.sum()
-    cv_se = np.sqrt(spread / (errors.shape[0] - 1))
-    index_min, index_1se = select_lambda(cv_error, cv_se)
-    return LassoCV(grid, errors, cv_error, cv_se, index_min, index_1se, folds, design)
+def _curve(full: Any, errors: np.ndarray, folds: np.ndarray, design: Design) -> CVCurve:
+    from statlab.glmnet import cv_statistics, select_lambda
+
+    cvm, cvsd = cv_statistics(errors, np.bincount(folds)[1:].astype(np.float64))
+    index_min, index_1se = select_lambda(cvm, cvsd)
+    return CVCurve(
+        lambdas=full.lambdas,
+        fold_errors=errors,
+        cvm=cvm,
+        cvsd=cvsd,
+        nzero=np.asarray(full.df),
+        index_min=index_min,
+        index_1se=index_1se,
+        foldid=folds,
+        design=design,
+        backend=full.backend,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LassoCV":
+        warnings.warn("statlab.cv.LassoCV is deprecated; use CVCurve", DeprecationWarning, 2)
+        return CVCurve
+    raise AttributeError(f"module 'statlab.cv' has no attribute {name!r}")

@@ -24,6 +24,7 @@ from typing import Literal
 
 import pandas as pd
 
+from statlab import _validation as check
 from statlab._paths import data_dir
 
 
@@ -91,35 +92,36 @@ def path(name: str) -> Path:
     return file
 
 
-def load(name: str, backend: Literal["auto", "r", "python"] = "auto") -> pd.DataFrame:
+def load(name: str, *, backend: Literal["auto", "r", "python"] = "python") -> pd.DataFrame:
     """Load a course data set as a pandas DataFrame (0-based RangeIndex, R's column order).
 
-    ``backend="python"`` reads the file with ``rdata``; ``backend="r"`` asks R (``faraway::`` when the
-    installed R has faraway, else ``load()`` of the same file); ``"auto"`` uses Python, since both give
-    the same frame. Integer columns stay integers.
+    ``backend="python"`` (the default: no R needed) reads the shipped file with ``rdata`` or
+    pandas; ``backend="r"`` asks R (``faraway::`` when the installed R has faraway, else ``load()``
+    of the same file); ``"auto"`` means R when it is usable, as everywhere in statlab. Both give the
+    same frame; ``frame.attrs["backend"]`` records which ran. Integer columns stay integers.
 
-    >>> load("prostate")["age"].dtype
-    dtype('int64')
+    >>> frame = load("prostate")
+    >>> frame["age"].dtype, frame.attrs["backend"]
+    (dtype('int64'), 'python')
     """
-    if backend not in ("auto", "r", "python"):
-        raise ValueError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
-    dataset = _lookup(name)
-    file = path(name)
-    if backend == "r":
-        from statlab import _rbridge
+    from statlab import _rbridge
 
+    dataset = _lookup(name)
+    ran = _rbridge.resolve_backend(check.backend(backend))
+    file = path(name)
+    if ran == "r":
         frame = _rbridge.call("load_dataset", name, str(file))
     elif dataset.r_object is None:
         frame = pd.read_csv(file)
     else:
         frame = _read_rda(file, dataset.r_object)
-    return _tidy_columns(frame)
+    frame = _tidy_columns(frame)
+    frame.attrs["backend"] = ran
+    return frame
 
 
 def _lookup(name: str) -> _Dataset:
-    if name not in _DATASETS:
-        raise ValueError(f"unknown data set name {name!r}; available: {', '.join(names())}")
-    return _DATASETS[name]
+    return _DATASETS[check.option(name, "name", names())]
 
 
 def _read_rda(file: Path, r_object: str) -> pd.DataFrame:

@@ -39,6 +39,8 @@ def model_matrix(formula: str, data: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"formula {formula!r} cannot be expanded on data: {error}") from error
     design = matrices.rhs if hasattr(matrices, "rhs") else matrices
     design = pd.DataFrame(design).drop(columns=["Intercept"], errors="ignore")
+    if design.shape[1] == 0:
+        raise ValueError(f"formula {formula!r} gives no predictor columns")
     return design.astype("float64")
 
 

@@ -31,7 +31,7 @@ def test_designs_share_rows_and_replicates(comparison, prostate):
         prostate["lpsa"],
         alphas={"lasso": 1.0},
         n_test=20,
-        B=12,
+        n_draws=12,
         seed=479,
         backend="python",
     )
@@ -179,7 +179,7 @@ def test_a_failing_model_names_its_replicate_and_seed(prostate):
             prostate["lpsa"],
             alphas={},
             learners={"flaky": fails_on_third},
-            B=4,
+            n_draws=4,
             seed=5,
             backend="python",
         )

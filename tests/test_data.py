@@ -62,9 +62,20 @@ def test_census_and_boosting_example():
 def test_unknown_name_lists_available():
     with pytest.raises(
         ValueError,
-        match="unknown data set name 'ozon'; available: boosting_example, census, gp_observed, ozone",
+        match=r"^name must be one of 'boosting_example', 'census', 'gp_observed', 'ozone', "
+        r"'prostate', got 'ozon'",
     ):
         data.load("ozon")
+
+
+def test_auto_means_r_when_usable(monkeypatch):
+    from statlab import _rbridge
+
+    monkeypatch.setattr(_rbridge, "status", lambda: _rbridge.RStatus(False, "no R in this test"))
+    assert data.load("ozone", backend="auto").attrs["backend"] == "python"
+    with pytest.raises(_rbridge.RUnavailableError, match="no R in this test"):
+        data.load("ozone", backend="r")
+    assert data.load("ozone").attrs["backend"] == "python"  # the default needs no R
 
 
 def test_checksum_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
@@ -83,3 +94,5 @@ def test_r_reads_the_same_frame(name):
     from_r = sl.data.load(name, backend="r")
     from_python = sl.data.load(name, backend="python")
     pd.testing.assert_frame_equal(from_r, from_python)
+    assert (from_r.attrs["backend"], from_python.attrs["backend"]) == ("r", "python")
+    assert sl.data.load(name, backend="auto").attrs["backend"] == "r"

@@ -70,3 +70,18 @@ def test_child_processes_keep_this_interpreters_libraries():
     _rbridge.require()
     out = subprocess.run([sys.executable, "-c", "import ssl"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.needs_r
+def test_r_warnings_become_python_warnings_at_the_callers_line():
+    x = np.random.default_rng(0).normal(size=(30, 3))
+    y = x[:, 0] + 0.1 * x[:, 1]
+    with pytest.warns(_rbridge.RWarning, match=r"^R glmnet_fit\(\): .*maxit=1") as caught:
+        _rbridge.call("glmnet_fit", x, y, maxit=1)
+    assert caught[0].filename == __file__  # pointed at this line, not inside statlab
+
+
+@pytest.mark.needs_r
+def test_r_errors_become_one_clear_statlab_error():
+    with pytest.raises(_rbridge.RCallError, match=r"^R's glmnet_fit\(\) failed: .*zero variance"):
+        _rbridge.call("glmnet_fit", np.ones((5, 2)), np.arange(5.0))

@@ -20,9 +20,19 @@ import types
 from typing import Any
 
 from statlab.glmnet._fit import cv_glmnet, glmnet
+from statlab.glmnet._inputs import fold_ids
+from statlab.glmnet._paths import cv_statistics, select_lambda
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
 
-__all__ = ["CVGlmnetResult", "GlmnetPath", "cv_glmnet", "glmnet"]
+__all__ = [
+    "CVGlmnetResult",
+    "GlmnetPath",
+    "cv_glmnet",
+    "cv_statistics",
+    "fold_ids",
+    "glmnet",
+    "select_lambda",
+]
 
 
 class _CallableModule(types.ModuleType):

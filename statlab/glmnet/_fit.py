@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 from statlab import _rbridge
+from statlab import _validation as check
 from statlab.glmnet import _backend_python, _backend_r, _inputs
 from statlab.glmnet._paths import PathArrays
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
@@ -114,6 +115,7 @@ def cv_glmnet(
         backend,
     )
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
+    _inputs.fold_classes(y_values, folds, fit_args["family"])
     engine = _backend_r if ran == "r" else _backend_python
     arrays = engine.cross_validate(x, y_values, w, folds, **fit_args)
     path = _path_result(arrays.path, names, fit_args, ran, labels)
@@ -148,16 +150,16 @@ def _prepare(
     family = _inputs.family_name(family)
     alpha = _inputs.mixing(alpha)
     nlambda, lambda_min_ratio, thresh = _inputs.path_settings(nlambda, lambda_min_ratio, thresh)
-    if not isinstance(maxit, (int, np.integer)) or maxit < 1:
-        raise ValueError(f"maxit must be a positive integer, got {maxit!r}")
+    maxit = check.integer(maxit, "maxit", low=1)
     x, names = _inputs.design(X)
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])
+    _inputs.varying(x)
     ran = _rbridge.resolve_backend(backend)
     fit_args = {
         "alpha": alpha,
         "family": family,
-        "standardize": bool(standardize),
+        "standardize": check.flag(standardize, "standardize"),
         "nlambda": nlambda,
         "lambda_min_ratio": lambda_min_ratio,
         "thresh": thresh,

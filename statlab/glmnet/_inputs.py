@@ -1,6 +1,7 @@
 """Argument checks shared by :func:`statlab.glmnet.glmnet` and :func:`statlab.glmnet.cv_glmnet`.
 
-Every check raises a ``ValueError`` (or ``TypeError``) whose message starts with the argument's name.
+Every check raises a ``ValueError`` (or ``TypeError``) whose message starts with the argument's name;
+scalar checks are statlab's shared ones (:mod:`statlab._validation`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from statlab import _validation as check
 
 FAMILIES = ("gaussian", "binomial")
 
@@ -72,7 +75,7 @@ def observation_weights(weights: Any, n_rows: int) -> np.ndarray:
     """Non-negative finite weights, not all zero (all ones when None)."""
     if weights is None:
         return np.ones(n_rows)
-    values = np.asarray(weights, dtype=np.float64).reshape(-1)
+    values = check.vector(weights, "weights")
     if values.shape[0] != n_rows:
         raise ValueError(f"weights has {values.shape[0]} values but X has {n_rows} rows")
     _finite(values, "weights")
@@ -88,28 +91,30 @@ def family_name(family: str) -> str:
 
 
 def mixing(alpha: float) -> float:
-    if not isinstance(alpha, (int, float, np.integer, np.floating)) or not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}")
-    return float(alpha)
+    return check.real(alpha, "alpha", low=0.0, high=1.0)
 
 
 def path_settings(
     nlambda: int, lambda_min_ratio: float | None, thresh: float
 ) -> tuple[int, float | None, float]:
-    if not isinstance(nlambda, (int, np.integer)) or nlambda < 2:
-        raise ValueError(f"nlambda must be an integer >= 2, got {nlambda!r}")
-    if lambda_min_ratio is not None and not 0 < lambda_min_ratio < 1:
-        raise ValueError(f"lambda_min_ratio must lie in (0, 1), got {lambda_min_ratio!r}")
-    if not thresh > 0:
-        raise ValueError(f"thresh must be positive, got {thresh!r}")
-    return int(nlambda), lambda_min_ratio, float(thresh)
+    nlambda = check.integer(nlambda, "nlambda", low=2)
+    if lambda_min_ratio is not None:
+        lambda_min_ratio = check.real(
+            lambda_min_ratio, "lambda_min_ratio", low=0.0, high=1.0, low_open=True, high_open=True
+        )
+    return nlambda, lambda_min_ratio, check.positive(thresh, "thresh")
 
 
 def lambda_grid(lambdas: Any) -> np.ndarray | None:
     """A user lambda sequence, sorted decreasing as R sorts it (None stays None)."""
     if lambdas is None:
         return None
-    values = np.atleast_1d(np.asarray(lambdas, dtype=np.float64))
+    try:
+        values = np.atleast_1d(np.asarray(lambdas, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise check.ArgumentTypeError(
+            f"lambdas must be a sequence of numbers, got {lambdas!r}"
+        ) from None
     if values.ndim != 1 or values.size == 0:
         raise ValueError("lambdas must be a non-empty 1-D sequence of numbers")
     _finite(values, "lambdas")
@@ -127,11 +132,8 @@ def fold_ids(
     [3, 1, 2, 2, 3, 1, 1]
     """
     if foldid is None:
-        if not isinstance(nfolds, (int, np.integer)) or not 3 <= nfolds <= n_rows:
-            raise ValueError(
-                f"nfolds must be an integer between 3 and n = {n_rows}, got {nfolds!r}"
-            )
-        rng = np.random.default_rng(seed)
+        nfolds = check.integer(nfolds, "nfolds", low=3, high=n_rows)
+        rng = np.random.default_rng(check.seed(seed))
         return rng.permutation(np.resize(np.arange(1, nfolds + 1), n_rows)).astype(np.int64)
     labels = np.asarray(foldid)
     if labels.ndim != 1 or labels.shape[0] != n_rows:
@@ -158,3 +160,36 @@ def _finite(values: np.ndarray, name: str) -> None:
     if bad.any():
         rows = np.unique(np.nonzero(bad)[0])[:5].tolist()
         raise ValueError(f"{name} contains NaN or infinite values (first rows, 0-based: {rows})")
+
+
+def varying(x: Any, name: str = "X") -> None:
+    """Refuse what glmnet cannot standardise: an ``x`` none of whose columns varies (R stops with
+    "All used predictors have zero variance"), or values whose squares overflow float64 (R returns
+    NaN lambdas)."""
+    values = x.data if not isinstance(x, np.ndarray) and hasattr(x, "data") else x
+    largest = float(np.max(np.abs(values), initial=0.0))
+    if largest > np.sqrt(np.finfo(np.float64).max / x.shape[0]):
+        raise check.InvalidArgumentError(
+            f"{name} has values as large as {largest:.3g}, whose squares overflow float64: "
+            "rescale its columns"
+        )
+    if isinstance(x, np.ndarray) and not np.any(np.ptp(x, axis=0) > 0):
+        raise check.InvalidArgumentError(
+            f"{name} has no column that varies (every column is constant): there is nothing to "
+            "fit, and R's glmnet refuses it too"
+        )
+
+
+def fold_classes(y: np.ndarray, folds: np.ndarray, family: str) -> None:
+    """For binomial fits, every fold's training rows must hold both classes (R's cv.glmnet stops
+    with "non-conformable arguments" otherwise)."""
+    if family != "binomial":
+        return
+    for fold in range(1, int(folds.max()) + 1):
+        training = y[folds != fold]
+        if training.min() == training.max():
+            raise check.InvalidArgumentError(
+                f"foldid leaves the training rows of fold {fold} with one class of y only: "
+                "binomial glmnet needs both classes in every training set; choose other folds "
+                "(or fewer)"
+            )

@@ -30,6 +30,20 @@ class CVArrays:
     index_1se: int
 
 
+def cv_statistics(errors: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """glmnet's ``cvstats``: the CV curve ``cvm`` and its standard error ``cvsd`` from per-group
+    errors (groups x lambdas, usually one row per fold) and group weights (fold sizes or weight
+    sums): ``cvm`` is the weighted mean, ``cvsd`` the weighted sd over ``sqrt(groups - 1)``.
+
+    >>> cvm, cvsd = cv_statistics(np.array([[1.0, 2.0], [3.0, 2.0]]), np.array([1.0, 1.0]))
+    >>> cvm.tolist(), cvsd.tolist()
+    ([2.0, 2.0], [1.0, 0.0])
+    """
+    cvm = weights @ errors / weights.sum()
+    spread = weights @ (errors - cvm) ** 2 / weights.sum()
+    return cvm, np.sqrt(spread / (errors.shape[0] - 1))
+
+
 def select_lambda(cvm: np.ndarray, cvsd: np.ndarray) -> tuple[int, int]:
     """glmnet's rules as 0-based indices: the largest lambda reaching min(cvm) (``lambda.min``) and the
     largest lambda whose cvm is within one standard error of that minimum (``lambda.1se``).

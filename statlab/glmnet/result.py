@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.glmnet import _inputs
 from statlab.glmnet._interp import interpolate
 
@@ -54,7 +55,7 @@ class GlmnetPath:
         if s is None:
             values = np.vstack([self.a0, self.beta])
             return pd.DataFrame(values, index=index, columns=self.lambdas)
-        lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
+        lambdas = _requested_lambdas(s)
         self._warn_if_clamped(lambdas)
         a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
         values = np.vstack([a0, beta])
@@ -66,7 +67,7 @@ class GlmnetPath:
         """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``)
         or, for binomial fits, the probability of the second class (``type="response"``)."""
         matrix = self._new_design(X)
-        lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
+        lambdas = _requested_lambdas(s)
         self._warn_if_clamped(lambdas)
         a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
         link = a0 + matrix @ beta
@@ -84,6 +85,13 @@ class GlmnetPath:
         long = frame.melt(id_vars=["lambda", "df"], var_name="term", value_name="coef")
         long["log_lambda"] = np.log(long["lambda"])
         return long[["lambda", "log_lambda", "df", "term", "coef"]]
+
+    def summary(self) -> pd.DataFrame:
+        """R's ``print(fit)`` table: per lambda, ``Df`` (nonzero coefficients), ``%Dev`` (percent
+        of the null deviance explained) and ``Lambda``."""
+        return pd.DataFrame(
+            {"Df": self.df.astype(np.int64), "%Dev": 100 * self.dev_ratio, "Lambda": self.lambdas}
+        )
 
     def non_monotone_terms(self, min_drop: float = 0.1) -> pd.DataFrame:
         """Terms whose |coefficient| rises and then falls as lambda decreases.
@@ -269,3 +277,19 @@ class CVGlmnetResult:
         if not np.isfinite(s) or s < 0:
             raise ValueError(f"s must be a finite non-negative lambda, got {s!r}")
         return float(s)
+
+
+def _requested_lambdas(s: Any) -> np.ndarray:
+    """``s`` of a path's ``coef``/``predict``: one lambda or an array of them, each >= 0. A rule
+    name ("lambda.min") needs a CV curve, which only a cv_glmnet result has."""
+    if isinstance(s, str):
+        raise check.InvalidArgumentError(
+            f"s {s!r} is a cross-validation rule, which only a cv_glmnet result has: use "
+            f"cv_glmnet(...).coef({s!r}), or give this path a lambda value"
+        )
+    if s is None or isinstance(s, bool | np.bool_):
+        raise check.ArgumentTypeError(f"s must be a lambda value or an array of them, got {s!r}")
+    lambdas = check.vector(s, "s")
+    if (lambdas < 0).any():
+        raise check.InvalidArgumentError(f"s must be non-negative lambdas, got {lambdas.min()!r}")
+    return lambdas

@@ -13,7 +13,7 @@ Example
 -------
 >>> import numpy as np
 >>> from statlab.gp.kernels import Linear, RBF, Periodic
->>> k = Linear() + RBF(lengthscale=1.0) * Periodic(period=3.0)
+>>> k = Linear() + RBF(length_scale=1.0) * Periodic(period=3.0)
 >>> k(np.array([0.0, 1.0])).round(3)
 array([[1.   , 0.135],
        [0.135, 2.   ]])
@@ -30,13 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statlab.gp._checks import (
-    as_vector,
-    positive,
-    positive_count,
-    psd_square_root,
-    squared_distances,
-)
+from statlab import _validation as check
+from statlab.gp._linalg import psd_square_root
 
 __all__ = [
     "RBF",
@@ -50,6 +45,11 @@ __all__ = [
 ]
 
 
+def _amplitude_from_variance(variance: Any) -> float:
+    """The deprecated ``variance=`` argument as the amplitude (sd) it stands for."""
+    return float(np.sqrt(check.positive(variance, "variance")))
+
+
 class Kernel(ABC):
     """A positive semi-definite covariance function :math:`k(x, x')` of one real input.
 
@@ -57,8 +57,8 @@ class Kernel(ABC):
     """
 
     def __call__(self, x: Any, x2: Any = None) -> np.ndarray:
-        x1 = as_vector(x, "x")
-        x2_array = x1 if x2 is None else as_vector(x2, "x2")
+        x1 = check.vector(x, "x")
+        x2_array = x1 if x2 is None else check.vector(x2, "x2")
         return self._matrix(x1, x2_array)
 
     @abstractmethod
@@ -78,87 +78,104 @@ class Kernel(ABC):
         return type(self).__name__
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Linear(Kernel):
     r"""Linear (dot-product) kernel
 
-    .. math:: k(x, x') = \sigma^2 (x - c)(x' - c).
+    .. math:: k(x, x') = A^2 (x - c)(x' - c).
 
     Its GP draws are straight lines :math:`f(x) = \beta (x - c)` with :math:`\beta \sim N(0,
-    \sigma^2)`: ``variance`` :math:`\sigma^2` is the variance of the slope, and ``center``
-    :math:`c` is the point every line passes through (where the prior variance is zero).
+    A^2)`: ``amplitude`` :math:`A` is the sd of the slope, and ``center`` :math:`c` is the point
+    every line passes through (where the prior variance is zero). ``variance=`` (:math:`A^2`)
+    still works for one release, deprecated.
 
-    >>> Linear(variance=2.0)(np.array([1.0, 3.0]))
-    array([[ 2.,  6.],
-           [ 6., 18.]])
+    >>> Linear(amplitude=2.0)(np.array([1.0, 3.0]))
+    array([[ 4., 12.],
+           [12., 36.]])
     """
 
-    variance: float = 1.0
+    amplitude: float = 1.0
     center: float = 0.0
 
-    def __post_init__(self) -> None:
-        positive(self.variance, "variance")
-        if not np.isfinite(self.center):
-            raise ValueError(f"center must be finite, got {self.center!r}")
+    @check.renamed(variance=("amplitude", _amplitude_from_variance))
+    def __init__(self, *, amplitude: float = 1.0, center: float = 0.0) -> None:
+        object.__setattr__(self, "amplitude", check.positive(amplitude, "amplitude"))
+        object.__setattr__(self, "center", check.real(center, "center"))
 
     def _matrix(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
-        return self.variance * np.multiply.outer(x1 - self.center, x2 - self.center)
+        return self.amplitude**2 * np.multiply.outer(x1 - self.center, x2 - self.center)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RBF(Kernel):
     r"""Squared-exponential (radial basis function) kernel
 
-    .. math:: k(x, x') = \sigma^2 \exp\!\left(-\frac{(x - x')^2}{2 \ell^2}\right).
+    .. math:: k(x, x') = A^2 \exp\!\left(-\frac{(x - x')^2}{2 \ell^2}\right).
 
-    ``variance`` :math:`\sigma^2` is the marginal variance of :math:`f(x)` (draws wander about
-    :math:`\pm 2\sigma`); ``lengthscale`` :math:`\ell` is the distance over which values stay
-    correlated (correlation :math:`e^{-1/2} \approx 0.61` at :math:`|x - x'| = \ell`). Draws are
-    infinitely smooth.
+    ``amplitude`` :math:`A` is the sd of :math:`f(x)` (draws wander about :math:`\pm 2A`);
+    ``length_scale`` :math:`\ell` is the distance over which values stay correlated (correlation
+    :math:`e^{-1/2} \approx 0.61` at :math:`|x - x'| = \ell`). Draws are infinitely smooth.
+    ``variance=`` (:math:`A^2`) and ``lengthscale=`` still work for one release, deprecated.
 
-    >>> RBF(lengthscale=2.0)(np.array([0.0]), np.array([2.0])).round(4)
+    This is the kernel of every GP model in statlab: the marginal likelihood, its surface, the
+    closed-form posterior and the hierarchical model all compute with it.
+
+    >>> RBF(length_scale=2.0)(np.array([0.0]), np.array([2.0])).round(4)
     array([[0.6065]])
     """
 
-    variance: float = 1.0
-    lengthscale: float = 1.0
+    amplitude: float = 1.0
+    length_scale: float = 1.0
 
-    def __post_init__(self) -> None:
-        positive(self.variance, "variance")
-        positive(self.lengthscale, "lengthscale")
+    @check.renamed(variance=("amplitude", _amplitude_from_variance), lengthscale="length_scale")
+    def __init__(self, *, amplitude: float = 1.0, length_scale: float = 1.0) -> None:
+        object.__setattr__(self, "amplitude", check.positive(amplitude, "amplitude"))
+        object.__setattr__(self, "length_scale", check.positive(length_scale, "length_scale"))
 
     def _matrix(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
-        return self.variance * np.exp(-0.5 * squared_distances(x1, x2) / self.lengthscale**2)
+        return self.amplitude**2 * self.correlation(x1, x2)
+
+    def correlation(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        r"""The unit-amplitude kernel :math:`\exp(-(x - x')^2 / (2\ell^2))` on checked arrays."""
+        return np.exp(-0.5 * np.subtract.outer(x1, x2) ** 2 / self.length_scale**2)
+
+    def d_log_length_scale(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        r""":math:`\partial k / \partial \log \ell = k \cdot (x - x')^2 / \ell^2`, for gradients."""
+        return self._matrix(x1, x2) * np.subtract.outer(x1, x2) ** 2 / self.length_scale**2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Periodic(Kernel):
     r"""Periodic (exp-sine-squared) kernel
 
-    .. math:: k(x, x') = \sigma^2 \exp\!\left(-\frac{2 \sin^2(\pi |x - x'| / p)}{\ell^2}\right).
+    .. math:: k(x, x') = A^2 \exp\!\left(-\frac{2 \sin^2(\pi |x - x'| / p)}{\ell^2}\right).
 
-    Draws repeat exactly with ``period`` :math:`p`; ``lengthscale`` :math:`\ell` sets how wiggly
-    one period is (small :math:`\ell`: many bumps per period); ``variance`` :math:`\sigma^2` is the
-    marginal variance. :math:`k(x, x')` oscillates between :math:`\sigma^2` (when :math:`x - x'` is
-    a multiple of :math:`p`) and :math:`\sigma^2 e^{-2/\ell^2}` (half a period apart).
+    Draws repeat exactly with ``period`` :math:`p`; ``length_scale`` :math:`\ell` sets how wiggly
+    one period is (small :math:`\ell`: many bumps per period); ``amplitude`` :math:`A` is the sd
+    of :math:`f(x)`. :math:`k(x, x')` oscillates between :math:`A^2` (when :math:`x - x'` is a
+    multiple of :math:`p`) and :math:`A^2 e^{-2/\ell^2}` (half a period apart). ``variance=``
+    and ``lengthscale=`` still work for one release, deprecated.
 
     >>> Periodic(period=2.0)(np.array([0.0]), np.array([2.0, 1.0])).round(4)
     array([[1.    , 0.1353]])
     """
 
-    variance: float = 1.0
-    lengthscale: float = 1.0
+    amplitude: float = 1.0
+    length_scale: float = 1.0
     period: float = 1.0
 
-    def __post_init__(self) -> None:
-        positive(self.variance, "variance")
-        positive(self.lengthscale, "lengthscale")
-        positive(self.period, "period")
+    @check.renamed(variance=("amplitude", _amplitude_from_variance), lengthscale="length_scale")
+    def __init__(
+        self, *, amplitude: float = 1.0, length_scale: float = 1.0, period: float = 1.0
+    ) -> None:
+        object.__setattr__(self, "amplitude", check.positive(amplitude, "amplitude"))
+        object.__setattr__(self, "length_scale", check.positive(length_scale, "length_scale"))
+        object.__setattr__(self, "period", check.positive(period, "period"))
 
     def _matrix(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         distance = np.abs(np.subtract.outer(x1, x2))
-        return self.variance * np.exp(
-            -2.0 * np.sin(np.pi * distance / self.period) ** 2 / self.lengthscale**2
+        return self.amplitude**2 * np.exp(
+            -2.0 * np.sin(np.pi * distance / self.period) ** 2 / self.length_scale**2
         )
 
 
@@ -207,8 +224,11 @@ def _bracket_sum(kernel: Kernel) -> str:
     return f"({kernel})" if isinstance(kernel, Sum) else str(kernel)
 
 
-def sample_paths(kernel: Kernel, x: Any, n: int = 3, seed: int | None = None) -> pd.DataFrame:
-    r"""Draw ``n`` paths of the zero-mean GP with covariance ``kernel`` at the points ``x``.
+@check.renamed(n="n_draws")
+def sample_paths(
+    kernel: Kernel, x: Any, *, n_draws: int = 3, seed: int | None = None
+) -> pd.DataFrame:
+    r"""Draw ``n_draws`` paths of the zero-mean GP with covariance ``kernel`` at the points ``x``.
 
     Each path is :math:`f = R z` with :math:`z \sim N(0, I)` and :math:`R R^\top = K`, the
     symmetric square root of the Gram matrix (exact also for rank-deficient kernels such as
@@ -217,29 +237,31 @@ def sample_paths(kernel: Kernel, x: Any, n: int = 3, seed: int | None = None) ->
     Returns
     -------
     DataFrame
-        Long format with columns ``draw`` (0 .. n-1), ``x`` and ``f``.
+        Long format with columns ``draw`` (0 .. n_draws-1), ``x`` and ``f``.
 
-    >>> paths = sample_paths(RBF(), np.linspace(0, 1, 5), n=3, seed=1)
+    >>> paths = sample_paths(RBF(), np.linspace(0, 1, 5), n_draws=3, seed=1)
     >>> paths.shape, list(paths.columns)
     ((15, 3), ['draw', 'x', 'f'])
     """
     if not isinstance(kernel, Kernel):
-        raise ValueError(f"kernel must be a statlab.gp.kernels.Kernel, got {type(kernel).__name__}")
-    grid = as_vector(x, "x")
-    n = positive_count(n, "n")
+        raise check.ArgumentTypeError(
+            f"kernel must be a statlab.gp.kernels.Kernel, got {type(kernel).__name__}"
+        )
+    grid = check.vector(x, "x")
+    n_draws = check.integer(n_draws, "n_draws", low=1)
     root = psd_square_root(kernel(grid), what=f"Gram matrix of {kernel}")
-    rng = np.random.default_rng(seed)
-    values = root @ rng.standard_normal((grid.size, n))
+    rng = np.random.default_rng(check.seed(seed))
+    values = root @ rng.standard_normal((grid.size, n_draws))
     return pd.DataFrame(
         {
-            "draw": np.repeat(np.arange(n), grid.size),
-            "x": np.tile(grid, n),
+            "draw": np.repeat(np.arange(n_draws), grid.size),
+            "x": np.tile(grid, n_draws),
             "f": values.T.reshape(-1),
         }
     )
 
 
-def kernel_sections(kernels: dict[str, Kernel], x: Any, x0: float = 1.0) -> pd.DataFrame:
+def kernel_sections(kernels: dict[str, Kernel], x: Any, *, x0: float = 1.0) -> pd.DataFrame:
     r"""Cross-sections :math:`x \mapsto k(x, x_0)` of several kernels: how strongly the GP's value
     at each x covaries with its value at :math:`x_0`.
 
@@ -252,15 +274,18 @@ def kernel_sections(kernels: dict[str, Kernel], x: Any, x0: float = 1.0) -> pd.D
     >>> kernel_sections({"Linear": Linear()}, [0.0, 2.0], x0=1.0)["k"].tolist()
     [0.0, 2.0]
     """
-    grid = as_vector(x, "x")
+    grid = check.vector(x, "x")
     if not isinstance(kernels, dict) or not kernels:
-        raise ValueError("kernels must be a non-empty dict of name -> Kernel")
-    if not np.isfinite(x0):
-        raise ValueError(f"x0 must be finite, got {x0!r}")
+        raise check.InvalidArgumentError(
+            f"kernels must be a non-empty dict of name -> Kernel, got {kernels!r}"
+        )
+    x0 = check.real(x0, "x0")
     frames = []
     for name, kernel in kernels.items():
         if not isinstance(kernel, Kernel):
-            raise ValueError(f"kernels[{name!r}] must be a Kernel, got {type(kernel).__name__}")
+            raise check.ArgumentTypeError(
+                f"kernels[{name!r}] must be a Kernel, got {type(kernel).__name__}"
+            )
         frames.append(pd.DataFrame({"kernel": name, "x": grid, "k": kernel(grid, [x0])[:, 0]}))
     sections = pd.concat(frames, ignore_index=True)
     sections["kernel"] = pd.Categorical(sections["kernel"], categories=list(kernels))

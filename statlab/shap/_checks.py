@@ -41,6 +41,10 @@ def feature_names(
     """The feature names: given, else the columns of a DataFrame ``x`` or ``background``, else
     x1, x2, ..."""
     if names is not None:
+        if isinstance(names, str):
+            raise TypeError(
+                f"feature_names must be a list of names, one per feature, not a string: {names!r}"
+            )
         names = tuple(str(n) for n in names)
         if len(names) != n_features:
             raise ValueError(f"feature_names has {len(names)} names, expected {n_features}")

@@ -7,7 +7,7 @@ Example
 >>> import statlab as sl
 >>> pr = sl.data.load("prostate")
 >>> res = sl.prediction_stability(sl.model_matrix("lpsa ~ .", pr), pr["lpsa"],
-...                               alphas={"lasso": 1.0, "ridge": 0.0}, B=3, seed=479,
+...                               alphas={"lasso": 1.0, "ridge": 0.0}, n_draws=3, seed=479,
 ...                               backend="python")
 >>> res.summary().index.tolist()
 ['lasso', 'ridge']

@@ -1,8 +1,13 @@
-"""One replicate's model: a cross-validated glmnet fit on the bootstrap rows, its predictions for the
-test rows, its coefficients and the lambda chosen by ``s``, from Python or from R."""
+"""One replicate's model: :func:`statlab.cv_glmnet` on the bootstrap rows with the replicate's folds,
+then its predictions for the test rows, its coefficients and the lambda chosen by ``s``.
+
+Both backends go through the public ``cv_glmnet`` and its :class:`~statlab.glmnet.CVGlmnetResult`,
+so the R backend is ``cv_glmnet``'s own (``r/glmnet.R``) and the lambda rules are glmnet's.
+"""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,20 +19,22 @@ LambdaRule = Literal["lambda.1se", "lambda.min"]
 @dataclass(frozen=True)
 class ReplicateFit:
     """What one model gives in one replicate: test-row ``predicted`` values, ``coefficients``
-    (intercept first) and the chosen ``lambda_``."""
+    (intercept first), the chosen ``lambda_``, and whether a numeric ``s`` lay outside the
+    replicate's lambda path (``clamped``: prediction used the path's nearest end, as R does)."""
 
     predicted: np.ndarray
     coefficients: np.ndarray
     lambda_: float
+    clamped: bool = False
 
 
 @dataclass(frozen=True)
 class GlmnetFit:
-    """``cv.glmnet`` with given folds, then prediction at ``s`` (a lambda rule or a lambda value).
+    """``cv_glmnet`` with given folds, then prediction at ``s`` (a lambda rule or a lambda value).
 
     An instance is the ``fit_predict`` callable of :func:`statlab.stability.run_replicates`:
     ``GlmnetFit(alpha=1)(x_train, y_train, foldid, x_test)`` returns a :class:`ReplicateFit`.
-    ``backend`` is ``"python"`` (statlab's port) or ``"r"`` (``r/stability.R``).
+    ``backend`` is ``"python"`` or ``"r"``, as for :func:`statlab.cv_glmnet`.
 
     >>> import numpy as np
     >>> x = np.random.default_rng(1).normal(size=(40, 3))
@@ -46,62 +53,35 @@ class GlmnetFit:
     def __call__(
         self, x_train: np.ndarray, y_train: np.ndarray, foldid: np.ndarray, x_test: np.ndarray
     ) -> ReplicateFit:
-        if self.backend == "r":
-            return self._fit_r(x_train, y_train, foldid, x_test)
-        return self._fit_python(x_train, y_train, foldid, x_test)
+        # numba loads with statlab.glmnet: not on `import statlab.stability`
+        from statlab.glmnet import cv_glmnet
 
-    def _fit_python(
-        self, x_train: np.ndarray, y_train: np.ndarray, foldid: np.ndarray, x_test: np.ndarray
-    ) -> ReplicateFit:
-        from statlab.glmnet import _backend_python
-        from statlab.glmnet._interp import interpolate
-
-        cv = _backend_python.cross_validate(
+        fit = cv_glmnet(
             x_train,
             y_train,
-            np.ones(y_train.shape[0]),
-            foldid,
             alpha=self.alpha,
-            family="gaussian",
-            standardize=True,
-            nlambda=100,
-            lambda_min_ratio=None,
+            foldid=foldid,
             thresh=self.thresh,
-            max_passes=self.maxit,
+            maxit=self.maxit,
+            backend=self.backend,
         )
-        path = cv.path
+        path = fit.path
         if isinstance(self.s, str):
-            index = cv.index_1se if self.s == "lambda.1se" else cv.index_min
-            lambda_ = float(path.lambdas[index])
-            intercept, beta = float(path.a0[index]), path.beta[:, index]
-        else:
-            lambda_ = float(self.s)
-            a0, betas = interpolate(path.a0, path.beta, path.lambdas, np.array([lambda_]))
-            intercept, beta = float(a0[0]), betas[:, 0]
+            # a rule picks a lambda of the path itself: read its coefficients off the result
+            index = fit.index_1se if self.s == "lambda.1se" else fit.index_min
+            coefficients = np.concatenate([[path.a0[index]], path.beta[:, index]])
+            return ReplicateFit(
+                predicted=path.a0[index] + x_test @ path.beta[:, index],
+                coefficients=coefficients,
+                lambda_=float(path.lambdas[index]),
+            )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.filterwarnings("always", message=r"s = .* lies outside the path")
+            coefficients = path.coef(float(self.s)).to_numpy()
+            predicted = path.predict(x_test, s=float(self.s))
         return ReplicateFit(
-            predicted=intercept + x_test @ beta,
-            coefficients=np.concatenate([[intercept], beta]),
-            lambda_=lambda_,
-        )
-
-    def _fit_r(
-        self, x_train: np.ndarray, y_train: np.ndarray, foldid: np.ndarray, x_test: np.ndarray
-    ) -> ReplicateFit:
-        from statlab import _rbridge
-
-        out = _rbridge.call(
-            "stability_replicate",
-            x_train,
-            y_train,
-            foldid,
-            x_test,
-            alpha=float(self.alpha),
-            s=self.s if isinstance(self.s, str) else float(self.s),
-            thresh=float(self.thresh),
-            maxit=int(self.maxit),
-        )
-        return ReplicateFit(
-            predicted=np.asarray(out["predicted"], dtype=np.float64).reshape(-1),
-            coefficients=np.asarray(out["coefficients"], dtype=np.float64).reshape(-1),
-            lambda_=float(np.asarray(out["lambda"]).reshape(-1)[0]),
+            predicted=np.asarray(predicted, dtype=np.float64),
+            coefficients=coefficients,
+            lambda_=float(self.s),
+            clamped=bool(caught),
         )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from statlab._validation import renamed
 from statlab.stability._glmnet_fit import ReplicateFit
 from statlab.stability._resampling import bootstrap_draw
 
@@ -22,19 +23,20 @@ class ReplicateError(RuntimeError):
     """A model's fit failed in one bootstrap replicate; the message names the replicate and seed."""
 
 
+@renamed(B="n_draws")
 def run_replicates(
     models: Mapping[str, FitPredict],
     x: np.ndarray,
     y: np.ndarray,
     test_index: np.ndarray,
     *,
-    B: int,
+    n_draws: int,
     seed: int,
     nfolds: int = 10,
     n_jobs: int | None = None,
     progress: bool = False,
 ) -> list[dict[str, ReplicateFit]]:
-    """Run replicates ``0 .. B-1`` through joblib and return, per replicate, each model's fit.
+    """Run replicates ``0 .. n_draws-1`` through joblib and return, per replicate, each model's fit.
 
     The rows not in ``test_index`` are the training pool; replicate ``b`` fits every model on the
     bootstrap rows and folds :func:`bootstrap_draw` gives for ``(seed, b)``, so the result does not
@@ -44,7 +46,8 @@ def run_replicates(
     >>> import numpy as np
     >>> from statlab.stability import GlmnetFit
     >>> x = np.random.default_rng(0).normal(size=(60, 2)); y = x[:, 0] + 0.1 * x[:, 1]
-    >>> fits = run_replicates({"lasso": GlmnetFit(alpha=1.0)}, x, y, np.arange(3), B=2, seed=1)
+    >>> fits = run_replicates({"lasso": GlmnetFit(alpha=1.0)}, x, y, np.arange(3), n_draws=2,
+    ...                       seed=1)
     >>> len(fits), fits[0]["lasso"].predicted.shape
     (2, (3,))
     """
@@ -55,13 +58,13 @@ def run_replicates(
     # a few blocks of consecutive replicates per worker: one replicate takes milliseconds, so
     # sending them one by one would spend much of the time on dispatch
     workers = effective_n_jobs(n_jobs)
-    n_blocks = B if workers == 1 else min(B, BLOCKS_PER_WORKER * workers)
+    n_blocks = n_draws if workers == 1 else min(n_draws, BLOCKS_PER_WORKER * workers)
     tasks = (
         delayed(_replicate_block)(models, x, y, train_index, test_index, seed, block, nfolds)
-        for block in np.array_split(np.arange(B), n_blocks)
+        for block in np.array_split(np.arange(n_draws), n_blocks)
     )
     results: list[dict[str, ReplicateFit]] = []
-    with tqdm(total=B, desc="bootstrap replicates", unit="rep", disable=not progress) as bar:
+    with tqdm(total=n_draws, desc="bootstrap replicates", unit="rep", disable=not progress) as bar:
         for block_fits in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
             results.extend(block_fits)
             bar.update(len(block_fits))

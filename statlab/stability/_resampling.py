@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from statlab import _validation as check
+
 
 def holdout_rows(n_rows: int, n_test: int, seed: int) -> np.ndarray:
     """``n_test`` distinct rows out of ``n_rows`` (0-based, sorted), drawn from ``seed`` alone.
@@ -18,7 +20,9 @@ def holdout_rows(n_rows: int, n_test: int, seed: int) -> np.ndarray:
     >>> holdout_rows(10, 3, seed=479).tolist()
     [2, 5, 8]
     """
-    rng = np.random.default_rng(seed)
+    n_rows = check.integer(n_rows, "n_rows", low=2)
+    n_test = check.integer(n_test, "n_test", low=1, high=n_rows - 1)
+    rng = np.random.default_rng(check.seed(seed))
     return np.sort(rng.choice(n_rows, size=n_test, replace=False))
 
 
@@ -34,6 +38,10 @@ def bootstrap_draw(
     >>> rows.tolist(), folds.tolist()
     ([2, 2, 3, 1, 3, 4], [3, 1, 2, 1, 2, 3])
     """
+    seed = check.integer(seed, "seed", low=0)
+    replicate = check.integer(replicate, "replicate", low=0)
+    n_train = check.integer(n_train, "n_train", low=1)
+    nfolds = check.integer(nfolds, "nfolds", low=1)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replicate,)))
     rows = rng.integers(0, n_train, size=n_train)
     folds = rng.permutation(np.resize(np.arange(1, nfolds + 1), n_train))

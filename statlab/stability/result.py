@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ class StabilityResult:
     >>> import statlab as sl
     >>> pr = sl.data.load("prostate")
     >>> res = sl.prediction_stability(sl.model_matrix("lpsa ~ .", pr), pr["lpsa"],
-    ...                               alphas={"lasso": 1.0}, B=3, seed=479, backend="python")
+    ...                               alphas={"lasso": 1.0}, n_draws=3, seed=479, backend="python")
     >>> res.predictions.shape, list(res.summary().index)
     ((60, 5), ['lasso'])
     """
@@ -52,9 +53,22 @@ class StabilityResult:
     alphas: dict[str, float]
 
     @property
-    def n_replicates(self) -> int:
-        """B, the number of bootstrap replicates."""
+    def n_draws(self) -> int:
+        """The number of bootstrap replicates (the course's B)."""
         return int(self.predictions["replicate"].nunique())
+
+    @property
+    def n_replicates(self) -> int:
+        """Deprecated name of :attr:`n_draws`."""
+        warnings.warn(
+            "StabilityResult.n_replicates is deprecated; use n_draws", DeprecationWarning, 2
+        )
+        return self.n_draws
+
+    def to_frame(self) -> pd.DataFrame:
+        """The bootstrap predictions, one row per model, replicate and test row:
+        ``model, replicate, row, observed, predicted``."""
+        return self.predictions.copy()
 
     def test_points(self) -> pd.DataFrame:
         """One row per model and test point: ``observed``, ``mean``, ``sd`` (ddof = 1), ``min``,
@@ -145,6 +159,6 @@ class StabilityResult:
     def __repr__(self) -> str:
         table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
         return (
-            f"StabilityResult(B={self.n_replicates}, n_test={len(self.test_index)}, "
+            f"StabilityResult(n_draws={self.n_draws}, n_test={len(self.test_index)}, "
             f"s={self.s!r}, seed={self.seed}, backend={self.backend!r})\n{table}"
         )

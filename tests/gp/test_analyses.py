@@ -37,7 +37,7 @@ def test_gp_marginal_likelihood(tmp_path: Path) -> None:
 def test_gp_hierarchical_grid(tmp_path: Path) -> None:
     assert _main("gp_hierarchical")(["--out", str(tmp_path), "--method", "grid"]) == 0
     table = pd.read_csv(tmp_path / "hyperparameters.csv", index_col=[0, 1])
-    assert table.loc[("grid", "sigma"), "mean"] == pytest.approx(0.2, abs=0.03)
+    assert table.loc[("grid", "noise_sd"), "mean"] == pytest.approx(0.2, abs=0.03)
     regions = pd.read_csv(tmp_path / "uncertainty_by_region.csv", index_col=0)
     assert (
         regions.loc["dense (1, 3)", "mean_posterior_sd"]

@@ -22,7 +22,7 @@ def small_run(prostate_xy: tuple[pd.DataFrame, pd.Series]) -> sl.stability.Stabi
         y,
         alphas={"lasso": 1.0, "ridge": 0.0},
         n_test=20,
-        B=6,
+        n_draws=6,
         seed=479,
         backend="python",
         n_jobs=1,

@@ -17,7 +17,7 @@ from statlab.stability import (
     run_replicates,
 )
 
-GOOD = {"alphas": {"lasso": 1.0}, "B": 2, "seed": 1, "backend": "python"}
+GOOD = {"alphas": {"lasso": 1.0}, "n_draws": 2, "seed": 1, "backend": "python"}
 
 
 @pytest.mark.parametrize(
@@ -32,8 +32,8 @@ GOOD = {"alphas": {"lasso": 1.0}, "B": 2, "seed": 1, "backend": "python"}
         ({"test_index": [3, 5, 3]}, "test_index"),
         ({"test_index": []}, "test_index"),
         ({"test_index": [1, 2], "n_test": 2}, "n_test and test_index"),
-        ({"B": 0}, "B"),
-        ({"B": 2.5}, "B"),
+        ({"n_draws": 0}, "n_draws"),
+        ({"n_draws": 2.5}, "n_draws"),
         ({"alphas": {}}, "alphas"),
         ({"alphas": [1.0, 0.0]}, "alphas"),
         ({"alphas": {"lasso": 1.5}}, "alphas['lasso']"),
@@ -87,7 +87,7 @@ def test_failing_replicate_reports_replicate_and_seed(n_jobs: int) -> None:
     models = {"ok": GlmnetFit(alpha=1.0), "fragile": FailsOnSample(totals[4])}
     message = "model 'fragile' failed in bootstrap replicate 4 (seed 7): LinAlgError"
     with pytest.raises(ReplicateError, match=re.escape(message)):
-        run_replicates(models, x, y, test_index, B=6, seed=7, nfolds=3, n_jobs=n_jobs)
+        run_replicates(models, x, y, test_index, n_draws=6, seed=7, nfolds=3, n_jobs=n_jobs)
 
 
 def test_importing_stability_loads_no_heavy_dependency() -> None:

@@ -8,7 +8,7 @@ import pytest
 import statlab as sl
 from statlab.stability import StabilityResult
 
-ARGS = {"alphas": {"lasso": 1.0, "ridge": 0.0}, "n_test": 20, "B": 6, "seed": 479}
+ARGS = {"alphas": {"lasso": 1.0, "ridge": 0.0}, "n_test": 20, "n_draws": 6, "seed": 479}
 
 
 def assert_same_run(left: StabilityResult, right: StabilityResult) -> None:

@@ -1,4 +1,4 @@
-"""The R backend (r/stability.R) fits the same bootstrap rows and folds as the Python backend."""
+"""The R backend (cv_glmnet's, r/glmnet.R) fits the same bootstrap rows and folds as the Python backend."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_r_replicates_match_python(
 ) -> None:
     X, y = prostate_xy
     on_r = sl.prediction_stability(
-        X, y, alphas={"lasso": 1.0, "ridge": 0.0}, n_test=20, B=2, seed=479, backend="r"
+        X, y, alphas={"lasso": 1.0, "ridge": 0.0}, n_test=20, n_draws=2, seed=479, backend="r"
     )
     assert on_r.backend == "r"
     python = small_run.predictions[small_run.predictions["replicate"] < 2].reset_index(drop=True)
@@ -65,7 +65,7 @@ def test_r_backend_under_threads_is_serialised_and_identical(
     from joblib import parallel_config
 
     X, y = prostate_xy
-    args = {"alphas": {"lasso": 1.0}, "n_test": 20, "B": 3, "seed": 11, "backend": "r"}
+    args = {"alphas": {"lasso": 1.0}, "n_test": 20, "n_draws": 3, "seed": 11, "backend": "r"}
     one_thread = sl.prediction_stability(X, y, **args, n_jobs=1)
     with parallel_config(backend="threading"):
         two_threads = sl.prediction_stability(X, y, **args, n_jobs=2)

@@ -116,7 +116,7 @@ def test_same_seed_same_result_and_prefix_stability(
 ) -> None:
     X, y = prostate_xy
     shorter = sl.prediction_stability(
-        X, y, alphas={"lasso": 1.0, "ridge": 0.0}, B=3, seed=479, backend="python"
+        X, y, alphas={"lasso": 1.0, "ridge": 0.0}, n_draws=3, seed=479, backend="python"
     )
     first_three = small_run.predictions.query("replicate < 3").reset_index(drop=True)
     pd.testing.assert_frame_equal(shorter.predictions, first_three, check_exact=True)
@@ -130,7 +130,7 @@ def test_fixed_test_index_and_numeric_s(prostate_xy: tuple[pd.DataFrame, pd.Seri
         y.to_numpy(),
         alphas={"ridge": 0.0},
         test_index=rows,
-        B=2,
+        n_draws=2,
         s=0.5,
         seed=1,
         backend="python",
@@ -145,8 +145,8 @@ def test_seed_none_is_recorded_and_reproducible(
     prostate_xy: tuple[pd.DataFrame, pd.Series],
 ) -> None:
     X, y = prostate_xy
-    first = sl.prediction_stability(X, y, alphas={"lasso": 1.0}, B=2, backend="python")
+    first = sl.prediction_stability(X, y, alphas={"lasso": 1.0}, n_draws=2, backend="python")
     again = sl.prediction_stability(
-        X, y, alphas={"lasso": 1.0}, B=2, seed=first.seed, backend="python"
+        X, y, alphas={"lasso": 1.0}, n_draws=2, seed=first.seed, backend="python"
     )
     pd.testing.assert_frame_equal(first.predictions, again.predictions, check_exact=True)

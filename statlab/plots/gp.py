@@ -1,4 +1,5 @@
-"""plotnine figures for the GP exercises; each function returns an undrawn ``ggplot``.
+"""plotnine figures for the GP exercises; each function returns an undrawn ``ggplot`` built from
+statlab's GP results or their tables.
 
 Contour lines of the marginal-likelihood surface come from contourpy (matplotlib's contouring
 engine), since plotnine has no contour geom; they are drawn as paths.
@@ -11,12 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab._validation import ArgumentTypeError, InvalidArgumentError, integer, real
 from statlab.plots.theme import theme_statlab
 
 __all__ = [
     "plot_kernel_sections",
     "plot_marginal_fits",
     "plot_marginal_surface",
+    "plot_posterior_band",
     "plot_prior_posterior",
     "plot_sample_paths",
     "plot_uncertainty_by_density",
@@ -29,10 +32,10 @@ _DRAW_COLOURS = ["#8B5CF6", "#4FD1D9", "#F59E0B", "#10B981", "#EF4444"]
 
 def _require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a DataFrame, got {type(frame).__name__}")
+        raise ArgumentTypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{name} lacks columns {missing}")
+        raise InvalidArgumentError(f"{name} lacks columns {missing}")
 
 
 def plot_prior_posterior(prior: pd.DataFrame, posterior: pd.DataFrame, data: pd.DataFrame) -> Any:
@@ -42,7 +45,7 @@ def plot_prior_posterior(prior: pd.DataFrame, posterior: pd.DataFrame, data: pd.
     >>> import statlab as sl
     >>> from statlab import gp
     >>> d = sl.data.load("gp_observed")
-    >>> prior = gp.HierarchicalGP().prior_predictive([0.0, 1.0], draws=2, seed=1)
+    >>> prior = gp.HierarchicalGP().prior_predictive([0.0, 1.0], n_draws=2, seed=1)
     >>> figure = plot_prior_posterior(prior, prior, d)
     """
     import plotnine as p9
@@ -69,25 +72,27 @@ def plot_prior_posterior(prior: pd.DataFrame, posterior: pd.DataFrame, data: pd.
 
 
 def plot_marginal_surface(
-    surface: pd.DataFrame, maxima: pd.DataFrame | None = None, levels: int = 30
+    surface: pd.DataFrame, maxima: pd.DataFrame | None = None, *, levels: int = 30
 ) -> Any:
     """Contours of the log marginal likelihood over log-scaled length scale and noise sd.
 
-    ``surface`` has columns ``length_scale``, ``sigma_y``, ``log_likelihood`` (as from
-    :func:`statlab.gp.marginal_likelihood_surface`); ``maxima`` (optional) has ``length_scale``,
-    ``sigma_y`` and, if present, ``label``. Contour levels are evenly spaced from the surface's
-    10% quantile to its maximum.
+    ``surface`` has columns ``length_scale``, ``noise_sd``, ``log_likelihood`` (as
+    :meth:`statlab.gp.LikelihoodSurface.to_frame` gives); ``maxima`` (optional) has
+    ``length_scale``, ``noise_sd`` and, if present, ``label``. Contour levels are evenly spaced
+    from the surface's 10% quantile to its maximum.
 
     >>> from statlab import gp
-    >>> s = gp.marginal_likelihood_surface(gp.EXERCISE_X, gp.EXERCISE_Y, [1.0, 2.0, 4.0],
-    ...                                    [0.1, 0.3, 1.0], backend="python")
-    >>> figure = plot_marginal_surface(s)
+    >>> s = gp.marginal_likelihood_surface(gp.EXERCISE_X, gp.EXERCISE_Y, length_scales=[1, 2, 4],
+    ...                                    noise_sds=[0.1, 0.3, 1.0], backend="python")
+    >>> len(plot_marginal_surface(s.to_frame()).layers)
+    1
     """
     import contourpy
     import plotnine as p9
 
-    _require_columns(surface, ["length_scale", "sigma_y", "log_likelihood"], "surface")
-    table = surface.pivot(index="sigma_y", columns="length_scale", values="log_likelihood")
+    _require_columns(surface, ["length_scale", "noise_sd", "log_likelihood"], "surface")
+    levels = integer(levels, "levels", low=1)
+    table = surface.pivot(index="noise_sd", columns="length_scale", values="log_likelihood")
     log_scales = np.log10(table.columns.to_numpy(dtype=float))
     log_noises = np.log10(table.index.to_numpy(dtype=float))
     values = table.to_numpy()
@@ -102,27 +107,27 @@ def plot_marginal_surface(
                 pd.DataFrame(
                     {
                         "length_scale": 10 ** line[:, 0],
-                        "sigma_y": 10 ** line[:, 1],
+                        "noise_sd": 10 ** line[:, 1],
                         "piece": f"{level_index}-{piece_index}",
                     }
                 )
             )
     lines = pd.concat(pieces, ignore_index=True)
     figure = (
-        p9.ggplot(lines, p9.aes("length_scale", "sigma_y"))
+        p9.ggplot(lines, p9.aes("length_scale", "noise_sd"))
         + p9.geom_path(p9.aes(group="piece"), colour="#b3b3b3")
         + p9.scale_x_log10()
         + p9.scale_y_log10()
         + p9.labs(
             x="Length scale (log scale)",
-            y="Noise sd σ_y (log scale)",
+            y="Noise sd σ (log scale)",
             title="Log marginal likelihood surface",
         )
         + theme_statlab()
         + p9.theme(figure_size=(6, 6))
     )
     if maxima is not None:
-        _require_columns(maxima, ["length_scale", "sigma_y"], "maxima")
+        _require_columns(maxima, ["length_scale", "noise_sd"], "maxima")
         marks = maxima.copy()
         if "label" not in marks:
             marks["label"] = [str(i + 1) for i in range(len(marks))]
@@ -140,6 +145,8 @@ def plot_marginal_fits(fits: pd.DataFrame, data: pd.DataFrame) -> Any:
     >>> from statlab import gp
     >>> fits = gp.marginal.posterior_fits(gp.EXERCISE_X, gp.EXERCISE_Y, [0.0, 1.0])
     >>> figure = plot_marginal_fits(fits, pd.DataFrame({"x": gp.EXERCISE_X, "y": gp.EXERCISE_Y}))
+    >>> [type(layer.geom).__name__ for layer in figure.layers]
+    ['geom_ribbon', 'geom_line', 'geom_point']
     """
     import plotnine as p9
 
@@ -158,7 +165,7 @@ def plot_marginal_fits(fits: pd.DataFrame, data: pd.DataFrame) -> Any:
     )
 
 
-def plot_kernel_sections(sections: pd.DataFrame, x0: float = 1.0) -> Any:
+def plot_kernel_sections(sections: pd.DataFrame, *, x0: float = 1.0) -> Any:
     """Cross-sections :math:`x \\mapsto k(x, x_0)`, one panel per kernel.
 
     ``sections`` has columns ``kernel``, ``x``, ``k`` (as from
@@ -171,6 +178,7 @@ def plot_kernel_sections(sections: pd.DataFrame, x0: float = 1.0) -> Any:
     import plotnine as p9
 
     _require_columns(sections, ["kernel", "x", "k"], "sections")
+    x0 = real(x0, "x0")
     return (
         p9.ggplot(sections, p9.aes("x", "k"))
         + p9.geom_hline(yintercept=0, colour="#c8c8c8")
@@ -191,8 +199,10 @@ def plot_sample_paths(paths: pd.DataFrame) -> Any:
     output with a ``kernel`` column added).
 
     >>> from statlab.gp import kernels
-    >>> paths = kernels.sample_paths(kernels.RBF(), [0.0, 1.0], n=2, seed=1).assign(kernel="RBF")
-    >>> figure = plot_sample_paths(paths)
+    >>> paths = kernels.sample_paths(kernels.RBF(), [0.0, 1.0], n_draws=2, seed=1)
+    >>> figure = plot_sample_paths(paths.assign(kernel="RBF"))
+    >>> sorted(figure.data["draw"].unique())
+    ['0', '1']
     """
     import plotnine as p9
 
@@ -206,6 +216,33 @@ def plot_sample_paths(paths: pd.DataFrame) -> Any:
         + p9.labs(x="x", y="f(x)", colour="draw", title="GP draws across kernels")
         + theme_statlab()
         + p9.theme(figure_size=(10, 5.5))
+    )
+
+
+def plot_posterior_band(summary: pd.DataFrame, data: pd.DataFrame, *, title: str = "") -> Any:
+    """Posterior mean of f (line) with a ±2 sd band, the observations (columns ``x``, ``y``) as
+    points; ``summary`` has columns ``x``, ``mean``, ``sd`` (as from ``predictive_summary``).
+
+    >>> s = pd.DataFrame({"x": [0.0, 1.0], "mean": [0.0, 1.0], "sd": [0.5, 0.5]})
+    >>> figure = plot_posterior_band(s, pd.DataFrame({"x": [0.5], "y": [0.4]}))
+    >>> figure.data["upper"].tolist()
+    [1.0, 2.0]
+    """
+    import plotnine as p9
+
+    _require_columns(summary, ["x", "mean", "sd"], "summary")
+    _require_columns(data, ["x", "y"], "data")
+    band = summary.assign(
+        lower=summary["mean"] - 2 * summary["sd"], upper=summary["mean"] + 2 * summary["sd"]
+    )
+    return (
+        p9.ggplot(band, p9.aes("x"))
+        + p9.geom_ribbon(p9.aes(ymin="lower", ymax="upper"), fill="#e0e0e0")
+        + p9.geom_line(p9.aes(y="mean"), colour=_LINE_COLOUR, size=0.8)
+        + p9.geom_point(p9.aes("x", "y"), data, colour=_POINT_COLOUR, size=1.5)
+        + p9.labs(x="x", y="f(x)", title=title or "GP posterior (mean ± 2 sd of f)")
+        + theme_statlab()
+        + p9.theme(figure_size=(7, 4))
     )
 
 

@@ -1,4 +1,4 @@
-"""Argument checks and the two linear-algebra helpers every GP module shares.
+"""The linear-algebra helpers every GP module shares (argument checks are in ``statlab._validation``).
 
 Covariance matrices that should be positive definite sometimes are not in floating point (a
 lengthscale much longer than the data's span makes the RBF Gram matrix numerically rank one).
@@ -9,7 +9,8 @@ of failing; :func:`psd_square_root` samples from a positive *semi*-definite cova
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.linalg
@@ -19,53 +20,6 @@ _MAX_RELATIVE_JITTER = 1e-3
 
 class JitterWarning(UserWarning):
     """A covariance matrix was not numerically positive definite and got diagonal jitter."""
-
-
-def as_vector(values: Any, name: str) -> np.ndarray:
-    """``values`` as a finite 1-d float array, or a ValueError naming ``name``."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be numeric: {error}") from None
-    if array.ndim == 0:
-        array = array.reshape(1)
-    if array.ndim == 2 and 1 in array.shape:
-        array = array.reshape(-1)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
-
-
-def as_xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Checked ``x`` and ``y`` of equal length."""
-    x_array, y_array = as_vector(x, "x"), as_vector(y, "y")
-    if x_array.size != y_array.size:
-        raise ValueError(
-            f"x and y must have the same length, got {x_array.size} and {y_array.size}"
-        )
-    return x_array, y_array
-
-
-def positive(value: Any, name: str) -> float:
-    """``value`` as a float that is finite and > 0, or a ValueError naming ``name``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
-    if not np.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return number
-
-
-def positive_count(value: Any, name: str) -> int:
-    """``value`` as an int >= 1, or a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
 
 
 def cholesky_with_jitter(matrix: np.ndarray, what: str = "covariance matrix") -> np.ndarray:
@@ -120,6 +74,11 @@ def psd_square_root(covariance: np.ndarray, what: str = "covariance matrix") -> 
     return eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
 
 
-def squared_distances(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
-    """Matrix of ``(x1[i] - x2[j])**2``."""
-    return np.subtract.outer(x1, x2) ** 2
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Limit BLAS to one thread: on 100 x 100 matrices threads only add overhead, and on a busy
+    machine OpenBLAS's spinning threads make every factorisation many times slower."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
