@@ -234,6 +234,14 @@ def failure(document: QmdDocument, log: str, exit_code: int) -> ChunkError:
     if "An error occurred while executing the following cell" in log and cells:
         where = _chunk_name(document, cells[-1])
         return ChunkError(f"{report} failed under Quarto in {where}: {reason}", log)
+    after_last_cell = log[cells[-1].end() :] if cells else ""
+    if after_last_cell.lstrip(".").startswith("Done") and not re.search(
+        r"^pandoc\s*$", after_last_cell, re.M
+    ):
+        # Quarto evaluates a prose part's inline expressions after the chunk before it
+        where = _chunk_name(document, cells[-1])
+        message = f"{report} failed under Quarto in an inline `{{python}}` expression after {where}"
+        return ChunkError(f"{message}: {reason}", log)
     return ChunkError(f"{report} failed under quarto render: {reason}", log)
 
 

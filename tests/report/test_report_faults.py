@@ -55,6 +55,24 @@ def test_chunk_failing_under_quarto_names_report_and_chunk_and_keeps_the_old_pag
     ]
 
 
+def test_inline_expression_failing_under_quarto_names_the_chunk_before_it(tmp_path: Path) -> None:
+    require_quarto()
+    report = tmp_path / "inline.qmd"
+    report.write_text(
+        "```{python}\n#| label: first\nd = {}\n```\n\nValue: `{python} d['sigma']`.\n"
+    )
+
+    result = run_report_command(report, "--out", tmp_path / "out", "--engine", "quarto")
+
+    assert result.returncode == 1
+    assert f"report 'inline' ({report}) failed under Quarto in an inline" in result.stderr
+    assert (
+        "in an inline `{python}` expression after 'first' (chunk 1, line 1): KeyError: 'sigma'"
+        in result.stderr
+    )
+    assert not (tmp_path / "out" / "inline.html").exists()
+
+
 def dead_pid() -> int:
     finished = subprocess.Popen([sys.executable, "-c", "pass"])
     finished.wait()
