@@ -1,62 +1,270 @@
-"""Python glmnet backend against R glmnet on ozone (``O3 ~ .^2``): cv_glmnet wall time.
+"""Python glmnet backend against R glmnet: wall time of ``glmnet`` and ``cv_glmnet``.
 
-R is timed inside R (``system.time`` around ``cv.glmnet``), Python with ``time.perf_counter`` around
-``statlab.cv_glmnet(..., backend="python")``, both on the same folds, median of ``--repeats`` warm
-runs. Goal: ratio Python / R <= 1.0 for lasso and ridge.
+R is timed inside R (``system.time`` around ``glmnet``/``cv.glmnet``), Python with
+``time.perf_counter`` around ``statlab.glmnet``/``statlab.cv_glmnet(..., backend="python")``, both
+on the same bytes (one array generated once, handed to R through the bridge, a sparse matrix as a
+``dgCMatrix``) and the same folds, glmnet's defaults otherwise (R chooses covariance or naive updates
+by the number of variables; so does statlab). Goal: ratio Python / R <= 1.0 on every row,
+single-threaded.
 
-Run: ``python benchmarks/bench_glmnet.py [--repeats 20]``
+* default: ozone (``O3 ~ .^2``), cv_glmnet lasso and ridge, median of ``--repeats`` warm runs.
+* ``--scale``: lasso and ridge, ``glmnet`` and ``cv_glmnet`` (10 folds) at ozone, 10,000 x 200,
+  10,000 x 500, 30,000 x 500, 100,000 x 500 (correlated columns) and sparse 100,000 x 10,000 at
+  density 0.1%, plus the binomial lasso at 30,000 x 500; medians of 3 runs up to 10,000 rows, one
+  run above. ``--only 10000x200,ozone`` restricts the rows. The machine's load is printed per row.
+* ``--parallel``: cv_glmnet lasso at 100,000 x 500 with ``n_jobs=1`` and ``n_jobs=2`` (goal 1.6x).
+* ``--memory``: peak memory allocated during cv_glmnet at 100,000 x 500 (tracemalloc), relative to
+  the bytes of X (goal <= 2).
+
+Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
+[--memory]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 import statlab as sl
 from statlab import _rbridge
+from statlab.glmnet._backend_r import r_matrix
+
+SEED = 20261125
 
 
-def time_python(X, y, foldid, alpha: float, repeats: int) -> float:
-    sl.cv_glmnet(X, y, alpha=alpha, foldid=foldid, backend="python")  # compile / load the cache
-    elapsed = []
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    x: Any
+    y: np.ndarray
+    family: str = "gaussian"
+
+    @property
+    def shape(self) -> str:
+        n, p = self.x.shape
+        return f"{n:,} x {p:,}"
+
+
+def correlated(n: int, p: int, family: str = "gaussian") -> Problem:
+    """Columns sharing one common factor (correlation 0.33), 20 true effects, noise sd 2."""
+    rng = np.random.default_rng([SEED, n, p])
+    x = np.asfortranarray(rng.standard_normal((n, p)))
+    x += 0.7 * rng.standard_normal((n, 1))
+    beta = np.zeros(p)
+    beta[:: p // 20] = rng.uniform(0.3, 1.0, 20)
+    eta = x @ beta + 2.0 * rng.standard_normal(n)
+    y = (eta > np.median(eta)).astype(np.float64) if family == "binomial" else eta
+    return Problem(f"{family} {n:,} x {p}", x, y, family)
+
+
+def sparse_problem(n: int = 100_000, p: int = 10_000, density: float = 0.001) -> Problem:
+    rng = np.random.default_rng([SEED, n, p, 1])
+    x = sp.random(n, p, density=density, format="csc", random_state=rng)
+    x.data = np.ceil(5 * x.data)  # counts 1..5
+    beta = np.zeros(p)
+    beta[:50] = rng.uniform(0.5, 1.5, 50)
+    return Problem("sparse 0.1%", x, x @ beta + rng.standard_normal(n))
+
+
+def ozone_problem() -> Problem:
+    ozone = sl.data.load("ozone")
+    x = np.asfortranarray(sl.model_matrix("O3 ~ .^2", ozone).to_numpy())
+    return Problem("ozone O3 ~ .^2", x, np.log(ozone["O3"].to_numpy()))
+
+
+def load() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def time_python(call: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``repeats`` calls."""
+    elapsed, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        sl.cv_glmnet(X, y, alpha=alpha, foldid=foldid, backend="python")
+        start, cpu_start = time.perf_counter(), time.process_time()
+        call()
         elapsed.append(time.perf_counter() - start)
-    return statistics.median(elapsed)
+        cpu.append(time.process_time() - cpu_start)
+    return statistics.median(elapsed), statistics.median(cpu)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
-    args = parser.parse_args(argv)
+def time_r(
+    problem: Problem, foldid: np.ndarray | None, alpha: float, repeats: int
+) -> tuple[float, float]:
+    """Median wall and CPU seconds inside R."""
+    out = _rbridge.call(
+        "time_glmnet_fit",
+        r_matrix(problem.x),
+        problem.y,
+        foldid=foldid,
+        cv=foldid is not None,
+        alpha=alpha,
+        family=problem.family,
+        repeats=repeats,
+    )
+    return float(out[0]), float(out[1])
+
+
+def warm_up(problem: Problem) -> None:
+    """Compile (or load from numba's cache) the kernels this problem uses, and load R's glmnet."""
+    rows = min(problem.x.shape[0], 500)
+    x, y = problem.x[:rows], problem.y[:rows]
+    if sp.issparse(x):
+        keep = np.flatnonzero(np.diff(sp.csc_matrix(x).indptr) > 0)
+        x = x[:, keep]
+    sl.cv_glmnet(x, y, family=problem.family, seed=1, backend="python")
+    if _rbridge.status().usable:
+        sl.glmnet(x, y, family=problem.family, backend="r")
+
+
+def scale_table(only: set[str] | None) -> None:
+    makers: dict[str, Callable[[], Problem]] = {
+        "ozone": ozone_problem,
+        "10000x200": lambda: correlated(10_000, 200),
+        "10000x500": lambda: correlated(10_000, 500),
+        "30000x500": lambda: correlated(30_000, 500),
+        "100000x500": lambda: correlated(100_000, 500),
+        "sparse": sparse_problem,
+        "binomial30000x500": lambda: correlated(30_000, 500, "binomial"),
+    }
+    has_r = _rbridge.status().usable
+    print(f"load (1, 5, 15 min) at start: {load()}; cores: {os.cpu_count()}")
+    print(
+        "wall seconds (and CPU seconds of the process, less sensitive to a loaded machine); "
+        "Python's BLAS held to one thread"
+    )
+    header = f"{'data':<22}{'n x p':>16}  {'model':<6}{'call':<10}"
+    print(
+        header
+        + f"{'R wall':>9}{'Py wall':>9}{'ratio':>6}{'R cpu':>9}{'Py cpu':>9}{'ratio':>6}  load"
+    )
+    for key, make in makers.items():
+        if only and key not in only:
+            continue
+        problem = make()
+        warm_up(problem)
+        n = problem.x.shape[0]
+        repeats = 3 if n <= 10_000 else 1
+        foldid = np.random.default_rng(SEED).permutation(np.resize(np.arange(1, 11), n))
+        models = (
+            [("lasso", 1.0)] if problem.family == "binomial" else [("lasso", 1.0), ("ridge", 0.0)]
+        )
+        for model, alpha in models:
+            for call_name, folds in (("glmnet", None), ("cv_glmnet", foldid)):
+                fit = sl.glmnet if folds is None else partial(sl.cv_glmnet, foldid=folds)
+                call = partial(
+                    fit, problem.x, problem.y, alpha=alpha, family=problem.family, backend="python"
+                )
+                with threadpool_limits(1):
+                    python_wall, python_cpu = time_python(call, repeats)
+                if has_r:
+                    r_wall, r_cpu = time_r(problem, folds, alpha, repeats)
+                    r_text = (
+                        f"{r_wall:9.3g}{python_wall:9.3g}{python_wall / r_wall:6.2f}"
+                        f"{r_cpu:9.3g}{python_cpu:9.3g}{python_cpu / r_cpu:6.2f}"
+                    )
+                else:
+                    r_text = (
+                        f"{'no R':>8}{python_wall:8.2f}{'-':>6}{'no R':>8}{python_cpu:8.2f}{'-':>6}"
+                    )
+                print(
+                    f"{problem.name:<22}{problem.shape:>16}  {model:<6}{call_name:<10}{r_text}"
+                    f"  {load()}",
+                    flush=True,
+                )
+    print(f"load at end: {load()}")
+
+
+def parallel_speedup() -> None:
+    problem = correlated(100_000, 500)
+    warm_up(problem)
+    foldid = np.random.default_rng(SEED).permutation(np.resize(np.arange(1, 11), 100_000))
+    seconds = {}
+    for jobs in (1, 2):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        sl.cv_glmnet(problem.x, problem.y, foldid=foldid, n_jobs=jobs, backend="python")
+        seconds[jobs] = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
+        print(
+            f"cv_glmnet lasso 100,000 x 500, n_jobs={jobs}: {seconds[jobs]:.1f} s wall, "
+            f"{cpu:.1f} s CPU ({cpu / seconds[jobs]:.2f} cores busy on average; load {load()})",
+            flush=True,
+        )
+    print(f"speed-up n_jobs=2 over n_jobs=1: {seconds[1] / seconds[2]:.2f}x (goal >= 1.6x)")
+
+
+def peak_memory() -> None:
+    """Peak allocation during cv_glmnet, for column-major X (no copy) and row-major X (one
+    column-major copy is made), sequential and with two threads."""
+    problem = correlated(100_000, 500)
+    warm_up(problem)
+    for order, jobs in (("F", 1), ("F", 2), ("C", 2)):
+        x = np.asarray(problem.x, order=order)
+        tracemalloc.start()
+        sl.cv_glmnet(x, problem.y, seed=1, n_jobs=jobs, backend="python")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"cv_glmnet 100,000 x 500, {order}-order X, n_jobs={jobs}: peak allocation "
+            f"{peak / 2**20:.0f} MiB = {peak / problem.x.nbytes:.2f} x the bytes of X (goal <= 2)",
+            flush=True,
+        )
+        del x
+
+
+def ozone_table(repeats: int) -> None:
     ozone = sl.data.load("ozone")
     X = sl.model_matrix("O3 ~ .^2", ozone)
     y = np.log(ozone["O3"])
     foldid = sl.cv_glmnet(X, y, seed=479, backend="python").foldid
-    print(f"ozone O3 ~ .^2 ({X.shape[0]} x {X.shape[1]}), 10 folds, median of {args.repeats} runs")
+    print(f"ozone O3 ~ .^2 ({X.shape[0]} x {X.shape[1]}), 10 folds, median of {repeats} runs")
     print(f"{'model':<8}{'R (s)':>10}{'Python (s)':>12}{'ratio':>8}{'goal':>8}")
     for name, alpha in (("lasso", 1.0), ("ridge", 0.0)):
-        python_seconds = time_python(X, y, foldid, alpha, args.repeats)
+        sl.cv_glmnet(X, y, alpha=alpha, foldid=foldid, backend="python")  # compile / load the cache
+        python_seconds = time_python(
+            lambda: sl.cv_glmnet(X, y, alpha=alpha, foldid=foldid, backend="python"),  # noqa: B023
+            repeats,
+        )
         if _rbridge.status().usable:
             r_seconds = float(
                 _rbridge.call(
-                    "time_cv_glmnet",
-                    X.to_numpy(),
-                    y.to_numpy(),
-                    foldid,
-                    alpha=alpha,
-                    repeats=args.repeats,
+                    "time_cv_glmnet", X.to_numpy(), y.to_numpy(), foldid, alpha=alpha,
+                    repeats=repeats,
                 )[0]
-            )
+            )  # fmt: skip
             ratio = f"{python_seconds / r_seconds:8.2f}"
             r_text = f"{r_seconds:10.4f}"
         else:
             r_text, ratio = f"{'no R':>10}", f"{'-':>8}"
         print(f"{name:<8}{r_text}{python_seconds:12.4f}{ratio}{'<= 1.0':>8}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--scale", action="store_true", help="the table from ozone to 100,000 rows")
+    parser.add_argument("--only", help="comma-separated rows of --scale, e.g. ozone,10000x200")
+    parser.add_argument("--parallel", action="store_true", help="n_jobs=2 against n_jobs=1")
+    parser.add_argument("--memory", action="store_true", help="peak memory of cv_glmnet")
+    args = parser.parse_args(argv)
+    if args.scale:
+        scale_table(set(args.only.split(",")) if args.only else None)
+    if args.parallel:
+        parallel_speedup()
+    if args.memory:
+        peak_memory()
+    if not (args.scale or args.parallel or args.memory):
+        ozone_table(args.repeats)
     return 0
 
 

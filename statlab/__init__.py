@@ -42,6 +42,7 @@ _LAZY_MODULES = {
     "unpenalised",
     "comparison",
     "shap",
+    "trees",
 }
 
 __all__ = ["__version__", *sorted(_LAZY_ATTRIBUTES), *sorted(_LAZY_MODULES - {"glmnet"})]

@@ -109,6 +109,7 @@ GLMNET_BAD = {
     "thresh": [0.0, -1e-7, "1e-7", float("nan")],
     "maxit": [0, 1.5, "100", None],
     "lambdas": [[], [-1.0], [np.nan], "abc", [[0.1, 0.2]]],
+    "type_gaussian": ["exact", "Naive", 1],
     "backend": NOT_A_BACKEND,
 }
 CV_BAD = {
@@ -123,6 +124,7 @@ CV_BAD = {
         "folds",
     ],
     "seed": NOT_A_SEED,
+    "n_jobs": [0, 1.5, "2", True],
 }
 PATH = sl.glmnet(X, Y, backend="python")
 CV_FIT = sl.cv_glmnet(X, Y, seed=1, backend="python")

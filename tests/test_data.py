@@ -13,7 +13,16 @@ from statlab import data
 
 
 def test_names():
-    assert data.names() == ["boosting_example", "census", "gp_observed", "ozone", "prostate"]
+    assert data.names() == [
+        "arcene",
+        "boosting_example",
+        "census",
+        "gp_observed",
+        "ozone",
+        "prostate",
+        "sine_boosting",
+        "singh2002",
+    ]
 
 
 def test_ozone_is_faraways():
@@ -62,8 +71,8 @@ def test_census_and_boosting_example():
 def test_unknown_name_lists_available():
     with pytest.raises(
         ValueError,
-        match=r"^name must be one of 'boosting_example', 'census', 'gp_observed', 'ozone', "
-        r"'prostate', got 'ozon'",
+        match=r"^name must be one of 'arcene', 'boosting_example', 'census', 'gp_observed', "
+        r"'ozone', 'prostate', 'sine_boosting', 'singh2002', got 'ozon'",
     ):
         data.load("ozon")
 
@@ -89,10 +98,94 @@ def test_checksum_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
 
 
 @pytest.mark.needs_r
-@pytest.mark.parametrize("name", ["ozone", "prostate", "gp_observed", "census", "boosting_example"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ozone",
+        "prostate",
+        "gp_observed",
+        "census",
+        "boosting_example",
+        "singh2002",
+        "sine_boosting",
+    ],
+)
 def test_r_reads_the_same_frame(name):
     from_r = sl.data.load(name, backend="r")
     from_python = sl.data.load(name, backend="python")
     pd.testing.assert_frame_equal(from_r, from_python)
     assert (from_r.attrs["backend"], from_python.attrs["backend"]) == ("r", "python")
     assert sl.data.load(name, backend="auto").attrs["backend"] == "r"
+
+
+def test_arcene_splits_and_top_variance_columns():
+    train_all = data.load("arcene", features="all")
+    assert train_all.shape == (100, 10_001)
+    assert train_all["y"].value_counts().to_dict() == {-1: 56, 1: 44}
+    x = train_all.drop(columns="y").to_numpy(dtype=float)
+    variances = x.var(axis=0, ddof=1)
+    train = data.load("arcene")
+    kept = [int(c[1:]) - 1 for c in train.columns[1:]]
+    assert len(kept) == 200 and kept == sorted(kept)
+    # every kept column has at least the variance of every dropped one
+    dropped = np.setdiff1d(np.arange(10_000), kept)
+    assert variances[kept].min() >= variances[dropped].max()
+    np.testing.assert_array_equal(train.drop(columns="y").to_numpy(), x[:, kept])
+    valid = data.load("arcene", split="valid")
+    assert list(valid.columns) == list(train.columns)
+    assert valid["y"].value_counts().to_dict() == {-1: 56, 1: 44}
+    assert not np.array_equal(valid.to_numpy(), train.to_numpy())
+
+
+def test_top_variance_ties_keep_column_order():
+    x = np.array([[0, 1, 0, 1], [2, 3, 2, 3]])  # all four columns have the same variance
+    assert data.arcene_top_variance_columns(x, k=2).tolist() == [0, 1]
+
+
+def test_singh2002_and_sine_boosting():
+    singh = data.load("singh2002")
+    assert singh.shape == (102, 6034)
+    assert singh["y"].value_counts().to_dict() == {"cancer": 52, "healthy": 50}
+    assert singh["V1"].iloc[0] == pytest.approx(-0.9308952, abs=1e-7)
+    sine = data.load("sine_boosting")
+    assert sine.shape == (100, 2) and list(sine.columns) == ["X", "y"]
+    assert sine["X"].between(-5, 5).all()
+    # y = 3 sin(X) + N(0, 0.5^2): the noise has sd near 0.5
+    assert np.std(sine["y"] - 3 * np.sin(sine["X"])) == pytest.approx(0.5, abs=0.1)
+
+
+def test_arcene_options_are_checked():
+    with pytest.raises(ValueError, match="features must be one of"):
+        data.load("arcene", features="top200")
+    with pytest.raises(ValueError, match="split must be one of"):
+        data.load("arcene", split="test")
+    with pytest.raises(ValueError, match="features applies to the arcene data only"):
+        data.load("ozone", features="all")
+
+
+def test_checksum_of_a_second_file_is_checked(tmp_path, monkeypatch):
+    for file in data.paths("arcene"):
+        shutil.copy(file, tmp_path / file.name)
+    (tmp_path / "arcene_valid.labels").write_text("1\n", encoding="ascii")
+    monkeypatch.setattr(data, "data_dir", lambda: tmp_path)
+    with pytest.raises(data.ChecksumError, match=r"arcene_valid\.labels"):
+        data.load("arcene")
+
+
+@pytest.mark.needs_r
+@pytest.mark.parametrize("features", ["top_variance_200", "all"])
+@pytest.mark.parametrize("split", ["train", "valid"])
+def test_r_reads_the_same_arcene(features, split):
+    from_r = data.load("arcene", backend="r", features=features, split=split)
+    from_python = data.load("arcene", backend="python", features=features, split=split)
+    pd.testing.assert_frame_equal(from_r, from_python)
+
+
+@pytest.mark.needs_r
+def test_r_script_regenerates_the_shipped_sine_boosting_csv():
+    from statlab import _rbridge
+
+    regenerated = _rbridge.call("sine_boosting_data")
+    pd.testing.assert_frame_equal(
+        regenerated.reset_index(drop=True), data.load("sine_boosting"), check_exact=True
+    )

@@ -30,6 +30,7 @@ def glmnet(
     thresh: float = 1e-7,
     maxit: int = 100_000,
     lambdas: Sequence[float] | np.ndarray | None = None,
+    type_gaussian: str | None = None,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -43,6 +44,11 @@ def glmnet(
     standardised internally. ``lambdas`` (R's ``lambda``) replaces glmnet's own sequence; it is then
     solved in full, without early stopping. ``backend="auto"`` runs R when R, rpy2 and glmnet load,
     else Python; the result's ``backend`` says which ran.
+
+    ``X`` may be dense or sparse (``scipy.sparse``, or a data frame with pandas sparse columns);
+    sparse X is never densified (R receives a ``dgCMatrix``). ``type_gaussian`` picks glmnet's
+    Gaussian algorithm, ``"covariance"`` or ``"naive"``; by default R's choice, covariance below
+    500 variables and naive from 500 on.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -62,6 +68,7 @@ def glmnet(
         thresh,
         maxit,
         lambdas,
+        type_gaussian,
         backend,
     )
     engine = _backend_r if ran == "r" else _backend_python
@@ -84,6 +91,8 @@ def cv_glmnet(
     thresh: float = 1e-7,
     maxit: int = 100_000,
     lambdas: Sequence[float] | np.ndarray | None = None,
+    type_gaussian: str | None = None,
+    n_jobs: int = 1,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
@@ -91,7 +100,9 @@ def cv_glmnet(
     statlab draws ``foldid`` itself (``seed`` makes it reproducible; R's own RNG is never used) and
     gives the same folds to either backend. The loss is the mean squared error (Gaussian) or the
     binomial deviance; ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
-    own lambda sequence unless ``lambdas`` is given, as in R.
+    own lambda sequence unless ``lambdas`` is given, as in R. ``X`` and ``type_gaussian`` as in
+    :func:`glmnet`. ``n_jobs`` fits the full path and the folds in that many threads (R's
+    ``parallel = TRUE``; the Python backend only), with results identical to ``n_jobs=1``.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -112,12 +123,16 @@ def cv_glmnet(
         thresh,
         maxit,
         lambdas,
+        type_gaussian,
         backend,
     )
+    jobs = _inputs.parallel_jobs(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     _inputs.fold_classes(y_values, folds, fit_args["family"])
-    engine = _backend_r if ran == "r" else _backend_python
-    arrays = engine.cross_validate(x, y_values, w, folds, **fit_args)
+    if ran == "r":
+        arrays = _backend_r.cross_validate(x, y_values, w, folds, **fit_args)
+    else:
+        arrays = _backend_python.cross_validate(x, y_values, w, folds, n_jobs=jobs, **fit_args)
     path = _path_result(arrays.path, names, fit_args, ran, labels)
     return CVGlmnetResult(
         lambdas=path.lambdas,
@@ -145,13 +160,16 @@ def _prepare(
     thresh: float,
     maxit: int,
     lambdas: Any,
+    type_gaussian: str | None,
     backend: str,
-) -> tuple[str, np.ndarray, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
+) -> tuple[str, Any, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
     family = _inputs.family_name(family)
     alpha = _inputs.mixing(alpha)
     nlambda, lambda_min_ratio, thresh = _inputs.path_settings(nlambda, lambda_min_ratio, thresh)
     maxit = check.integer(maxit, "maxit", low=1)
-    x, names = _inputs.design(X)
+    x, names = _inputs.design(X, allow_sparse=True)
+    _inputs.no_empty_columns(x, names)
+    type_gaussian = _inputs.gaussian_algorithm(type_gaussian, x.shape[1])
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])
     _inputs.varying(x)
@@ -165,6 +183,7 @@ def _prepare(
         "thresh": thresh,
         "max_passes": int(maxit),
         "lambdas": _inputs.lambda_grid(lambdas),
+        "type_gaussian": _backend_python.gaussian_type(type_gaussian, x.shape[1]),
     }
     return ran, x, y_values, labels, w, names, fit_args
 

@@ -6,19 +6,58 @@ scalar checks are statlab's shared ones (:mod:`statlab._validation`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from statlab import _validation as check
 
 FAMILIES = ("gaussian", "binomial")
+GAUSSIAN_TYPES = ("covariance", "naive")
+GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
 
 
-def design(X: Any, name: str = "X") -> tuple[np.ndarray, list[str]]:
-    """X as a float64 matrix plus its column names (R's ``V1..Vp`` when it has none)."""
+def gaussian_algorithm(type_gaussian: str | None, n_features: int) -> str | None:
+    """``type_gaussian`` checked (None lets the backend choose as R does); a warning when the
+    covariance algorithm's p x p Gram matrix would be large."""
+    if type_gaussian is None:
+        return None
+    check.option(type_gaussian, "type_gaussian", GAUSSIAN_TYPES)
+    gram_bytes = 8 * n_features**2
+    if type_gaussian == "covariance" and gram_bytes > GRAM_WARNING_BYTES:
+        warnings.warn(
+            f"type_gaussian='covariance' with {n_features} variables keeps up to a "
+            f"{n_features} x {n_features} Gram matrix ({gram_bytes / 2**30:.1f} GiB); "
+            "type_gaussian='naive' needs none",
+            UserWarning,
+            stacklevel=4,
+        )
+    return type_gaussian
+
+
+def parallel_jobs(n_jobs: Any) -> int:
+    """``n_jobs``: threads for the folds, joblib's convention (None is 1, -1 one per core)."""
+    jobs = check.n_jobs(n_jobs)
+    return 1 if jobs is None else jobs
+
+
+def design(
+    X: Any, name: str = "X", *, allow_sparse: bool = False
+) -> tuple[np.ndarray | sp.csc_matrix, list[str]]:
+    """X as a float64 matrix plus its column names (R's ``V1..Vp`` when it has none).
+
+    Dense input keeps its memory order (no copy when it is already float64). With
+    ``allow_sparse``, ``scipy.sparse`` matrices and data frames with pandas sparse columns come
+    back as a CSC matrix, never densified.
+    """
+    if sp.issparse(X) or _has_sparse_columns(X):
+        if not allow_sparse:
+            raise ValueError(f"{name} is sparse: this function needs a dense matrix")
+        return _sparse_design(X, name)
     if isinstance(X, pd.DataFrame):
         non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
         if non_numeric or any(pd.api.types.is_bool_dtype(X[c]) for c in X.columns):
@@ -40,11 +79,76 @@ def design(X: Any, name: str = "X") -> tuple[np.ndarray, list[str]]:
     if matrix.shape[0] == 0 or matrix.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {matrix.shape})")
     _finite(matrix, name)
-    return np.ascontiguousarray(matrix), names
+    return matrix, names
+
+
+def _has_sparse_columns(X: Any) -> bool:
+    return isinstance(X, pd.DataFrame) and any(
+        isinstance(dtype, pd.SparseDtype) for dtype in X.dtypes
+    )
+
+
+def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
+    """A CSC float64 matrix from scipy.sparse or a data frame with pandas sparse columns."""
+    if isinstance(X, pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        columns = []
+        for label in X.columns:
+            column = X[label]
+            if isinstance(column.dtype, pd.SparseDtype):
+                if column.dtype.fill_value != 0 and not pd.isna(column.dtype.fill_value):
+                    raise ValueError(
+                        f"{name} column {label!r} is sparse with fill value "
+                        f"{column.dtype.fill_value!r}: sparse columns must leave zeros implicit"
+                    )
+                values = column.array
+                rows = values.sp_index.indices
+                entries = np.asarray(values.sp_values, dtype=np.float64)
+            else:
+                dense = column.to_numpy(dtype=np.float64, na_value=np.nan)
+                rows = np.flatnonzero(dense != 0)
+                entries = dense[rows]
+            columns.append(
+                sp.csc_matrix(
+                    (entries, (rows, np.zeros(rows.shape[0], dtype=np.int64))),
+                    shape=(X.shape[0], 1),
+                )
+            )
+        matrix = sp.hstack(columns, format="csc") if columns else sp.csc_matrix(X.shape)
+    else:
+        matrix = sp.csc_matrix(X, dtype=np.float64, copy=True)
+        names = [f"V{j + 1}" for j in range(matrix.shape[1])]
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {matrix.shape})")
+    bad = ~np.isfinite(matrix.data)
+    if bad.any():
+        rows = np.unique(matrix.indices[bad])[:5].tolist()
+        raise ValueError(
+            f"{name} contains NaN or infinite stored values (first rows, 0-based: {rows})"
+        )
+    return matrix, names
+
+
+def no_empty_columns(matrix: Any, names: list[str], name: str = "X") -> None:
+    """Refuse a sparse design with a column that holds no non-zero value (nothing to fit)."""
+    if not sp.issparse(matrix):
+        return
+    empty = np.flatnonzero(np.diff(matrix.indptr) == 0)
+    if empty.size:
+        shown = [names[j] for j in empty[:5]]
+        raise ValueError(
+            f"{name} has {empty.size} empty column(s) (no non-zero value), e.g. {shown}: "
+            "drop them before fitting"
+        )
 
 
 def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | None]:
     """y as float64 (binomial: 0/1 for the second of the two sorted classes) and the class labels."""
+    if sp.issparse(y) or (isinstance(y, pd.Series) and isinstance(y.dtype, pd.SparseDtype)):
+        raise ValueError("y must be a dense vector, got a sparse one: pass y.toarray().ravel()")
     values = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y)
     if values.ndim != 1:
         values = values.reshape(-1) if values.ndim == 2 and 1 in values.shape else values
@@ -167,7 +271,8 @@ def varying(x: Any, name: str = "X") -> None:
     "All used predictors have zero variance"), or values whose squares overflow float64 (R returns
     NaN lambdas)."""
     values = x.data if not isinstance(x, np.ndarray) and hasattr(x, "data") else x
-    largest = float(np.max(np.abs(values), initial=0.0))
+    # max and min rather than abs: no temporary as large as x
+    largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
     if largest > np.sqrt(np.finfo(np.float64).max / x.shape[0]):
         raise check.InvalidArgumentError(
             f"{name} has values as large as {largest:.3g}, whose squares overflow float64: "

@@ -17,6 +17,7 @@ class PathArrays:
     df: np.ndarray
     dev_ratio: np.ndarray
     nulldev: float
+    npasses: int = 0  # coordinate-descent passes over the data, as glmnet counts them
 
 
 @dataclass(frozen=True)

@@ -131,8 +131,9 @@ class GlmnetPath:
             f"{len(self.feature_names)} features)"
         )
 
-    def _new_design(self, X: Any) -> np.ndarray:
-        matrix, names = _inputs.design(X, "X")
+    def _new_design(self, X: Any) -> Any:
+        """New rows as a matrix (dense, or CSC for sparse input) in the fitted column order."""
+        matrix, names = _inputs.design(X, "X", allow_sparse=True)
         if matrix.shape[1] != len(self.feature_names):
             raise ValueError(
                 f"X has {matrix.shape[1]} columns but the model was fitted on "
@@ -142,7 +143,8 @@ class GlmnetPath:
             missing = [n for n in self.feature_names if n not in names]
             if missing:
                 raise ValueError(f"X lacks the fitted columns {missing[:5]}")
-            matrix = X[self.feature_names].to_numpy(dtype=np.float64)
+            position = {name: j for j, name in enumerate(names)}
+            matrix = matrix[:, [position[name] for name in self.feature_names]]
         return matrix
 
     def _warn_if_clamped(self, lambdas: np.ndarray) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
+
 MAX_EXACT_FEATURES = 15
 VALUE_FUNCTIONS = ("marginal", "baseline", "conditional_gaussian")
 
@@ -100,23 +102,8 @@ def exact_size(n_features: int, name: str = "x") -> None:
         )
 
 
-def integer(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def seed(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"seed must be a non-negative integer, got {value!r}")
-    if value < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {value}")
-    return int(value)
-
-
-def backend(value: Any) -> str:
-    if value not in ("auto", "r", "python"):
-        raise ValueError(f"backend must be 'auto', 'r' or 'python', got {value!r}")
-    return str(value)
+    """A seed, required here (None is refused: results must be reproducible from their call)."""
+    if value is None:
+        raise check.ArgumentTypeError("seed must be a non-negative integer, got None")
+    return int(check.seed(value))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.shap import _checks
 
 FEATURES = ("age", "education_num", "capital_gain", "capital_loss", "hours_per_week")
@@ -35,7 +36,7 @@ def census_split(
     import statlab as sl
 
     census = sl.data.load("census")
-    n_rows = _checks.integer(n_rows, "n_rows", 20)
+    n_rows = check.integer(n_rows, "n_rows", low=20)
     if not 0 < test_share < 1:
         raise ValueError(f"test_share must be a fraction in (0, 1), got {test_share!r}")
     rng = np.random.default_rng(_checks.seed(seed))
@@ -78,7 +79,7 @@ def census_models(
     (75,)
     """
     seed = _checks.seed(seed)
-    n_trees = _checks.integer(n_trees, "n_trees", 1)
+    n_trees = check.integer(n_trees, "n_trees", low=1)
 
     def random_forest(X: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         from sklearn.ensemble import RandomForestClassifier

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from statlab import _validation as check
 from statlab.shap import _checks, _coalitions
 from statlab.shap.result import ShapResult
 
@@ -42,7 +43,7 @@ def exact_shap(
     """
     f = _checks.model_function(f)
     value = _checks.value_function(value)
-    backend = _checks.backend(backend)
+    backend = check.backend(backend)
     x_rows = _checks.rows(x, "x")
     n_features = x_rows.shape[1]
     background_rows = _checks.rows(background, "background", n_features)
@@ -105,7 +106,7 @@ def linear_shap(
     >>> res.values.tolist(), res.base_value, res.prediction.tolist()
     ([[2.0, 2.0]], -3.0, [1.0])
     """
-    backend = _checks.backend(backend)
+    backend = check.backend(backend)
     coefficients = _checks.rows(beta, "beta")
     if coefficients.shape[0] != 1:
         raise ValueError(f"beta must be one coefficient per feature, got shape {np.shape(beta)}")

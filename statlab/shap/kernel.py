@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.shap import _checks, _coalitions
 from statlab.shap.result import KernelVarianceResult, ShapResult
 
@@ -61,7 +62,7 @@ def kernel_shap(
     x_rows = _checks.rows(x, "x")
     n_features = x_rows.shape[1]
     background_rows = _checks.rows(background, "background", n_features)
-    n_samples = _checks.integer(n_samples, "n_samples", n_features + 1)
+    n_samples = check.integer(n_samples, "n_samples", low=n_features + 1)
     rng = np.random.default_rng(_checks.seed(seed))
     if not isinstance(paired, bool):
         raise TypeError(f"paired must be True or False, got {paired!r}")
@@ -148,7 +149,7 @@ def kernel_shap_sheet(
     n_features = x_rows.shape[1]
     background_rows = _checks.rows(background, "background", n_features)
     if n_samples is not None:
-        n_samples = _checks.integer(n_samples, "n_samples", n_features + 1)
+        n_samples = check.integer(n_samples, "n_samples", low=n_features + 1)
     else:
         _checks.exact_size(n_features)
     rng = np.random.default_rng(_checks.seed(seed))
@@ -303,8 +304,8 @@ def kernel_shap_variance(
     if grid.ndim != 1 or grid.size == 0 or grid.dtype.kind not in "iu":
         raise TypeError("n_samples_grid must be a non-empty list of integers")
     for n in grid:
-        _checks.integer(int(n), "n_samples_grid", n_features + 1)
-    n_reps = _checks.integer(n_reps, "n_reps", 2)
+        check.integer(int(n), "n_samples_grid", low=n_features + 1)
+    n_reps = check.integer(n_reps, "n_reps", low=2)
     seeds = np.random.SeedSequence(_checks.seed(seed)).generate_state(grid.size * n_reps)
     names = _checks.feature_names(x, background, feature_names, n_features)
     exact = None

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.shap import _checks
 from statlab.shap.result import ShapResult
 
@@ -144,7 +145,7 @@ def shap_stability(
     y_all = np.asarray(y)
     if y_all.ndim != 1 or y_all.shape[0] != n_rows:
         raise ValueError(f"y must have one value per row of X ({n_rows}), got shape {y_all.shape}")
-    n_draws = _checks.integer(n_draws, "n_draws", 2)
+    n_draws = check.integer(n_draws, "n_draws", low=2)
     seed = _checks.seed(seed)
     if subsample is not None and not (
         isinstance(subsample, float | int) and not isinstance(subsample, bool) and 0 < subsample < 1
@@ -156,11 +157,11 @@ def shap_stability(
         raise ValueError(f"method must be 'exact' or 'kernel', got {method!r}")
     if method == "exact":
         _checks.exact_size(n_features, "X")
-    n_background = _checks.integer(n_background, "n_background", 1)
+    n_background = check.integer(n_background, "n_background", low=1)
     names = _checks.feature_names(X, None, feature_names, n_features)
     rng = np.random.default_rng(seed)
     if explain is None:
-        n_explain = _checks.integer(n_explain, "n_explain", 1)
+        n_explain = check.integer(n_explain, "n_explain", low=1)
         explained = x_all[rng.choice(n_rows, size=min(n_explain, n_rows), replace=False)]
     else:
         explained = _checks.rows(explain, "explain", n_features)

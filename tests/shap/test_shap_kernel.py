@@ -145,7 +145,7 @@ def test_shap_kernel_explainer_agrees_at_full_enumeration(interacting_model, bac
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"n_samples": 4}, ValueError, "n_samples must be at least 5"),
+        ({"n_samples": 4}, ValueError, "n_samples must be an integer >= 5"),
         ({"n_samples": 10.5}, TypeError, "n_samples must be an integer"),
         ({"seed": "abc"}, TypeError, "seed must be a non-negative integer"),
         ({"seed": -1}, ValueError, "seed must be a non-negative integer"),
@@ -172,8 +172,8 @@ def test_kernel_shap_bad_inputs(kwargs, error, match, interacting_model, backgro
     ("kwargs", "error", "match"),
     [
         ({"n_samples_grid": []}, TypeError, "n_samples_grid must be a non-empty list"),
-        ({"n_samples_grid": [3, 10]}, ValueError, "n_samples_grid must be at least 5"),
-        ({"n_reps": 1}, ValueError, "n_reps must be at least 2"),
+        ({"n_samples_grid": [3, 10]}, ValueError, "n_samples_grid must be an integer >= 5"),
+        ({"n_reps": 1}, ValueError, "n_reps must be an integer >= 2"),
         ({"x": np.zeros((2, 4))}, ValueError, "x must be a single row"),
     ],
 )

@@ -114,13 +114,13 @@ def test_compare_models_scores_and_explains(regression):
         ({"model_fn": "rf"}, TypeError, "model_fn must be a function"),
         ({"model_fn": lambda X, y: 3}, TypeError, "model_fn must return a prediction function"),
         ({"y": np.zeros(10)}, ValueError, "y must have one value per row of X"),
-        ({"n_draws": 1}, ValueError, "n_draws must be at least 2"),
+        ({"n_draws": 1}, ValueError, "n_draws must be an integer >= 2"),
         ({"subsample": 1.5}, ValueError, "subsample must be None"),
         ({"subsample": True}, ValueError, "subsample must be None"),
         ({"method": "tree"}, ValueError, "method must be 'exact' or 'kernel'"),
         ({"seed": 2.5}, TypeError, "seed must be a non-negative integer"),
         ({"explain": np.zeros((3, 2))}, ValueError, "explain has 2 features, expected 3"),
-        ({"n_background": 0}, ValueError, "n_background must be at least 1"),
+        ({"n_background": 0}, ValueError, "n_background must be an integer >= 1"),
     ],
 )
 def test_shap_stability_bad_inputs(kwargs, error, match, regression):

@@ -1,0 +1,75 @@
+"""Argument checks for statlab.trees, built on statlab's shared checks (``statlab._validation``);
+each error names the argument it is about. Only what trees add is written here: a response that may
+be a class label, and cp-style bounds. Fold labels are checked as glmnet's ``foldid`` (imported when
+first used: importing the glmnet package loads its numba kernels)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from statlab import _validation as check
+
+Task = Literal["regression", "classification"]
+
+
+def design(X: Any) -> tuple[np.ndarray, list[str]]:
+    """X as a float64 matrix with its column names."""
+    return check.matrix(X, "X")
+
+
+def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarray | None]:
+    """y as a numpy vector, the task it implies and (classification) its sorted classes.
+
+    ``task="auto"`` means regression for float y and classification otherwise (integers with
+    at most 10 distinct values, strings, categoricals, booleans)."""
+    if task not in ("auto", "regression", "classification"):
+        raise ValueError(f"task must be 'auto', 'regression' or 'classification', got {task!r}")
+    values = y.to_numpy() if isinstance(y, pd.Series) else np.asarray(y)
+    if isinstance(values, pd.Categorical):
+        values = np.asarray(values)
+    if values.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {values.shape}")
+    if values.shape[0] != n_rows:
+        raise ValueError(f"y has {values.shape[0]} values but X has {n_rows} rows")
+    if task == "auto":
+        discrete = values.dtype.kind in "biuOUS" and (
+            (values.dtype.kind != "i" and values.dtype.kind != "u") or len(np.unique(values)) <= 10
+        )
+        task = "classification" if discrete else "regression"
+    if task == "regression":
+        try:
+            numeric = values.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"y must be numeric for a regression tree: {error}") from error
+        if not np.isfinite(numeric).all():
+            raise ValueError("y contains NaN or infinite values")
+        return numeric, "regression", None
+    classes = np.unique(values)
+    if len(classes) < 2:
+        raise ValueError(f"y has a single class ({classes[0]!r}): a classifier needs two or more")
+    return values, "classification", classes
+
+
+def positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    """An integer >= ``minimum``."""
+    return check.integer(value, name, low=minimum)
+
+
+def non_negative(value: Any, name: str) -> float:
+    """A finite number >= 0."""
+    return check.real(value, name, low=0.0)
+
+
+def probability(value: Any, name: str) -> float:
+    """A number in (0, 1]."""
+    return check.real(value, name, low=0.0, high=1.0, low_open=True)
+
+
+def fold_ids(foldid: Any, nfolds: int, n_rows: int, seed: int | None) -> np.ndarray:
+    """1-based fold labels, checked or drawn as glmnet's ``foldid``."""
+    from statlab.glmnet import _inputs
+
+    return _inputs.fold_ids(foldid, nfolds, n_rows, seed)

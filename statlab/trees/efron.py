@@ -1,0 +1,274 @@
+"""Efron's experiment: a variable can be important to a random forest without being indispensable.
+
+Efron (2020, "Prediction, Estimation, and Attribution", Table 3) fitted a random forest to the
+prostate microarray ``singh2002``, removed the genes it ranked most important and refitted: the
+test error barely moved. :func:`efron_experiment` repeats this on any (X, y) and
+:func:`simulate_redundant` makes data where it must happen by design:
+
+* ``n_factors`` latent signals z_k ~ N(0, 1) drive the response, y = sum_k beta_k z_k + N(0, noise^2);
+* each signal is copied into ``copies`` predictors x = z_k + N(0, copy_noise^2), so several
+  predictors carry the same information (pairwise correlation 1 / (1 + copy_noise^2));
+* ``n_noise`` further predictors are pure N(0, 1) noise; 4 x 15 + 40 = 100 predictors by default.
+
+A forest spreads importance over the copies; the ten most important are copies of the strongest
+signals, and since every signal has more copies (15) than are removed (10), removing them leaves
+other copies of the same signals, so the trimmed forest predicts almost as well. (With fewer copies
+than removed features the strongest signal can vanish entirely, and the error then rises: the
+design choice is the point of the exercise.)
+
+Example
+-------
+>>> frame = simulate_redundant(seed=1)
+>>> frame.shape, frame.attrs["signal"]["x1"]
+((300, 101), 'z1')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from statlab.trees import _checks
+from statlab.trees.forest import ForestResult, _seed_and_jobs, random_forest, tune_mtry
+
+SINGH_REMOVALS = (0, 1, 5, 10, 20, 40, 80, 160)
+
+
+def simulate_redundant(
+    n: int = 300,
+    *,
+    n_factors: int = 4,
+    copies: int = 15,
+    n_noise: int = 40,
+    beta: Any = (2.0, 1.5, 1.0, 0.5),
+    copy_noise: float = 0.3,
+    noise: float = 1.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Data for Efron's experiment (see the module docstring): ``y`` then ``x1..xp``, with
+    ``.attrs["signal"]`` naming the latent signal behind each predictor (``"noise"`` for none)."""
+    n = _checks.positive_int(n, "n", minimum=10)
+    n_factors = _checks.positive_int(n_factors, "n_factors")
+    copies = _checks.positive_int(copies, "copies")
+    if isinstance(n_noise, bool) or not isinstance(n_noise, int) or n_noise < 0:
+        raise ValueError(f"n_noise must be an integer >= 0, got {n_noise!r}")
+    weights = np.asarray(beta, dtype=np.float64)
+    if weights.shape != (n_factors,):
+        raise ValueError(f"beta must have n_factors = {n_factors} values, got {weights.shape}")
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, n_factors))
+    signal = np.repeat(np.arange(n_factors), copies)
+    copied = latent[:, signal] + _checks.non_negative(copy_noise, "copy_noise") * rng.normal(
+        size=(n, n_factors * copies)
+    )
+    X = np.column_stack([copied, rng.normal(size=(n, n_noise))])
+    y = latent @ weights + _checks.non_negative(noise, "noise") * rng.normal(size=n)
+    names = [f"x{j + 1}" for j in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=names)
+    frame.insert(0, "y", y)
+    frame.attrs["signal"] = dict(
+        zip(names, [f"z{k + 1}" for k in signal] + ["noise"] * n_noise, strict=True)
+    )
+    return frame
+
+
+@dataclass(frozen=True, repr=False)
+class EfronResult:
+    """Full and trimmed forests: the mtry CV tables, the test RMSEs, the removed features."""
+
+    full: ForestResult
+    trimmed: ForestResult
+    full_cv: pd.DataFrame
+    trimmed_cv: pd.DataFrame
+    removed: list[str]
+    test_rmse_full: float
+    test_rmse_trimmed: float
+    backend: str
+
+    @property
+    def relative_change(self) -> float:
+        """(RMSE_trim - RMSE_full) / RMSE_full on the test rows."""
+        return (self.test_rmse_trimmed - self.test_rmse_full) / self.test_rmse_full
+
+    def to_frame(self) -> pd.DataFrame:
+        """The full forest's importance table, with ``removed`` marking the top features."""
+        table = self.full.to_frame()
+        return table.assign(removed=table["feature"].isin(self.removed))
+
+    def summary(self) -> pd.DataFrame:
+        """Full vs trimmed: mtry chosen, CV RMSE at it, test RMSE; and the relative change."""
+        rows = []
+        for label, cv, rmse, forest in (
+            ("full", self.full_cv, self.test_rmse_full, self.full),
+            ("trimmed", self.trimmed_cv, self.test_rmse_trimmed, self.trimmed),
+        ):
+            best = cv.attrs["best"]
+            rows.append(
+                {
+                    "model": label,
+                    "n_features": len(forest.feature_names),
+                    "mtry": best,
+                    "cv_rmse": float(cv.loc[cv["mtry"] == best, "rmse"].iloc[0]),
+                    "test_rmse": rmse,
+                }
+            )
+        frame = pd.DataFrame(rows).set_index("model")
+        frame["relative_change"] = [0.0, self.relative_change]
+        frame["backend"] = self.backend
+        return frame
+
+    def plot(self, top: int = 30) -> Any:
+        """Permutation importance of the full forest's top features, the removed ones marked."""
+        from statlab.plots.trees import plot_forest_importance
+
+        return plot_forest_importance(self.to_frame().head(top), highlight="removed")
+
+    def __repr__(self) -> str:
+        return (
+            f"EfronResult (backend {self.backend!r}): test RMSE {self.test_rmse_full:.4f} with "
+            f"all {len(self.full.feature_names)} features, {self.test_rmse_trimmed:.4f} without "
+            f"the top {len(self.removed)} ({100 * self.relative_change:+.2f}%); removed "
+            f"{self.removed}"
+        )
+
+
+def efron_experiment(
+    X: pd.DataFrame | Any,
+    y: Any,
+    *,
+    n_remove: int = 10,
+    mtry_grid: Any = None,
+    nfolds: int = 5,
+    n_trees: int = 500,
+    test_fraction: float = 0.25,
+    seed: int = 0,
+    backend: Literal["auto", "r", "python"] = "auto",
+    n_jobs: int = 1,
+) -> EfronResult:
+    """Tune mtry by K-fold CV on the training rows, fit, rank features by OOB permutation
+    importance, remove the top ``n_remove``, retune and refit on the rest, and compare test RMSEs.
+
+    The test rows (``test_fraction`` of the data) and the folds come from ``seed`` and are the same
+    for both backends.
+    """
+    matrix, names = _checks.design(X)
+    target, _, _ = _checks.response(y, matrix.shape[0], "regression")
+    n_remove = _checks.positive_int(n_remove, "n_remove")
+    if n_remove >= matrix.shape[1]:
+        raise ValueError(
+            f"n_remove must be smaller than the number of features ({matrix.shape[1]}), "
+            f"got {n_remove}"
+        )
+    fraction = _checks.probability(test_fraction, "test_fraction")
+    if fraction >= 1:
+        raise ValueError("test_fraction must be below 1")
+    nfolds = _checks.positive_int(nfolds, "nfolds", minimum=2)
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
+    rng = np.random.default_rng(seed)
+    n = matrix.shape[0]
+    test = np.zeros(n, dtype=bool)
+    test[rng.choice(n, size=max(round(fraction * n), 1), replace=False)] = True
+    train = ~test
+    folds = rng.permutation(np.resize(np.arange(1, nfolds + 1), int(train.sum())))
+    common = {"n_trees": n_trees, "seed": seed, "backend": backend, "n_jobs": n_jobs}
+
+    def fit(columns: np.ndarray) -> tuple[ForestResult, pd.DataFrame, float]:
+        X_train = pd.DataFrame(matrix[np.ix_(train, columns)], columns=[names[j] for j in columns])
+        cv = tune_mtry(
+            X_train, target[train], mtry_grid=_grid(mtry_grid, len(columns)), foldid=folds, **common
+        )
+        forest = random_forest(
+            X_train,
+            target[train],
+            mtry=cv.attrs["best"],
+            X_test=matrix[np.ix_(test, columns)],
+            **common,
+        )
+        rmse = float(np.sqrt(np.mean((target[test] - forest.test_prediction) ** 2)))
+        return forest, cv, rmse
+
+    all_columns = np.arange(matrix.shape[1])
+    full, full_cv, rmse_full = fit(all_columns)
+    ranking = full.importance()["importance"].to_numpy()
+    top = np.argsort(-ranking, kind="stable")[:n_remove]
+    trimmed, trimmed_cv, rmse_trimmed = fit(np.setdiff1d(all_columns, top))
+    return EfronResult(
+        full=full,
+        trimmed=trimmed,
+        full_cv=full_cv,
+        trimmed_cv=trimmed_cv,
+        removed=[names[j] for j in top],
+        test_rmse_full=rmse_full,
+        test_rmse_trimmed=rmse_trimmed,
+        backend=full.backend,
+    )
+
+
+def _grid(mtry_grid: Any, p: int) -> Any:
+    """The default grid, or the given one with values above p (after trimming) dropped."""
+    if mtry_grid is None:
+        return None
+    grid = np.atleast_1d(np.asarray(mtry_grid))
+    return grid[grid <= p] if (grid <= p).any() else grid
+
+
+def efron_singh2002(
+    *,
+    removals: Any = SINGH_REMOVALS,
+    n_trees: int = 500,
+    seed: int = 0,
+    backend: Literal["auto", "r", "python"] = "auto",
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Efron's Table 3 on ``singh2002``: a random 51/51 train/test split (from ``seed``), a forest
+    on the training half ranks the genes by OOB permutation importance, then for each k in
+    ``removals`` a forest without the top k genes is fitted and its test errors counted.
+
+    Returns one row per k: ``removed, test_errors`` (out of 51), ``test_error_rate``, with
+    ``.attrs["top_genes"]`` (the 20 most important, in order) and ``.attrs["backend"]``.
+    """
+    from statlab import data
+
+    frame = data.load("singh2002")
+    y = frame["y"].astype(str).to_numpy()
+    X = frame.drop(columns="y")
+    counts = np.atleast_1d(np.asarray(removals))
+    if counts.dtype.kind not in "iu" or (counts < 0).any() or (counts >= X.shape[1]).any():
+        raise ValueError(
+            f"removals must be integers between 0 and {X.shape[1] - 1}, got {removals!r}"
+        )
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(y), dtype=bool)
+    test[rng.choice(len(y), size=len(y) // 2, replace=False)] = True
+    common = {"n_trees": n_trees, "seed": seed, "backend": backend, "n_jobs": n_jobs}
+    ranking_forest = random_forest(
+        X[~test], y[~test], X_test=X[test], task="classification", **common
+    )
+    order = np.argsort(-ranking_forest.importance()["importance"].to_numpy(), kind="stable")
+    rows = []
+    for k in counts:
+        keep = np.sort(order[k:])
+        if k == 0:
+            predicted = ranking_forest.test_prediction
+        else:
+            forest = random_forest(
+                X.iloc[~test, keep],
+                y[~test],
+                X_test=X.iloc[test, keep],
+                task="classification",
+                **common,
+            )
+            predicted = forest.test_prediction
+        errors = int((predicted != y[test]).sum())
+        rows.append(
+            {"removed": int(k), "test_errors": errors, "test_error_rate": errors / test.sum()}
+        )
+    table = pd.DataFrame(rows)
+    table.attrs["top_genes"] = [X.columns[j] for j in order[:20]]
+    table.attrs["backend"] = ranking_forest.backend
+    table.attrs["n_test"] = int(test.sum())
+    return table

@@ -1,0 +1,342 @@
+"""CART trees with rpart's settings, grown by rpart (R) or scikit-learn (Python), the same tree.
+
+The settings correspond one to one: ``max_depth`` = rpart's ``maxdepth`` = scikit-learn's
+``max_depth``; ``min_split`` = ``minsplit`` = ``min_samples_split``; ``min_bucket`` = ``minbucket`` =
+``min_samples_leaf``; ``cp`` prunes by cost complexity at ``alpha = cp * R(root)``, where R is rpart's
+node risk (the residual sum of squares, or the number of misclassified rows). For regression that is
+scikit-learn's ``ccp_alpha = cp * var(y)`` with the population variance (scikit-learn's risk is RSS / n).
+For classification scikit-learn prunes by Gini impurity while rpart prunes by misclassification, so
+statlab grows the scikit-learn tree without pruning and prunes it with rpart's rule itself. Surrogate
+and competitor splits are off (they change neither the tree nor the predictions on complete data).
+
+Where two splits reduce the impurity by exactly the same amount, rpart takes the first feature and
+scikit-learn the first in a random feature order, so such trees can differ (common when p > n).
+
+Example
+-------
+>>> import statlab as sl
+>>> sine = sl.data.load("sine_boosting")
+>>> tree = fit_tree(sine[["X"]], sine["y"], max_depth=2, cp=0, backend="python")
+>>> tree.n_leaves, round(float(tree.tree.threshold[0]), 4)
+(3, 3.5714)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from statlab import _rbridge
+from statlab import _validation as check
+from statlab.trees import _checks, _structure
+from statlab.trees._structure import TreeStructure
+
+Backend = Literal["auto", "r", "python"]
+
+
+@dataclass(frozen=True, repr=False)
+class TreeResult:
+    """A fitted tree: its structure, settings, complexity table and which backend grew it.
+
+    ``cptable`` has rpart's columns ``CP, nsplit, rel_error`` and, after cross-validation,
+    ``xerror, xstd``. ``X``/``y`` are the training data (used for partitions and pruning).
+    """
+
+    tree: TreeStructure
+    feature_names: list[str]
+    task: str
+    settings: dict[str, Any]
+    cptable: pd.DataFrame
+    backend: str
+    X: np.ndarray = field(repr=False)
+    y: np.ndarray = field(repr=False)
+    foldid: np.ndarray | None = None
+
+    @property
+    def n_leaves(self) -> int:
+        return self.tree.n_leaves
+
+    @property
+    def classes(self) -> np.ndarray | None:
+        return self.tree.classes
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Leaf means (regression) or majority classes (classification) for the rows of ``X``."""
+        matrix, _ = _checks.design(X)
+        self._check_width(matrix)
+        return self.tree.predict(matrix)
+
+    def importance(self, normalize: bool = False) -> pd.Series:
+        """Mean decrease in impurity per feature: rpart's ``variable.importance`` without surrogates
+        (summed RSS or n x Gini decreases); ``normalize=True`` divides by the total, as
+        scikit-learn's ``feature_importances_``."""
+        values = self.tree.importance(len(self.feature_names))
+        if normalize and values.sum() > 0:
+            values = values / values.sum()
+        return pd.Series(values, index=self.feature_names, name="importance")
+
+    def prune(self, cp: float) -> TreeResult:
+        """The tree pruned at a larger ``cp`` (rpart's ``prune``)."""
+        cp = _checks.non_negative(cp, "cp")
+        pruned = _structure.prune(self.tree, cp * self.tree.risk[0])
+        settings = {**self.settings, "cp": cp}
+        table = self.cptable[self.cptable["CP"] >= cp * (1 - 1e-9)].reset_index(drop=True)
+        return replace(self, tree=pruned, settings=settings, cptable=table)
+
+    def best_cp(self, rule: Literal["min", "1se"] = "min") -> float:
+        """The cp of the cross-validated complexity table's row with the smallest ``xerror``
+        (``"min"``), or of the smallest tree within one ``xstd`` of it (``"1se"``)."""
+        if "xerror" not in self.cptable:
+            raise ValueError("best_cp needs cross-validation: fit with nfolds= or foldid=")
+        if rule not in ("min", "1se"):
+            raise ValueError(f"rule must be 'min' or '1se', got {rule!r}")
+        table = self.cptable
+        best = int(np.argmin(table["xerror"].to_numpy()))
+        if rule == "1se":
+            bound = table["xerror"].iloc[best] + table["xstd"].iloc[best]
+            best = int(np.flatnonzero(table["xerror"].to_numpy() <= bound)[0])
+        return float(table["CP"].iloc[best])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per node in preorder: ``node, depth, feature, threshold, n, value, risk, leaf``
+        (classification: the predicted class as ``value``)."""
+        tree = self.tree
+        value = tree.value if tree.classes is None else tree.classes[np.argmax(tree.value, axis=1)]
+        names = np.asarray(self.feature_names, dtype=object)
+        return pd.DataFrame(
+            {
+                "node": np.arange(len(tree.feature)),
+                "depth": tree.depth,
+                "feature": np.where(tree.is_leaf, None, names[np.maximum(tree.feature, 0)]),
+                "threshold": tree.threshold,
+                "n": tree.n,
+                "value": value,
+                "risk": tree.risk,
+                "leaf": tree.is_leaf,
+            }
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """One row: backend, task, leaves, depth, training error (MSE or misclassification rate)."""
+        fitted = self.tree.predict(self.X)
+        if self.task == "regression":
+            error = float(np.mean((self.y - fitted) ** 2))
+        else:
+            error = float(np.mean(fitted != self.y))
+        return pd.DataFrame(
+            {
+                "backend": [self.backend],
+                "task": [self.task],
+                "n": [len(self.y)],
+                "leaves": [self.n_leaves],
+                "depth": [int(self.tree.depth.max())],
+                "cp": [self.settings["cp"]],
+                "training_error": [error],
+            }
+        )
+
+    def partition(self, lower: Any = None, upper: Any = None) -> pd.DataFrame:
+        """The leaves as axis-aligned boxes: one row per leaf with ``<feature>_min``/``_max`` for
+        every feature (the box ``[min, max)``), ``leaf``, ``value`` and ``n``. The outer box is the
+        training data's range unless ``lower``/``upper`` are given."""
+        from statlab.trees.partition import tree_rectangles
+
+        return tree_rectangles(self, lower=lower, upper=upper)
+
+    def plot(self) -> Any:
+        """The tree drawn as a diagram (plotnine)."""
+        from statlab.plots.trees import plot_tree
+
+        return plot_tree(self)
+
+    def plot_partition(self, features: tuple[str, str] | None = None) -> Any:
+        """For a tree on two features, its partition of the plane with the training points."""
+        from statlab.plots.trees import plot_partition
+
+        return plot_partition(self, features=features)
+
+    def __repr__(self) -> str:
+        lines = [
+            f"TreeResult ({self.task}, backend {self.backend!r}): {self.n_leaves} leaves, "
+            f"n = {len(self.y)}, cp = {self.settings['cp']:g}",
+            "node), split, n, risk, value  (* leaf)",
+        ]
+        frame = self.to_frame()
+        for i, row in frame.iterrows():
+            parent = _parent_condition(self.tree, i, self.feature_names)
+            value = f"{row['value']:.4g}" if self.task == "regression" else str(row["value"])
+            lines.append(
+                f"{'  ' * int(row['depth'])}{i}) {parent} {row['n']} {row['risk']:.4g} {value}"
+                + (" *" if row["leaf"] else "")
+            )
+        return "\n".join(lines)
+
+    def _check_width(self, matrix: np.ndarray) -> None:
+        if matrix.shape[1] != len(self.feature_names):
+            raise ValueError(
+                f"X has {matrix.shape[1]} columns but the tree was fitted on "
+                f"{len(self.feature_names)}"
+            )
+
+
+def fit_tree(
+    X: Any,
+    y: Any,
+    *,
+    max_depth: int = 30,
+    cp: float = 0.01,
+    min_split: int = 20,
+    min_bucket: int | None = None,
+    task: Literal["auto", "regression", "classification"] = "auto",
+    nfolds: int | None = None,
+    foldid: Any = None,
+    seed: int | None = None,
+    backend: Backend = "auto",
+) -> TreeResult:
+    """Fit a CART tree with rpart's settings (defaults as ``rpart.control``; ``min_bucket``
+    defaults to ``round(min_split / 3)``).
+
+    ``nfolds`` or ``foldid`` (1-based fold labels, shared by both backends) add rpart's
+    cross-validated ``xerror``/``xstd`` to ``cptable``; pick a cp with :meth:`TreeResult.best_cp`
+    and :meth:`TreeResult.prune`.
+
+    >>> import statlab as sl
+    >>> sine = sl.data.load("sine_boosting")
+    >>> fit_tree(sine[["X"]], sine["y"], cp=0.05, backend="python").n_leaves
+    4
+    """
+    matrix, names = _checks.design(X)
+    target, task_name, classes = _checks.response(y, matrix.shape[0], task)
+    seed = check.seed(seed)
+    max_depth = _checks.positive_int(max_depth, "max_depth")
+    if max_depth > 30:
+        raise ValueError(f"max_depth must be at most 30 (rpart's limit), got {max_depth}")
+    cp = _checks.non_negative(cp, "cp")
+    min_split = _checks.positive_int(min_split, "min_split", minimum=2)
+    min_bucket = (
+        max(round(min_split / 3), 1)
+        if min_bucket is None
+        else _checks.positive_int(min_bucket, "min_bucket")
+    )
+    folds = None
+    if nfolds is not None or foldid is not None:
+        folds = _checks.fold_ids(foldid, nfolds or 10, matrix.shape[0], seed)
+    settings = {"max_depth": max_depth, "cp": cp, "min_split": min_split, "min_bucket": min_bucket}
+    ran = _rbridge.resolve_backend(backend)
+    if ran == "r":
+        from statlab.trees import _backend_r
+
+        tree, cptable = _backend_r.rpart(matrix, target, classes, settings, folds)
+    else:
+        tree = grow_python(matrix, target, classes, settings)
+        cptable = complexity_table(tree, cp)
+        if folds is not None:
+            cptable = cross_validate(matrix, target, classes, settings, folds, cptable)
+    return TreeResult(
+        tree=tree,
+        feature_names=names,
+        task=task_name,
+        settings=settings,
+        cptable=cptable,
+        backend=ran,
+        X=matrix,
+        y=target,
+        foldid=folds,
+    )
+
+
+def grow_python(
+    X: np.ndarray,
+    y: np.ndarray,
+    classes: np.ndarray | None,
+    settings: dict[str, Any],
+    alpha: float | None = None,
+) -> TreeStructure:
+    """scikit-learn's tree with rpart's size limits, pruned by rpart's rule at ``cp`` (or at
+    ``alpha`` in risk units when given)."""
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    options = {
+        "max_depth": settings["max_depth"],
+        "min_samples_split": settings["min_split"],
+        "min_samples_leaf": settings["min_bucket"],
+        "random_state": 0,
+    }
+    estimator = (
+        DecisionTreeRegressor(**options) if classes is None else DecisionTreeClassifier(**options)
+    )
+    estimator.fit(X, y)
+    full = _structure.from_sklearn(estimator, X, y)
+    return _structure.prune(full, settings["cp"] * full.risk[0] if alpha is None else alpha)
+
+
+def complexity_table(tree: TreeStructure, cp: float) -> pd.DataFrame:
+    """rpart's ``cptable`` of a tree pruned at ``cp``: per nested subtree (root first) the smallest
+    cp at which it is optimal, its number of splits and its risk relative to the root's."""
+    sequence = _structure.weakest_link_sequence(tree)
+    rows = []
+    for i, (alpha, splits) in enumerate(sequence):
+        leaf_risk, _ = _structure.subtree_risk(tree, splits)
+        rows.append(
+            {
+                "CP": cp if i == 0 else alpha / tree.risk[0],
+                "nsplit": int(splits.sum()),
+                "rel_error": leaf_risk[0] / tree.risk[0],
+            }
+        )
+    return pd.DataFrame(rows[::-1]).reset_index(drop=True)
+
+
+def cross_validate(
+    X: np.ndarray,
+    y: np.ndarray,
+    classes: np.ndarray | None,
+    settings: dict[str, Any],
+    folds: np.ndarray,
+    cptable: pd.DataFrame,
+) -> pd.DataFrame:
+    """rpart's cross-validation of the complexity table: each fold's tree is grown on the other
+    folds and pruned at the geometric means of successive table cps; ``xerror`` is the held-out
+    loss summed over all rows relative to the root risk, ``xstd`` its standard error.
+
+    As in rpart's ``xval.c``, cps are turned into risk units with the full data's root risk times
+    the share of rows a fold's tree is grown on (not with that tree's own root risk)."""
+    cps = cptable["CP"].to_numpy()
+    midpoints = np.sqrt(cps * np.concatenate([[np.inf], cps[:-1]]))
+    losses = np.zeros((len(y), len(cps)))
+    root_risk = _root_risk(y, classes)
+    for fold in np.unique(folds):
+        held_out = folds == fold
+        scale = root_risk * (~held_out).sum() / len(y)
+        grown = grow_python(
+            X[~held_out], y[~held_out], classes, settings, alpha=settings["cp"] * scale
+        )
+        for k, cp in enumerate(midpoints):
+            pruned = _structure.prune(grown, cp * scale)
+            predicted = pruned.predict(X[held_out])
+            if classes is None:
+                losses[held_out, k] = (y[held_out] - predicted) ** 2
+            else:
+                losses[held_out, k] = predicted != y[held_out]
+    n = len(y)
+    total = losses.sum(axis=0)
+    spread = np.sqrt(np.maximum((losses**2).sum(axis=0) - total**2 / n, 0.0))
+    return cptable.assign(xerror=total / root_risk, xstd=spread / root_risk)
+
+
+def _root_risk(y: np.ndarray, classes: np.ndarray | None) -> float:
+    if classes is None:
+        return float(((y - y.mean()) ** 2).sum())
+    counts = np.unique(y, return_counts=True)[1]
+    return float(len(y) - counts.max())
+
+
+def _parent_condition(tree: TreeStructure, node: int, names: list[str]) -> str:
+    if node == 0:
+        return "root"
+    parent = int(np.flatnonzero((tree.left == node) | (tree.right == node))[0])
+    sign = "<" if tree.left[parent] == node else ">="
+    return f"{names[tree.feature[parent]]} {sign} {tree.threshold[parent]:.4g}"

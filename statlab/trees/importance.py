@@ -1,0 +1,383 @@
+"""Importance in Arcene: lasso coefficients and CART's MDI under bootstrap resampling.
+
+Both models are tuned once by cross-validation on the training split (lasso: binomial
+``cv_glmnet``, lambda.min; CART: rpart's cross-validated cp table, the cp of smallest ``xerror``),
+with the same folds for both backends. Then ``n_draws`` (the sheet's B) bootstrap samples (indices drawn once from ``seed``,
+shared by both backends) are refitted at that lambda and cp, recording every feature's coefficient
+and MDI (the summed Gini decrease, rpart's ``variable.importance`` without surrogates). The spread
+of those values, the share of replicates where the top features of the original fits (j_L*, j_T*)
+get exactly zero, and the features' correlations (rho_j, the median |correlation| with the other
+features) show how correlated features trade importance.
+
+The R backend runs the bootstrap loop inside R (``arcene_bootstrap`` in ``r/trees.R``: glmnet and
+rpart), the Python backend with statlab's glmnet engine and scikit-learn's trees in ``n_jobs``
+joblib workers.
+
+Example
+-------
+>>> import statlab as sl
+>>> train = sl.data.load("arcene")
+>>> X, y = train.drop(columns="y").iloc[:, :20], train["y"]
+>>> result = importance_stability(X, y, n_draws=3, seed=1, backend="python")
+>>> result.coefs.shape, result.importances.shape
+((3, 20), (3, 20))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from statlab import _rbridge
+from statlab.trees import _checks
+from statlab.trees.fit import TreeResult, fit_tree
+from statlab.trees.forest import _seed_and_jobs
+
+Backend = Literal["auto", "r", "python"]
+
+
+@dataclass(frozen=True, repr=False)
+class ImportanceStability:
+    """Tuned lasso and tree, their holdout accuracy, and the bootstrap coefficients / MDI."""
+
+    feature_names: list[str]
+    lambda_star: float
+    cp_star: float
+    lasso_coef: pd.Series
+    tree: TreeResult
+    coefs: pd.DataFrame
+    importances: pd.DataFrame
+    rows: np.ndarray
+    X: np.ndarray
+    holdout_accuracy: dict[str, float]
+    backend: str
+
+    @property
+    def j_lasso(self) -> str:
+        """j_L*: the feature with the largest |coefficient| in the original lasso fit."""
+        return str(self.lasso_coef.abs().idxmax())
+
+    @property
+    def j_tree(self) -> str:
+        """j_T*: the feature with the largest MDI in the original tree."""
+        return str(self.tree.importance().idxmax())
+
+    def zero_fraction(self) -> pd.DataFrame:
+        """For j_L* and j_T*: the share of bootstrap replicates with a zero lasso coefficient and
+        with zero MDI."""
+        rows = []
+        for role, feature in (("j_L*", self.j_lasso), ("j_T*", self.j_tree)):
+            rows.append(
+                {
+                    "role": role,
+                    "feature": feature,
+                    "lasso_zero": float((self.coefs[feature] == 0).mean()),
+                    "mdi_zero": float((self.importances[feature] == 0).mean()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def mdi_plus(self) -> pd.Series:
+        """MDI+ (Agarwal et al. 2023, ``imodels``) of the original tree, one score per feature
+        (higher is more important).
+
+        imodels computes MDI+ for scikit-learn forests; the tree here is a one-tree forest without
+        bootstrap, grown best-first to the tuned tree's number of leaves with the same node sizes,
+        which reproduces the tuned tree up to tied splits. MDI+ refits a regularised GLM on each
+        feature's stumps, a few seconds per tree, so it is computed for the original fit only."""
+        import warnings
+
+        from imodels.importance import RandomForestPlusClassifier
+        from sklearn.ensemble import RandomForestClassifier
+
+        forest = RandomForestClassifier(
+            n_estimators=1,
+            bootstrap=False,
+            max_features=None,
+            min_samples_split=self.tree.settings["min_split"],
+            min_samples_leaf=self.tree.settings["min_bucket"],
+            max_leaf_nodes=max(self.tree.n_leaves, 2),
+            random_state=0,
+        )
+        labels = (self.tree.y == self.tree.classes[1]).astype(int)
+        model = RandomForestPlusClassifier(rf_model=forest, sample_split=None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # imodels' pandas deprecation notices
+            model.fit(self.X, labels)
+            scores = model.get_mdi_plus_scores(self.X, labels)
+        values = scores.set_index("var")["importance"].reindex(range(len(self.feature_names)))
+        return pd.Series(values.to_numpy(), index=self.feature_names, name="mdi_plus")
+
+    def correlation(self) -> pd.DataFrame:
+        """The p x p feature correlation matrix C."""
+        return pd.DataFrame(
+            np.corrcoef(self.X, rowvar=False), index=self.feature_names, columns=self.feature_names
+        )
+
+    def rho(self) -> pd.DataFrame:
+        """rho_j = median over k != j of |C_jk| for the top 25 features by mean |coefficient| and
+        the top 10 by mean MDI across bootstraps (``group``), with that mean and rho's
+        percentile among all features."""
+        with np.errstate(invalid="ignore"):
+            C = np.abs(np.corrcoef(self.X, rowvar=False))
+        np.fill_diagonal(C, np.nan)
+        rho_all = pd.Series(np.nanmedian(C, axis=1), index=self.feature_names)
+        frames = []
+        for group, values, top in (
+            ("lasso: top 25 by mean |beta|", self.coefs.abs().mean(), 25),
+            ("tree: top 10 by mean MDI", self.importances.mean(), 10),
+        ):
+            chosen = values.sort_values(ascending=False).index[:top]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "group": group,
+                        "feature": chosen,
+                        "mean_importance": values[chosen].to_numpy(),
+                        "rho": rho_all[chosen].to_numpy(),
+                        "rho_percentile": rho_all.rank(pct=True)[chosen].to_numpy(),
+                    }
+                )
+            )
+        table = pd.concat(frames, ignore_index=True)
+        table.attrs["rho_median_all"] = float(rho_all.median())
+        return table
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table ``model, replicate, feature, value, normalized`` (value / the model's largest
+        |value| over all replicates and features)."""
+        frames = []
+        for model, table in (("lasso", self.coefs), ("tree", self.importances)):
+            long = (
+                table.rename_axis("replicate")
+                .reset_index()
+                .melt(id_vars="replicate", var_name="feature", value_name="value")
+            )
+            scale = float(np.abs(long["value"]).max()) or 1.0
+            frames.append(long.assign(model=model, normalized=long["value"] / scale))
+        return pd.concat(frames, ignore_index=True)[
+            ["model", "replicate", "feature", "value", "normalized"]
+        ]
+
+    def summary(self) -> pd.DataFrame:
+        """Per model: the tuned parameter, holdout accuracy, top feature, and the zero fractions."""
+        zeros = self.zero_fraction().set_index("role")
+        return pd.DataFrame(
+            {
+                "parameter": [f"lambda = {self.lambda_star:.4g}", f"cp = {self.cp_star:.4g}"],
+                "holdout_accuracy": [
+                    self.holdout_accuracy["lasso"],
+                    self.holdout_accuracy["tree"],
+                ],
+                "top_feature": [self.j_lasso, self.j_tree],
+                "zero_fraction_lasso": [
+                    zeros.loc["j_L*", "lasso_zero"],
+                    zeros.loc["j_T*", "lasso_zero"],
+                ],
+                "zero_fraction_mdi": [zeros.loc["j_L*", "mdi_zero"], zeros.loc["j_T*", "mdi_zero"]],
+                "backend": self.backend,
+            },
+            index=pd.Index(["lasso", "tree"], name="model"),
+        )
+
+    def plot(self) -> Any:
+        """Bootstrap coefficients and MDI per feature, normalised by the largest magnitude, the
+        features sorted by mean importance (the course's ``lasso_tree_importances`` figure)."""
+        from statlab.plots.trees import plot_importance_stability
+
+        return plot_importance_stability(self.to_frame())
+
+    def plot_correlation(self) -> Any:
+        """The correlation matrix with features ordered by hierarchical clustering."""
+        from statlab.plots.trees import plot_correlation_matrix
+
+        return plot_correlation_matrix(self.correlation())
+
+    def __repr__(self) -> str:
+        return (
+            f"ImportanceStability (backend {self.backend!r}, n_draws = {len(self.coefs)}): lasso "
+            f"lambda {self.lambda_star:.4g}, holdout accuracy {self.holdout_accuracy['lasso']:.2f}, "
+            f"j_L* = {self.j_lasso}; tree cp {self.cp_star:.4g}, holdout accuracy "
+            f"{self.holdout_accuracy['tree']:.2f}, j_T* = {self.j_tree}"
+        )
+
+
+def bootstrap_rows(n: int, n_draws: int, seed: int) -> np.ndarray:
+    """n_draws x n bootstrap row indices (0-based), drawn once from ``seed``; shared by both
+    backends.
+
+    >>> bootstrap_rows(5, 2, seed=1).shape
+    (2, 5)
+    """
+    return np.random.default_rng(seed).integers(0, n, size=(n_draws, n))
+
+
+def importance_stability(
+    X: Any,
+    y: Any,
+    *,
+    X_holdout: Any = None,
+    y_holdout: Any = None,
+    n_draws: int = 50,
+    nfolds: int = 10,
+    min_split: int = 20,
+    seed: int = 0,
+    backend: Backend = "auto",
+    n_jobs: int = 1,
+) -> ImportanceStability:
+    """Lasso and CART importances under ``n_draws`` (the sheet's B) bootstrap refits (see the
+    module docstring).
+
+    Holdout accuracy is computed on ``(X_holdout, y_holdout)`` when given (Arcene's valid split),
+    else it is NaN.
+    """
+    from statlab.glmnet import cv_glmnet
+
+    matrix, names = _checks.design(X)
+    labels, _, classes = _checks.response(y, matrix.shape[0], "classification")
+    if len(classes) != 2:
+        raise ValueError(f"y must have two classes, got {len(classes)}: {list(classes)}")
+    n_draws = _checks.positive_int(n_draws, "n_draws")
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
+    nfolds = _checks.positive_int(nfolds, "nfolds", minimum=3)
+    ran = _rbridge.resolve_backend(backend)
+    folds = _checks.fold_ids(None, nfolds, matrix.shape[0], seed)
+    binary = (labels == classes[1]).astype(np.float64)
+
+    lasso_cv = cv_glmnet(matrix, binary, family="binomial", foldid=folds, backend=ran)
+    lambda_star = lasso_cv.lambda_min
+    lasso_coef = lasso_cv.coef("lambda.min").iloc[1:]
+    lasso_coef.index = names
+    grown = fit_tree(
+        matrix,
+        labels,
+        cp=0.0,
+        min_split=min_split,
+        task="classification",
+        foldid=folds,
+        backend=ran,
+    )
+    cp_star = grown.best_cp("min")
+    tree = replace(grown.prune(cp_star), feature_names=names)
+
+    accuracy = {"lasso": float("nan"), "tree": float("nan")}
+    if X_holdout is not None:
+        holdout, _ = _checks.design(X_holdout)
+        truth = np.asarray(y_holdout)
+        if holdout.shape[1] != matrix.shape[1] or len(truth) != holdout.shape[0]:
+            raise ValueError(
+                "X_holdout and y_holdout must have the training columns and one label per row"
+            )
+        probability = lasso_cv.predict(holdout, s="lambda.min", type="response")
+        accuracy["lasso"] = float(
+            np.mean(np.where(probability > 0.5, classes[1], classes[0]) == truth)
+        )
+        accuracy["tree"] = float(np.mean(tree.predict(holdout) == truth))
+
+    rows = bootstrap_rows(matrix.shape[0], n_draws, seed)
+    settings = {"cp": cp_star, "min_split": min_split, "min_bucket": max(round(min_split / 3), 1)}
+    if ran == "r":
+        coefs, importances = _bootstrap_r(matrix, binary, rows, lambda_star, settings)
+    else:
+        coefs, importances = _bootstrap_python(
+            matrix, labels, binary, rows, lambda_star, settings, n_jobs
+        )
+    return ImportanceStability(
+        feature_names=names,
+        lambda_star=lambda_star,
+        cp_star=cp_star,
+        lasso_coef=lasso_coef,
+        tree=tree,
+        coefs=pd.DataFrame(coefs, columns=names),
+        importances=pd.DataFrame(importances, columns=names),
+        rows=rows,
+        X=matrix,
+        holdout_accuracy=accuracy,
+        backend=ran,
+    )
+
+
+def _bootstrap_r(
+    X: np.ndarray, binary: np.ndarray, rows: np.ndarray, lambda_star: float, settings: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    from statlab.trees import _backend_r
+
+    _backend_r.require_packages()
+    out = _rbridge.call(
+        "arcene_bootstrap",
+        X,
+        binary.astype(np.int64),
+        (rows + 1).astype(np.int64),
+        lambda_star,
+        settings["cp"],
+        min_split=settings["min_split"],
+        min_bucket=settings["min_bucket"],
+    )
+    shape = rows.shape[0], X.shape[1]
+    return (
+        np.asarray(out["coefs"], dtype=np.float64).reshape(shape),
+        np.asarray(out["importances"], dtype=np.float64).reshape(shape),
+    )
+
+
+def _bootstrap_python(
+    X: np.ndarray,
+    labels: np.ndarray,
+    binary: np.ndarray,
+    rows: np.ndarray,
+    lambda_star: float,
+    settings: dict,
+    n_jobs: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    if n_jobs == 1:
+        parts = [_replicates(X, labels, binary, rows, lambda_star, settings)]
+    else:
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        blocks = np.array_split(rows, effective_n_jobs(n_jobs))
+        # processes: the numba glmnet kernel holds the GIL (its compiled code is cached on disk,
+        # so workers load rather than recompile it); one block of replicates per worker
+        parts = Parallel(n_jobs=n_jobs)(
+            delayed(_replicates)(X, labels, binary, block, lambda_star, settings)
+            for block in blocks
+            if len(block)
+        )
+    return np.vstack([c for c, _ in parts]), np.vstack([i for _, i in parts])
+
+
+def _replicates(
+    X: np.ndarray,
+    labels: np.ndarray,
+    binary: np.ndarray,
+    rows: np.ndarray,
+    lambda_star: float,
+    settings: dict,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lasso coefficients and tree MDI for each bootstrap sample in ``rows``."""
+    from statlab.glmnet import glmnet
+    from statlab.trees.fit import grow_python
+
+    p = X.shape[1]
+    coefs, importances = np.zeros((len(rows), p)), np.zeros((len(rows), p))
+    classes = np.unique(labels)
+    for b, index in enumerate(rows):
+        path = glmnet(
+            X[index], binary[index], family="binomial", lambdas=[lambda_star], backend="python"
+        )
+        coefs[b] = path.beta[:, 0]
+        tree = grow_python(
+            X[index],
+            labels[index],
+            classes,
+            {
+                "max_depth": 30,
+                "min_split": settings["min_split"],
+                "min_bucket": settings["min_bucket"],
+                "cp": settings["cp"],
+            },
+        )
+        importances[b] = tree.importance(p)
+    return coefs, importances
