@@ -20,8 +20,9 @@ pytestmark = pytest.mark.slow
 
 
 def plain_quotes(text: str) -> str:
-    """Text with the typographic quotes both engines' Markdown makes turned back into plain ones."""
-    return text.translate(str.maketrans("‘’“”", "''\"\""))
+    """Text with the typographic quotes and ellipses both engines' Markdown makes turned back into
+    plain ones."""
+    return text.translate(str.maketrans("‘’“”", "''\"\"")).replace("…", "...")
 
 
 @pytest.mark.parametrize("name", available_reports())
