@@ -70,6 +70,6 @@ def probability(value: Any, name: str) -> float:
 
 def fold_ids(foldid: Any, nfolds: int, n_rows: int, seed: int | None) -> np.ndarray:
     """1-based fold labels, checked or drawn as glmnet's ``foldid``."""
-    from statlab.glmnet import _inputs
+    from statlab.glmnet import fold_ids as glmnet_fold_ids
 
-    return _inputs.fold_ids(foldid, nfolds, n_rows, seed)
+    return glmnet_fold_ids(foldid, nfolds, n_rows, seed)
