@@ -106,7 +106,7 @@ def doctor_text() -> str:
         f"R        {_rbridge.r_version_text() or 'absent'}",
         f"rpy2     {status.rpy2_version or 'absent'}",
         f"glmnet   {status.glmnet_version or 'absent'}",
-        f"quarto   {_tool_version(['quarto', '--version']) or 'absent'}",
+        f"quarto   {_quarto_line()}",
         f"pandoc   {_pandoc_version() or 'absent'}",
         f'backend "auto" -> {"r" if status.usable else "python"} ({status.reason})',
     ]
@@ -165,6 +165,16 @@ def _tool_version(command: list[str]) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout else None
+
+
+def _quarto_line() -> str:
+    """Quarto's version, or why the reports cannot use it (absent, too old, failing)."""
+    from statlab.report import quarto
+
+    probe = quarto.status()
+    if probe.usable:
+        return probe.version_text or "present"
+    return f"unusable: {probe.reason}; {quarto.INSTALL_HINT}"
 
 
 def _pandoc_version() -> str | None:

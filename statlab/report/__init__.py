@@ -1,9 +1,11 @@
-"""Rendering statlab's Quarto reports (``reports/*.qmd``) to self-contained HTML.
+"""Rendering statlab's Quarto reports (``reports/*.qmd``) to self-contained HTML (or PDF).
 
-``statlab report`` renders with the Quarto CLI when it is installed, and otherwise with the
-``embedded`` engine: jupytext reads the ``.qmd``, nbclient runs its chunks in a Jupyter kernel and
-pandoc writes one HTML page with figures embedded and math as MathML. Each report reads the backend
-to use (``r`` or ``python``) from the ``STATLAB_BACKEND`` environment variable.
+``statlab report`` renders with the Quarto CLI (>= 1.4) when it is installed
+(:mod:`statlab.report.quarto`: this interpreter runs the chunks, in a scratch copy of the report),
+and otherwise with the ``embedded`` engine: jupytext reads the ``.qmd``, nbclient runs its chunks in
+a Jupyter kernel and pandoc writes one HTML page with figures embedded and math as MathML. Both
+give the same page content. Each report reads the backend to use (``r`` or ``python``) from the
+``STATLAB_BACKEND`` environment variable.
 
 Example
 -------

@@ -15,6 +15,7 @@ from statlab.report.errors import ChunkError, ReportError
 from statlab.report.render import (
     BACKENDS,
     ENGINES,
+    FORMATS,
     RenderedReport,
     available_reports,
     prepare_output_dir,
@@ -24,6 +25,7 @@ from statlab.report.render import (
     resolve_engine,
     write_index,
 )
+from statlab.report.scratch import remove_leftovers
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="statlab report",
         description=(
-            "Render statlab's Quarto reports to self-contained HTML pages plus an index. "
+            "Render statlab's Quarto reports to self-contained HTML pages (or PDFs) plus an index. "
             "Each report's chunks see the chosen backend in the STATLAB_BACKEND "
             "environment variable."
         ),
@@ -75,8 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=ENGINES,
         default="auto",
-        help="quarto (needs the Quarto CLI), embedded (jupytext + nbclient + pandoc), "
-        "or auto: quarto when on PATH (default)",
+        help="quarto (needs the Quarto CLI >= 1.4), embedded (jupytext + nbclient + pandoc), "
+        "or auto: quarto when it is on PATH and recent enough, else embedded (default)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="html",
+        help="html (self-contained pages, default) or pdf (Quarto through typst)",
     )
     parser.add_argument(
         "--jobs",
@@ -118,23 +126,32 @@ def cli_main(argv: Sequence[str]) -> int:
         console.print("statlab report: error: give report names or --all, not both")
         return 2
     try:
-        engine = resolve_engine(args.engine)
+        engine = resolve_engine(args.engine, args.format)
         backend = resolve_backend(args.backend)
         paths = [report_path(name) for name in args.names] or [
             reports_dir() / f"{name}.qmd" for name in available_reports()
         ]
         documents = [read_qmd(path) for path in paths]
         out = prepare_output_dir(args.out if args.out else reports_dir() / "_output")
+        remove_leftovers(out)
     except ReportError as error:
         console.print(Text.assemble(("statlab report: error: ", "bold red"), str(error)))
         return 2
 
     console.print(
-        f"Rendering {len(documents)} report(s) with the {engine} engine on the {backend} backend, "
-        f"{min(args.jobs, len(documents))} at a time, into {out}"
+        f"Rendering {len(documents)} report(s) to {args.format} with the {engine} engine on the "
+        f"{backend} backend, {min(args.jobs, len(documents))} at a time, into {out}"
     )
-    rendered, failed = _render_all(console, documents, out, engine, backend, args.jobs)
-    index = write_index(out, _index_entries(documents), rendered)
+    if engine == "embedded":
+        for document in documents:
+            for chunk in document.chunks:
+                if chunk.ignored_options:
+                    console.print(
+                        f"note: {document.name}: {chunk.name}: the embedded engine ignores "
+                        f"the Quarto option(s) {', '.join(chunk.ignored_options)}"
+                    )
+    rendered, failed = _render_all(console, documents, out, engine, backend, args.jobs, args.format)
+    index = write_index(out, _index_entries(documents), rendered, suffix=f".{args.format}")
     console.print(f"Index: {index}")
     if failed:
         console.print(
@@ -158,6 +175,7 @@ def _render_all(
     engine: str,
     backend: str,
     jobs: int,
+    output_format: str,
 ) -> tuple[list[RenderedReport], bool]:
     """Render ``documents``, ``jobs`` at a time (each in its own kernel), with a progress bar per
     report; return the pages written and whether any report failed."""
@@ -192,7 +210,7 @@ def _render_all(
                 progress.update(task, completed=done, total=total)
 
             try:
-                return render_report(document, out, engine, backend, advance)
+                return render_report(document, out, engine, backend, advance, output_format)
             finally:
                 progress.remove_task(task)
 
@@ -215,5 +233,5 @@ def _render_all(
                 failed = True
                 continue
             rendered.append(page)
-            console.print(Text(f"{prefix}: done in {page.seconds:.1f} s -> {page.html_path}"))
+            console.print(Text(f"{prefix}: done in {page.seconds:.1f} s -> {page.path}"))
     return rendered, failed

@@ -21,7 +21,7 @@ from statlab.report.errors import ReportError
 #: chunk options the embedded engine honours, with the values each accepts
 CHUNK_OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "label": (str,),
-    "echo": (bool,),
+    "echo": (bool, str),  # True, False or "fenced"
     "eval": (bool,),
     "include": (bool,),
     "output": (bool, str),  # True, False or "asis"
@@ -29,8 +29,36 @@ CHUNK_OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "error": (bool,),
     "fig-cap": (str,),
     "fig-alt": (str,),
+    "fig-width": (int, float),
+    "fig-height": (int, float),
+    "tbl-cap": (str,),
+    "code-fold": (bool, str),  # True, False or "show"
+    "code-summary": (str,),
 }
-_EXPECTED_VALUES = {"output": "true, false or asis"}
+_ALLOWED_STRINGS = {"echo": ("fenced",), "output": ("asis",), "code-fold": ("show",)}
+_EXPECTED_VALUES = {
+    "echo": "true, false or fenced",
+    "output": "true, false or asis",
+    "code-fold": "true, false or show",
+    "fig-width": "a number (inches)",
+    "fig-height": "a number (inches)",
+}
+#: the other cell options of Quarto 1.7's schema (src/resources/schema/cell-*.yml): valid in a
+#: report, so the embedded engine ignores them with a warning instead of refusing the report
+QUARTO_ONLY_OPTIONS = frozenset(
+    """animation-hook aniopts attr-error attr-message attr-output attr-source attr-warning
+    autodep cache cache-comments cache-globals cache-lazy cache-path cache-rebuild cache-vars
+    cap-location child class-error class-message class-output class-source class-warning classes
+    code code-line-numbers code-overflow collapse color column comment content context
+    dependson expandable export external fig-align fig-asp fig-cap-location fig-column fig-dpi
+    fig-env fig-format fig-keep fig-link fig-pos fig-scap fig-show fig-subcap file height
+    highlight html-table-processing id interval layout layout-align layout-ncol layout-nrow
+    layout-valign lst-cap lst-label message out-extra out-height out-width output-location
+    padding panel prompt purl renderings results sanitize tags tbl-cap-location tbl-column
+    tbl-colwidths tbl-subcap tidy tidy-opts title width""".split()
+)
+
+
 DEFAULT_CHUNK_OPTIONS: dict[str, Any] = {
     "echo": True,
     "eval": True,
@@ -53,6 +81,16 @@ class Chunk:
     line: int
     code: str
     options: dict[str, Any]
+    option_lines: tuple[str, ...] = ()
+
+    @property
+    def ignored_options(self) -> list[str]:
+        """The chunk's Quarto options that the embedded engine does not implement."""
+        return [
+            line.split(":", 1)[0].strip()
+            for line in self.option_lines
+            if line.split(":", 1)[0].strip() in QUARTO_ONLY_OPTIONS
+        ]
 
     @property
     def name(self) -> str:
@@ -155,7 +193,7 @@ def read_qmd(path: Path) -> QmdDocument:
                     f"{where}: label '{label}' is already used by chunk {labels[label]}"
                 )
             labels[label] = number
-        parts.append(Chunk(number, line, code, chunk_options))
+        parts.append(Chunk(number, line, code, chunk_options, tuple(options)))
     return QmdDocument(path.stem, path, header, parts)
 
 
@@ -223,17 +261,28 @@ def _parse_options(where: str, option_lines: list[str]) -> dict[str, Any]:
 
 
 def _check_options(where: str, options: dict[str, Any]) -> dict[str, Any]:
+    checked = {}
     for key, value in options.items():
+        if key in QUARTO_ONLY_OPTIONS:
+            continue  # kept in the raw options; see Chunk.ignored_options
         if key not in CHUNK_OPTION_TYPES:
             raise ReportError(
                 f"{where}: unknown chunk option {key!r}; the embedded engine honours "
                 + ", ".join(CHUNK_OPTION_TYPES)
             )
         allowed = CHUNK_OPTION_TYPES[key]
-        bad_output = key == "output" and isinstance(value, str) and value != "asis"
-        if not isinstance(value, allowed) or bad_output:
+        bad_string = (
+            key in _ALLOWED_STRINGS
+            and isinstance(value, str)
+            and value not in _ALLOWED_STRINGS[key]
+        )
+        wrong_type = not isinstance(value, allowed) or (
+            isinstance(value, bool) and bool not in allowed
+        )
+        if wrong_type or bad_string:
             expected = _EXPECTED_VALUES.get(
                 key, "true or false" if allowed == (bool,) else "a string"
             )
             raise ReportError(f"{where}: chunk option {key!r} must be {expected}, got {value!r}")
-    return dict(options)
+        checked[key] = value
+    return checked

@@ -10,11 +10,13 @@ needed).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from statlab.report.document import Chunk, Prose, QmdDocument
@@ -24,9 +26,13 @@ INLINE_MIME = "text/x-statlab-inline"
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SETUP = f"""\
 def __statlab_inline__(value):
+    import json
+    from IPython import get_ipython
     from IPython.display import display
-    display({{{INLINE_MIME!r}: str(value)}}, raw=True)
+    data, _metadata = get_ipython().display_formatter.format(value)
+    display({{{INLINE_MIME!r}: json.dumps(data)}}, raw=True)
 """
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,25 @@ class Execution:
 
     chunk_outputs: dict[int, list[dict[str, Any]]]
     inline_values: dict[int, list[str]]
+
+
+def inline_markdown(data: dict[str, str]) -> str:
+    """The Markdown for an inline value's display data, chosen as Quarto chooses it for HTML: the
+    HTML form, else the Markdown form, else the plain text, where a string's quotes are dropped
+    and its Markdown characters escaped. So numbers show as their ``repr``: format them in the
+    report (``f"{x:.3g}"``) to control the digits.
+
+    >>> inline_markdown({"text/plain": "'a_b'"}), inline_markdown({"text/plain": "np.float64(0.5)"})
+    ('a\\\\_b', 'np.float64(0.5)')
+    """
+    if "text/html" in data:
+        return f"`{data['text/html']}`{{=html}}"
+    if "text/markdown" in data:
+        return data["text/markdown"]
+    text = data.get("text/plain", "")
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text[1:-1])
+    return text
 
 
 def strip_ansi(text: str) -> str:
@@ -50,11 +75,12 @@ def execute(
     document: QmdDocument,
     backend: str,
     on_cell_done: Callable[[int, int], None] | None = None,
+    working_dir: Path | None = None,
 ) -> Execution:
     """Run ``document``'s chunks and inline expressions in a new kernel with ``STATLAB_BACKEND``.
 
-    The kernel's working folder is the report's folder, as with Quarto. ``on_cell_done(done,
-    total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
+    The kernel's working folder is ``working_dir`` (default: the report's folder, as with a plain
+    ``quarto render``); its connection file then goes in the folder above ``working_dir``. ``on_cell_done(done, total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
     that failed.
 
     >>> import tempfile, pathlib
@@ -93,10 +119,20 @@ def execute(
                 )
                 where.append(f"inline expression `{{python}} {expression}` after {previous_chunk}")
 
+    folder = working_dir or document.path.parent
+    kernel_manager = None
+    if working_dir is not None:
+        # the kernel's connection file in the scratch folder, not loose in the temporary folder
+        from jupyter_client.manager import KernelManager
+
+        kernel_manager = KernelManager(
+            kernel_name="python3", connection_file=str(working_dir.parent / "kernel.json")
+        )
     client = NotebookClient(
         notebook,
+        km=kernel_manager,
         kernel_name="python3",
-        resources={"metadata": {"path": str(document.path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
     )
     report = f"report '{document.name}' ({document.path})"
     with tempfile.TemporaryFile("w+") as kernel_log:
@@ -128,7 +164,9 @@ def execute(
             chunk_outputs[info["chunk"]] = list(cell.outputs)
         else:
             values = [
-                o["data"][INLINE_MIME] for o in cell.outputs if INLINE_MIME in o.get("data", {})
+                inline_markdown(json.loads(o["data"][INLINE_MIME]))
+                for o in cell.outputs
+                if INLINE_MIME in o.get("data", {})
             ]
             inline_values.setdefault(info["prose"], []).append("".join(values))
     return Execution(chunk_outputs, inline_values)

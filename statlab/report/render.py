@@ -1,17 +1,15 @@
-"""Rendering reports to HTML: choosing the engine and backend, and writing each page and the index.
+"""Rendering reports: choosing the engine and backend, and writing each page and the index.
 
 The ``embedded`` engine reads the ``.qmd`` (:mod:`statlab.report.document`), runs it in a kernel
-(:mod:`statlab.report.execute`) and writes the page with pandoc (:mod:`statlab.report.html`). The
-``quarto`` engine hands the file to ``quarto render``. Either way a page is first written to a
-temporary file and then renamed over the old one, so a failed render leaves the old page as it was.
+(:mod:`statlab.report.execute`) and writes an HTML page with pandoc (:mod:`statlab.report.html`).
+The ``quarto`` engine hands a copy of the file to ``quarto render`` (:mod:`statlab.report.quarto`),
+for HTML or PDF. Either way a page is first written to a temporary file and then renamed over the
+old one (:mod:`statlab.report.scratch`), so a failed render leaves the old page as it was.
 """
 
 from __future__ import annotations
 
 import html
-import os
-import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -21,17 +19,14 @@ from typing import Any, Literal
 
 from statlab._paths import reports_dir
 from statlab.report.document import QmdDocument, read_qmd
-from statlab.report.errors import ChunkError, ReportError
+from statlab.report.errors import ReportError
+from statlab.report.scratch import scratch_folder
 
 Engine = Literal["auto", "quarto", "embedded"]
 Backend = Literal["auto", "r", "python"]
 ENGINES: tuple[str, ...] = ("auto", "quarto", "embedded")
 BACKENDS: tuple[str, ...] = ("auto", "r", "python")
-QUARTO_INSTALL_HINT = (
-    "install the Quarto CLI from https://quarto.org/docs/get-started/ "
-    "(on Debian/Ubuntu: download quarto-<version>-linux-amd64.deb and `dpkg -i` it), "
-    "or use --engine embedded"
-)
+FORMATS: tuple[str, ...] = ("html", "pdf")
 
 
 @dataclass(frozen=True)
@@ -39,7 +34,7 @@ class RenderedReport:
     """One written page: which report, where, with which engine and backend, and how long."""
 
     name: str
-    html_path: Path
+    path: Path
     engine: str
     backend: str
     seconds: float
@@ -84,28 +79,41 @@ def report_path(name_or_path: str, folder: Path | None = None) -> Path:
     return folder / f"{name}.qmd"
 
 
-def resolve_engine(engine: str) -> str:
-    """``quarto`` or ``embedded``: ``auto`` means Quarto when the ``quarto`` command is on PATH.
+def resolve_engine(engine: str, output_format: str = "html") -> str:
+    """``quarto`` or ``embedded``: ``auto`` means Quarto when it is on PATH and recent enough.
+
+    A PDF needs Quarto (``--to typst``); the embedded engine writes HTML only.
 
     >>> resolve_engine("embedded")
     'embedded'
     """
+    from statlab.report import quarto
+
     if engine not in ENGINES:
         raise ReportError(
             f"unknown engine {engine!r} for --engine; choose from {', '.join(ENGINES)}"
         )
-    quarto_found = shutil.which("quarto") is not None
-    if engine == "auto":
-        return "quarto" if quarto_found else "embedded"
-    if engine == "quarto" and not quarto_found:
+    if output_format not in FORMATS:
         raise ReportError(
-            f"--engine quarto needs the Quarto CLI, which is not on PATH; {QUARTO_INSTALL_HINT}"
+            f"unknown format {output_format!r} for --format; choose from {', '.join(FORMATS)}"
         )
+    if output_format == "pdf":
+        if engine == "embedded":
+            raise ReportError(
+                "--format pdf needs --engine quarto (the embedded engine writes HTML)"
+            )
+        quarto.require("--format pdf")
+        return "quarto"
+    if engine == "auto":
+        return "quarto" if quarto.status().usable else "embedded"
+    if engine == "quarto":
+        quarto.require()
     return engine
 
 
 def resolve_backend(backend: str) -> str:
-    """``r`` or ``python``: ``auto`` means R when R, rpy2 and glmnet are usable here.
+    """``r`` or ``python``, as :func:`statlab._rbridge.resolve_backend` decides; errors name
+    ``--backend``.
 
     >>> resolve_backend("python")
     'python'
@@ -116,17 +124,10 @@ def resolve_backend(backend: str) -> str:
         raise ReportError(
             f"unknown backend {backend!r} for --backend; choose from {', '.join(BACKENDS)}"
         )
-    if backend == "python":
-        return backend
-    status = _rbridge.status()
-    if backend == "auto":
-        return "r" if status.usable else "python"
-    if not status.usable:
-        raise ReportError(
-            f"--backend r needs R, but R is not usable here: {status.reason}; "
-            f"{_rbridge.INSTALL_HINT}"
-        )
-    return backend
+    try:
+        return _rbridge.resolve_backend(backend)
+    except _rbridge.RUnavailableError as error:
+        raise ReportError(f"--backend r: {error}") from error
 
 
 def prepare_output_dir(out: Path) -> Path:
@@ -154,36 +155,51 @@ def render_report(
     engine: str = "embedded",
     backend: str = "python",
     on_cell_done: Callable[[int, int], None] | None = None,
+    output_format: str = "html",
 ) -> RenderedReport:
-    """Render one parsed report to ``out/<name>.html`` and return what was written.
+    """Render one parsed report to ``out/<name>.html`` (or ``.pdf``) and return what was written.
+
+    The chunks run in a scratch folder, so nothing is written beside the ``.qmd``; the page
+    replaces the old one only once complete.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> text = "---\\ntitle: Demo\\n---\\n\\nTwo: `{python} 1 + 1`\\n"
     >>> _ = (folder / "demo.qmd").write_text(text)
     >>> page = render_report(read_qmd(folder / "demo.qmd"), folder)
-    >>> "Two: 2" in page.html_path.read_text()
-    True
+    >>> "Two: 2" in page.path.read_text(), sorted(p.name for p in folder.iterdir())
+    (True, ['demo.html', 'demo.qmd'])
     """
+    from statlab.report import quarto
+
     started = time.perf_counter()
-    destination = Path(out) / f"{document.name}.html"
+    destination = Path(out) / f"{document.name}{quarto.FORMATS[output_format][1]}"
     if engine == "quarto":
-        _render_with_quarto(document, destination, backend)
+        quarto.render(document, destination, backend, output_format)
     else:
         from statlab.report.execute import execute
         from statlab.report.html import report_markdown, write_html
 
-        execution = execute(document, backend, on_cell_done)
-        with tempfile.TemporaryDirectory(prefix="statlab-report-") as figure_dir:
-            markdown = report_markdown(document, execution, Path(figure_dir))
-            write_html(markdown, Path(figure_dir), destination)
+        with scratch_folder("report") as scratch:
+            work, figures = scratch / "work", scratch / "figures"
+            work.mkdir()
+            figures.mkdir()
+            execution = execute(document, backend, on_cell_done, working_dir=work)
+            markdown = report_markdown(document, execution, figures)
+            write_html(markdown, figures, destination)
     return RenderedReport(
         document.name, destination, engine, backend, time.perf_counter() - started
     )
 
 
-def write_index(out: Path, reports: Sequence[Path], rendered: Sequence[RenderedReport]) -> Path:
-    """Write ``out/index.html`` linking every report in ``reports`` (their ``.qmd`` files).
+def write_index(
+    out: Path,
+    reports: Sequence[Path],
+    rendered: Sequence[RenderedReport],
+    suffix: str = ".html",
+) -> Path:
+    """Write ``out/index.html`` linking every report in ``reports`` (their ``.qmd`` files) to its
+    page (``NAME.html``, or ``NAME.pdf`` with ``suffix=".pdf"``).
 
     Reports without a page in ``out`` are listed as not rendered yet.
 
@@ -211,8 +227,8 @@ def write_index(out: Path, reports: Sequence[Path], rendered: Sequence[RenderedR
         name = path.stem
         title = html.escape(str(document_header.get("title") or name))
         description = html.escape(str(document_header.get("description") or ""))
-        if (out / f"{name}.html").is_file():
-            entry = f'<a href="{name}.html">{title}</a>'
+        if (out / f"{name}{suffix}").is_file():
+            entry = f'<a href="{name}{suffix}">{title}</a>'
         else:
             entry = f"{title} (not rendered yet: <code>statlab report {name}</code>)"
         if name in by_name:
@@ -230,29 +246,3 @@ def _header_or_empty(path: Path) -> dict[str, Any]:
         return read_qmd(path).header
     except ReportError:
         return {}
-
-
-def _render_with_quarto(document: QmdDocument, destination: Path, backend: str) -> None:
-    """``quarto render`` into a scratch folder, then move the page over ``destination``."""
-    with tempfile.TemporaryDirectory(prefix="statlab-quarto-", dir=destination.parent) as scratch:
-        command = [
-            "quarto",
-            "render",
-            str(document.path),
-            "--to",
-            "html",
-            "--output-dir",
-            scratch,
-            "-M",
-            "embed-resources:true",
-        ]
-        environment = {**os.environ, "STATLAB_BACKEND": backend}
-        result = subprocess.run(command, capture_output=True, text=True, env=environment)
-        if result.returncode != 0:
-            last_line = (result.stderr.strip().splitlines() or ["no message"])[-1]
-            raise ChunkError(
-                f"report '{document.name}' ({document.path}) failed under quarto render: "
-                f"{last_line}",
-                result.stderr,
-            )
-        os.replace(Path(scratch) / f"{document.name}.html", destination)

@@ -141,6 +141,24 @@ class DevToolsSession:
         )
         return PageFacts(facts["title"], facts["images"], facts["math"], self._errors())
 
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the open page (JSON-serialisable values)."""
+        reply = self.send(
+            "Runtime.evaluate", session=True, expression=expression, returnByValue=True
+        )
+        return reply["result"].get("value")
+
+    def set_width(self, width: int, height: int = 900) -> None:
+        """Make the page's viewport ``width`` CSS pixels wide (a narrow screen or window)."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
     def _errors(self) -> list[str]:
         errors = []
         for event in self.events:

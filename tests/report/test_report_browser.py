@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from chromium_page import DevToolsSession, PageFacts, chromium_path
-from report_testing import run_report_command
 
 from statlab.report import available_reports
 
@@ -65,20 +64,66 @@ def test_a_page_referring_to_the_network_is_caught(
     assert facts.images[0]["naturalWidth"] == 0
 
 
+def test_quarto_showcase_loads_offline(
+    browser: DevToolsSession, quarto_showcase: tuple[Path, Path, str]
+) -> None:
+    facts = browser.open(quarto_showcase[0])
+    assert facts.title == "Showcase of the embedded engine"
+    assert_page_sound(facts, min_images=2, min_math=2)
+
+
 @pytest.mark.slow
-def test_every_shipped_report_renders_and_loads_offline(
-    browser: DevToolsSession, tmp_path: Path
+@pytest.mark.parametrize("engine", ["embedded", "quarto"])
+def test_every_shipped_report_loads_offline(
+    browser: DevToolsSession, shipped_pages: Callable[[str], Path], engine: str
 ) -> None:
     names = available_reports()
     if not names:
         pytest.skip("no reports in reports/ yet")
-    result = run_report_command("--all", "--out", tmp_path, "--engine", "embedded")
-    assert result.returncode == 0, result.stderr
+    folder = shipped_pages(engine)
     for name in names:
-        facts = browser.open(tmp_path / f"{name}.html")
+        facts = browser.open(folder / f"{name}.html")
         assert_page_sound(facts, min_images=1, min_math=0)
-    index = browser.open(tmp_path / "index.html")
+    index = browser.open(folder / "index.html")
     assert index.errors == []
-    links = (tmp_path / "index.html").read_text(encoding="utf-8")
+    links = (folder / "index.html").read_text(encoding="utf-8")
     for name in names:
         assert f'href="{name}.html"' in links
+
+
+# every table wider than the text column, and whether it sits in a box that scrolls sideways
+WIDE_TABLES = """(() => {
+  const column = (document.querySelector("main") || document.body).getBoundingClientRect();
+  const scrolls = element => {
+    for (let e = element; e && e !== document.body; e = e.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(e).overflowX)) return true;
+    }
+    return false;
+  };
+  return {
+    pageOverflows: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    tables: Array.from(document.querySelectorAll("table"))
+      .filter(table => table.scrollWidth > column.width)
+      .map(table => ({width: table.scrollWidth, scrolls: scrolls(table)})),
+  };
+})()"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["embedded", "quarto"])
+def test_wide_tables_scroll_inside_the_column(
+    browser: DevToolsSession, shipped_pages: Callable[[str], Path], engine: str
+) -> None:
+    folder = shipped_pages(engine)
+    browser.set_width(700)
+    try:
+        wide = 0
+        for name in available_reports():
+            browser.open(folder / f"{name}.html")
+            layout = browser.evaluate(WIDE_TABLES)
+            assert not layout["pageOverflows"], name
+            assert all(table["scrolls"] for table in layout["tables"]), (name, layout)
+            wide += len(layout["tables"])
+        assert wide > 0  # at 700 px some table is wider than the column (prostate's summary)
+    finally:
+        browser.set_width(1200)

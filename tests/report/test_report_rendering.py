@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from report_testing import FIXTURES, run_report_command
+from report_testing import FIXTURES, page_content, run_report_command, visible_text
 
 from statlab.report import ChunkError, read_qmd, render_report
 
@@ -19,16 +19,11 @@ def page(showcase_html: Path) -> str:
     return showcase_html.read_text(encoding="utf-8")
 
 
-def visible_text(html: str) -> str:
-    """The page's text with tags removed and whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def test_inline_values_are_computed_by_the_kernel(page: str) -> None:
     text = visible_text(page)
     assert "The mean of y is 4.25 and six times seven is 42." in text
     assert "its total is 100." in text
-    assert "{python}" not in page
+    assert "{python}" not in page_content(page).text  # (code shown with echo: fenced has it)
 
 
 def test_backend_reaches_the_report_through_statlab_backend(page: str) -> None:
@@ -39,8 +34,10 @@ def test_figure_is_an_embedded_png_with_caption_alt_text_and_label(page: str) ->
     figure = re.search(r'<figure id="fig-points".*?</figure>', page, re.S)
     assert figure is not None
     assert 'src="data:image/png;base64,' in figure.group(0)
-    assert 'alt="Scatter plot of y against x"' in figure.group(0)
-    assert "The four points and their least-squares line." in figure.group(0)
+    assert re.search(r'<img [^>]*\salt="Scatter plot of y against x"', figure.group(0))
+    assert "Figure 1: The four points and their least-squares line." in visible_text(
+        figure.group(0)
+    )
 
 
 def test_page_is_self_contained(page: str) -> None:
@@ -174,3 +171,45 @@ def test_a_shipped_report_renders_where_r_is_absent(tmp_path: Path) -> None:
     text = visible_text((tmp_path / "ozone_lasso.html").read_text(encoding="utf-8"))
     assert "computed with the python backend of statlab" in text
     assert "is not usable on this machine, so only the Python backend ran" in text
+
+
+def test_quarto_cell_options_are_implemented(page: str) -> None:
+    summary = re.search(r'<figure class="table" id="tbl-summary">.*?</figure>', page, re.S)
+    assert summary is not None
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", summary.group(0), re.S)
+    assert caption is not None
+    assert visible_text(caption.group(1)) == "Table 1: Mean and standard deviation of x and y."
+    folded = re.search(
+        r"<details>\s*<summary>\s*Show the summary code\s*</summary>(.*?)</details>", page, re.S
+    )
+    assert folded is not None and "agg" in folded.group(1)
+    small = re.search(r'<figure id="fig-small".*?</figure>', page, re.S)
+    assert small is not None
+    assert 'style="width:3in;height:2in"' in small.group(0)
+    assert "Figure 2: The points again, drawn small." in visible_text(small.group(0))
+    fenced = visible_text(page)
+    assert "```{python} #| label: fig-small" in fenced
+    assert "#| echo: fenced" not in fenced
+
+
+def test_quarto_only_options_are_ignored_with_a_note(tmp_path: Path) -> None:
+    report = tmp_path / "aligned.qmd"
+    report.write_text(
+        "```{python}\n#| label: two\n#| fig-align: center\n#| cache: true\n1 + 1\n```\n"
+    )
+
+    result = run_report_command(report, "--out", tmp_path, "--engine", "embedded")
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        "note: aligned: 'two' (chunk 1, line 1): the embedded engine ignores the Quarto option(s) "
+        "fig-align, cache" in result.stderr
+    )
+    assert "2" in visible_text((tmp_path / "aligned.html").read_text())
+
+
+def test_description_is_in_the_title_block(page: str) -> None:
+    header = re.search(r'<header id="title-block-header">.*?</header>', page, re.S)
+    assert header is not None
+    assert "Every chunk option the embedded engine honours" in header.group(0)
+    assert '<div class="description">' in header.group(0)

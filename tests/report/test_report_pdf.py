@@ -1,0 +1,69 @@
+"""PDF reports (Quarto through typst): each opens, and holds the figures and captions of its page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from report_testing import FIXTURES, page_content, run_report_command
+
+from statlab.report import available_reports
+
+pytestmark = pytest.mark.slow
+
+
+def tool_output(*command: str | Path) -> str:
+    return subprocess.run(
+        [str(part) for part in command], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+
+
+def first_page_gray(pdf: Path) -> np.ndarray:
+    """Page 1 drawn by pdftoppm at 30 dpi, as grey levels (0 black, 255 white)."""
+    pgm = subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", "1", "-l", "1", str(pdf)],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
+    assert match is not None, pgm[:20]
+    width, height = int(match[1]), int(match[2])
+    return np.frombuffer(pgm[match.end() :], dtype=np.uint8).reshape(height, width)
+
+
+@pytest.mark.parametrize("name", available_reports())
+def test_pdf_opens_and_holds_the_pages_figures(
+    name: str, shipped_pdfs: Path, shipped_pages: Callable[[str], Path]
+) -> None:
+    pdf = shipped_pdfs / f"{name}.pdf"
+    html = (shipped_pages("quarto") / f"{name}.html").read_text(encoding="utf-8")
+
+    pages = int(re.search(r"^Pages:\s+(\d+)", tool_output("pdfinfo", pdf), re.M)[1])
+    assert pages >= 1
+    images = [
+        line
+        for line in tool_output("pdfimages", "-list", pdf).splitlines()[2:]
+        if line.split()[2] == "image"
+    ]
+    assert len(images) == html.count("<img ") > 0
+    # the captions' numbers, in order (their words are not compared: pdftotext splits and joins
+    # words at line ends and rewrites math and quotes)
+    text = " ".join(tool_output("pdftotext", pdf, "-").split())
+    numbers = [caption.split(":")[0] for caption in page_content(html).captions]
+    assert re.findall(r"\b((?:Figure|Table) \d+):", text) == numbers
+    gray = first_page_gray(pdf)
+    assert (gray < 128).mean() > 0.005  # ink on the first page: title and text
+
+
+def test_pdf_needs_quarto(tmp_path: Path) -> None:
+    result = run_report_command(
+        FIXTURES / "showcase.qmd", "--out", tmp_path, "--format", "pdf", "--engine", "embedded"
+    )
+    assert result.returncode == 2
+    assert "--format pdf needs --engine quarto" in result.stderr
+    assert list(tmp_path.iterdir()) == []
