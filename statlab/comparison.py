@@ -26,6 +26,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
+
 UNPENALISED = "unpenalised"
 DEFAULT_MODELS: dict[str, float | str] = {
     "ols": UNPENALISED,
@@ -191,10 +193,8 @@ def compare_models(
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     checked_designs = _check_designs(designs)
     checked_models = _check_models(models)
-    if isinstance(seed, bool) or not (
-        seed is None or (isinstance(seed, numbers.Integral) and seed >= 0)
-    ):
-        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    n_test = check.integer(n_test, "n_test", low=1)
+    seed = check.seed(seed)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
     ran = _rbridge.resolve_backend(backend)
