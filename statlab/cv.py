@@ -111,16 +111,10 @@ class CVCurve:
     def summary(self) -> pd.DataFrame:
         """``print(cv_fit)``'s table: Lambda, Index (1-based), Measure, SE, Nonzero for min and
         1se."""
-        rows = {"min": self.index_min, "1se": self.index_1se}
-        return pd.DataFrame(
-            {
-                "Lambda": [self.lambdas[i] for i in rows.values()],
-                "Index": [i + 1 for i in rows.values()],
-                "Measure": [self.cvm[i] for i in rows.values()],
-                "SE": [self.cvsd[i] for i in rows.values()],
-                "Nonzero": [int(self.nzero[i]) for i in rows.values()],
-            },
-            index=list(rows),
+        from statlab.glmnet import cv_summary
+
+        return cv_summary(
+            self.lambdas, self.cvm, self.cvsd, self.nzero, self.index_min, self.index_1se
         )
 
     def plot(self) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 
 from statlab.glmnet._fit import cv_glmnet, glmnet
 from statlab.glmnet._inputs import fold_ids
-from statlab.glmnet._paths import cv_statistics, select_lambda
+from statlab.glmnet._paths import cv_statistics, cv_summary, select_lambda
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "GlmnetPath",
     "cv_glmnet",
     "cv_statistics",
+    "cv_summary",
     "fold_ids",
     "glmnet",
     "select_lambda",

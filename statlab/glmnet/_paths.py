@@ -7,6 +7,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 EARLY_STOP_FDEV = 1e-5  # glmnet.control()$fdev: the path stops when R^2 gains less than this
 
@@ -130,6 +131,34 @@ def cv_statistics(errors: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     cvm = weights @ errors / weights.sum()
     spread = weights @ (errors - cvm) ** 2 / weights.sum()
     return cvm, np.sqrt(spread / (errors.shape[0] - 1))
+
+
+def cv_summary(
+    lambdas: np.ndarray,
+    cvm: np.ndarray,
+    cvsd: np.ndarray,
+    nzero: np.ndarray,
+    index_min: int,
+    index_1se: int,
+) -> pd.DataFrame:
+    """R's ``print(cv_fit)`` table: Lambda, Index (1-based), Measure, SE, Nonzero at lambda.min
+    ("min") and lambda.1se ("1se").
+
+    >>> cv_summary(np.array([1.0, 0.5]), np.array([2.0, 1.0]), np.array([0.1, 0.2]),
+    ...            np.array([0, 3]), 1, 0)["Index"].tolist()
+    [2, 1]
+    """
+    rows = {"min": index_min, "1se": index_1se}
+    return pd.DataFrame(
+        {
+            "Lambda": [lambdas[i] for i in rows.values()],
+            "Index": [i + 1 for i in rows.values()],
+            "Measure": [cvm[i] for i in rows.values()],
+            "SE": [cvsd[i] for i in rows.values()],
+            "Nonzero": [int(nzero[i]) for i in rows.values()],
+        },
+        index=list(rows),
+    )
 
 
 def select_lambda(cvm: np.ndarray, cvsd: np.ndarray) -> tuple[int, int]:

@@ -15,6 +15,7 @@ import pandas as pd
 from statlab import _validation as check
 from statlab.glmnet import _inputs
 from statlab.glmnet._interp import interpolate
+from statlab.glmnet._paths import cv_summary
 
 LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
 PredictType = Literal["link", "response", "class"]
@@ -310,16 +311,8 @@ class CVGlmnetResult:
 
     def summary(self) -> pd.DataFrame:
         """R's ``print(cv_fit)`` table: Lambda, Index (1-based), Measure, SE, Nonzero for min and 1se."""
-        rows = {"min": self.index_min, "1se": self.index_1se}
-        return pd.DataFrame(
-            {
-                "Lambda": [self.lambdas[i] for i in rows.values()],
-                "Index": [i + 1 for i in rows.values()],
-                "Measure": [self.cvm[i] for i in rows.values()],
-                "SE": [self.cvsd[i] for i in rows.values()],
-                "Nonzero": [int(self.nzero[i]) for i in rows.values()],
-            },
-            index=list(rows),
+        return cv_summary(
+            self.lambdas, self.cvm, self.cvsd, self.nzero, self.index_min, self.index_1se
         )
 
     def plot(self) -> Any:
