@@ -495,24 +495,96 @@ def _naive_gradient(
     xd: np.ndarray,
     indptr: np.ndarray,
     indices: np.ndarray,
-    weighted_values: np.ndarray,
+    dot_values: np.ndarray,
     sparse: bool,
     xm: np.ndarray,
     xs: np.ndarray,
     resid: np.ndarray,
+    weight: float,
     offset: float,
     k: int,
 ) -> float:
-    """<xz_k, w r>. Dense x: ``resid`` is the weighted residual w r. Sparse x (``weighted_values``
-    the stored entries times their row's weight): ``resid`` is the residual less ``offset``
-    (glmnet's mean-shift correction), unweighted, as in glmnet."""
+    """<xz_k, w r>. Dense x: ``resid`` is the weighted residual w r. Sparse x: ``resid`` is the
+    residual less ``offset`` (glmnet's mean-shift correction), unweighted, as in glmnet; the stored
+    entries ``dot_values`` times ``weight`` are those of xz times their row's weight and ``xm`` holds
+    the standardised means (see :func:`_naive_sparse_entries`)."""
     if sparse:
-        return (_sparse_dot(indptr, indices, weighted_values, k, resid) + offset * xm[k]) / xs[k]
+        return weight * _sparse_dot(indptr, indices, dot_values, k, resid) + offset * xm[k]
     return _dense_centred_dot(xd[:, k], xm[k], resid) / xs[k]
 
 
-@njit(cache=True, nogil=True)
-def gaussian_naive_path(
+@njit(cache=True, inline="always")
+def _naive_residual_update(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    scaled_values: np.ndarray,
+    sparse: bool,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    w: np.ndarray,
+    equal_weight: float,
+    resid: np.ndarray,
+    delta: float,
+    k: int,
+) -> float:
+    """The residual after coefficient k moved by ``delta`` (standardised units); returns the change
+    of the sparse mean-shift correction (0 for dense x, whose residual is updated in full)."""
+    if sparse:
+        for t in range(indptr[k], indptr[k + 1]):
+            resid[indices[t]] -= delta * scaled_values[t]
+        return delta * xm[k]
+    _naive_dense_update(xd[:, k], xm[k], delta / xs[k], w, equal_weight, resid)
+    return 0.0
+
+
+@njit(cache=True)
+def _naive_sparse_entries(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    w: np.ndarray,
+    xs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """The stored entries the sparse naive solver reads: those of rows of positive weight only (a
+    fold's held-out rows drop out; row numbers are kept), each divided by its column's scale, so
+    that a gradient or residual update is one sweep of a column with no per-column arithmetic.
+    Returns (indptr, indices, scaled values, the values the gradient takes, their common weight):
+    with equal positive weights the gradient's values are the scaled values themselves and the
+    weight is that common weight, else each is times its row's weight and the weight is 1."""
+    kept = 0
+    common = 0.0
+    for i in range(w.shape[0]):
+        if w[i] > 0.0:
+            if common == 0.0:
+                common = w[i]
+            elif w[i] != common:
+                common = -1.0
+    for t in range(indices.shape[0]):
+        if w[indices[t]] > 0.0:
+            kept += 1
+    kept_indptr = np.empty_like(indptr)
+    kept_indices = np.empty(kept, dtype=indices.dtype)
+    scaled = np.empty(kept)
+    kept_indptr[0] = 0
+    position = 0
+    for j in range(indptr.shape[0] - 1):
+        for t in range(indptr[j], indptr[j + 1]):
+            if w[indices[t]] > 0.0:
+                kept_indices[position] = indices[t]
+                scaled[position] = values[t] / xs[j]
+                position += 1
+        kept_indptr[j + 1] = position
+    if common > 0.0:
+        return kept_indptr, kept_indices, scaled, scaled, common
+    weighted = np.empty(kept)
+    for t in range(kept):
+        weighted[t] = w[kept_indices[t]] * scaled[t]
+    return kept_indptr, kept_indices, scaled, weighted, 1.0
+
+
+@njit(cache=True, inline="always")
+def _gaussian_naive_path(
     xd: np.ndarray,
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -558,13 +630,15 @@ def gaussian_naive_path(
             equal_weight = 0.0
             break
     if sparse:
+        indptr, indices, values, dot_values, weight = _naive_sparse_entries(
+            indptr, indices, values, w, xs
+        )
+        xm = xm / xs
         resid = yz.copy()
-        weighted_values = np.empty(values.shape[0])
-        for t in range(values.shape[0]):
-            weighted_values[t] = w[indices[t]] * values[t]
     else:
         resid = w * yz
-        weighted_values = values
+        dot_values = values
+        weight = 1.0
     offset = 0.0
     abs_grad = abs_grad0.copy()
     strong = np.zeros(p, dtype=np.bool_)
@@ -604,7 +678,17 @@ def gaussian_naive_path(
                     for a in range(n_active):
                         k = active[a]
                         g = _naive_gradient(
-                            xd, indptr, indices, weighted_values, sparse, xm, xs, resid, offset, k
+                            xd,
+                            indptr,
+                            indices,
+                            dot_values,
+                            sparse,
+                            xm,
+                            xs,
+                            resid,
+                            weight,
+                            offset,
+                            k,
                         )
                         old = coef[k]
                         new = _penalised_update(
@@ -616,13 +700,10 @@ def gaussian_naive_path(
                         coef[k] = new
                         largest_change = max(largest_change, xv[k] * delta * delta)
                         rsq += delta * (2.0 * g - delta * xv[k])
-                        step = delta / xs[k]
-                        if sparse:
-                            for t in range(indptr[k], indptr[k + 1]):
-                                resid[indices[t]] -= step * values[t]
-                            offset += step * xm[k]
-                        else:
-                            _naive_dense_update(xd[:, k], xm[k], step, w, equal_weight, resid)
+                        offset += _naive_residual_update(
+                            xd, indptr, indices, values, sparse, xm, xs, w, equal_weight, resid,
+                            delta, k,
+                        )  # fmt: skip
                     if largest_change < thresh:
                         break
                     if passes > max_passes:
@@ -642,7 +723,7 @@ def gaussian_naive_path(
                     if not strong[k]:
                         continue
                     g = _naive_gradient(
-                        xd, indptr, indices, weighted_values, sparse, xm, xs, resid, offset, k
+                        xd, indptr, indices, dot_values, sparse, xm, xs, resid, weight, offset, k
                     )
                     old = coef[k]
                     new = _penalised_update(
@@ -661,13 +742,20 @@ def gaussian_naive_path(
                     coef[k] = new
                     largest_change = max(largest_change, xv[k] * delta * delta)
                     rsq += delta * (2.0 * g - delta * xv[k])
-                    step = delta / xs[k]
-                    if sparse:
-                        for t in range(indptr[k], indptr[k + 1]):
-                            resid[indices[t]] -= step * values[t]
-                        offset += step * xm[k]
-                    else:
-                        _naive_dense_update(xd[:, k], xm[k], step, w, equal_weight, resid)
+                    offset += _naive_residual_update(
+                        xd,
+                        indptr,
+                        indices,
+                        values,
+                        sparse,
+                        xm,
+                        xs,
+                        w,
+                        equal_weight,
+                        resid,
+                        delta,
+                        k,
+                    )
                 if status != STATUS_OK:
                     failed = True
                     break
@@ -678,20 +766,20 @@ def gaussian_naive_path(
                 violated = False
                 for j in range(p):
                     if usable[j] and not strong[j]:
-                        abs_grad[j] = abs(
-                            _naive_gradient(
-                                xd,
-                                indptr,
-                                indices,
-                                weighted_values,
-                                sparse,
-                                xm,
-                                xs,
-                                resid,
-                                offset,
-                                j,
-                            )
+                        g = _naive_gradient(
+                            xd,
+                            indptr,
+                            indices,
+                            dot_values,
+                            sparse,
+                            xm,
+                            xs,
+                            resid,
+                            weight,
+                            offset,
+                            j,
                         )
+                        abs_grad[j] = abs(g)
                         if abs_grad[j] > l1 * penalty[j]:
                             strong[j] = True
                             violated = True
@@ -718,6 +806,129 @@ def gaussian_naive_path(
         passes = max(passes, max_passes + 1)
         status = STATUS_MAXIT
     return beta, rsq_path, n_stored, passes, status
+
+
+# one compiled kernel per kind of x, so that neither carries the other's branches in its loops
+@njit(cache=True, nogil=True)
+def _gaussian_naive_path_sparse(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    w: np.ndarray,
+    yz: np.ndarray,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    xv: np.ndarray,
+    usable: np.ndarray,
+    abs_grad0: np.ndarray,
+    alpha: float,
+    lambdas: np.ndarray,
+    early_stop: bool,
+    thresh: float,
+    max_passes: int,
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    lambda_factor: float,
+    max_active: int,
+    max_df: int,
+    fdev: float,
+) -> tuple[np.ndarray, np.ndarray, int, int, int]:
+    return _gaussian_naive_path(
+        xd,
+        indptr,
+        indices,
+        values,
+        True,
+        w,
+        yz,
+        xm,
+        xs,
+        xv,
+        usable,
+        abs_grad0,
+        alpha,
+        lambdas,
+        early_stop,
+        thresh,
+        max_passes,
+        penalty,
+        lower,
+        upper,
+        lambda_factor,
+        max_active,
+        max_df,
+        fdev,
+    )
+
+
+@njit(cache=True, nogil=True)
+def _gaussian_naive_path_dense(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    w: np.ndarray,
+    yz: np.ndarray,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    xv: np.ndarray,
+    usable: np.ndarray,
+    abs_grad0: np.ndarray,
+    alpha: float,
+    lambdas: np.ndarray,
+    early_stop: bool,
+    thresh: float,
+    max_passes: int,
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    lambda_factor: float,
+    max_active: int,
+    max_df: int,
+    fdev: float,
+) -> tuple[np.ndarray, np.ndarray, int, int, int]:
+    return _gaussian_naive_path(
+        xd,
+        indptr,
+        indices,
+        values,
+        False,
+        w,
+        yz,
+        xm,
+        xs,
+        xv,
+        usable,
+        abs_grad0,
+        alpha,
+        lambdas,
+        early_stop,
+        thresh,
+        max_passes,
+        penalty,
+        lower,
+        upper,
+        lambda_factor,
+        max_active,
+        max_df,
+        fdev,
+    )
+
+
+def gaussian_naive_path(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    *path_args: object,
+) -> tuple[np.ndarray, np.ndarray, int, int, int]:
+    """Elastic-net path for a Gaussian response by naive updates: :func:`_gaussian_naive_path`
+    compiled for sparse or for dense x."""
+    kernel = _gaussian_naive_path_sparse if sparse else _gaussian_naive_path_dense
+    return kernel(xd, indptr, indices, values, *path_args)
 
 
 # --- binomial and Poisson --------------------------------------------------------------------------
