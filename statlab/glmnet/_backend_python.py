@@ -70,7 +70,8 @@ class _Columns:
             return cls(
                 _NO_DENSE,
                 csc.indptr.astype(np.int64),
-                csc.indices.astype(np.int32 if csc.shape[0] < 2**31 else np.int64),
+                # unsigned row numbers: the kernels' gathers then skip negative-index handling
+                csc.indices.astype(np.uint32 if csc.shape[0] < 2**32 else np.int64),
                 np.asarray(csc.data, dtype=np.float64),
                 True,
                 *csc.shape,
@@ -84,7 +85,7 @@ class _Columns:
 
 _NO_DENSE = np.zeros((2, 2), order="F")  # placeholders: one compiled signature for both kinds of x
 _NO_INDEX = np.zeros(1, dtype=np.int64)
-_NO_ROWS = np.zeros(1, dtype=np.int32)
+_NO_ROWS = np.zeros(1, dtype=np.uint32)
 _NO_VALUES = np.zeros(1)
 
 

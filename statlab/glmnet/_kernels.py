@@ -164,12 +164,19 @@ def _dense_irls_update(
 
 
 @njit(cache=True, inline="always")
+def _stored(indptr: np.ndarray, j: int) -> range:
+    """The positions of column j's stored entries, as unsigned integers: indexing by them (and by
+    unsigned row numbers) skips the negative-index handling, about a quarter of a gather's cost."""
+    return range(np.uint64(indptr[j]), np.uint64(indptr[j + 1]))
+
+
+@njit(cache=True, inline="always")
 def _sparse_dot(
     indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, j: int, v: np.ndarray
 ) -> float:
     """sum over the stored entries of column j of x_ij v_i."""
     total = 0.0
-    for t in range(indptr[j], indptr[j + 1]):
+    for t in _stored(indptr, j):
         total += values[t] * v[indices[t]]
     return total
 
@@ -204,7 +211,7 @@ def column_stats(
             low = np.inf
             high = -np.inf
             count = 0
-            for t in range(indptr[j], indptr[j + 1]):
+            for t in _stored(indptr, j):
                 i = indices[t]
                 if w[i] > 0.0:
                     value = values[t]
@@ -289,7 +296,7 @@ def _gram_row(
     p = xm.shape[0]
     n = w.shape[0]
     if sparse:
-        for t in range(indptr[k], indptr[k + 1]):
+        for t in _stored(indptr, k):
             scratch[indices[t]] = w[indices[t]] * values[t]
     else:
         column = xd[:, k]
@@ -309,7 +316,7 @@ def _gram_row(
         else:
             gram[row, j] = _dense_centred_dot(xd[:, j], xm[j], scratch) / (xs[j] * xs[k])
     if sparse:
-        for t in range(indptr[k], indptr[k + 1]):
+        for t in _stored(indptr, k):
             scratch[indices[t]] = 0.0
 
 
@@ -531,7 +538,7 @@ def _naive_residual_update(
     """The residual after coefficient k moved by ``delta`` (standardised units); returns the change
     of the sparse mean-shift correction (0 for dense x, whose residual is updated in full)."""
     if sparse:
-        for t in range(indptr[k], indptr[k + 1]):
+        for t in _stored(indptr, k):
             resid[indices[t]] -= delta * scaled_values[t]
         return delta * xm[k]
     _naive_dense_update(xd[:, k], xm[k], delta / xs[k], w, equal_weight, resid)
@@ -569,7 +576,7 @@ def _naive_sparse_entries(
     kept_indptr[0] = 0
     position = 0
     for j in range(indptr.shape[0] - 1):
-        for t in range(indptr[j], indptr[j + 1]):
+        for t in _stored(indptr, j):
             if w[indices[t]] > 0.0:
                 kept_indices[position] = indices[t]
                 scaled[position] = values[t] / xs[j]
@@ -1108,7 +1115,7 @@ def glm_path(
                     if sparse:
                         vx[j] = _sparse_dot(indptr, indices, values, j, v)
                         sq = 0.0
-                        for t in range(indptr[j], indptr[j + 1]):
+                        for t in _stored(indptr, j):
                             sq += v[indices[t]] * values[t] * values[t]
                         xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
                     else:
@@ -1154,7 +1161,7 @@ def glm_path(
                     largest_change = max(largest_change, xv[j] * delta * delta)
                     step = delta / xs[j]
                     if sparse:
-                        for t in range(indptr[j], indptr[j + 1]):
+                        for t in _stored(indptr, j):
                             i = indices[t]
                             resid[i] -= step * v[i] * values[t]
                             eta[i] += step * values[t]
