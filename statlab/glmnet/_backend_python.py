@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab.glmnet import _kernels
-from statlab.glmnet._interp import interpolate
+from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
     PathArrays,
@@ -199,11 +199,6 @@ def _fit_rows(
         path_lambdas = lambdas_std[:n_steps] * y_scale
         nulldev = float(weights @ (y - y_mean) ** 2)
     elif settings.family == "multinomial":
-        if columns.sparse:
-            raise ValueError(
-                "X is sparse: family='multinomial' needs a dense X in the Python backend "
-                "(backend='r' takes sparse X)"
-            )
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
         else:
@@ -211,7 +206,7 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(y.shape)
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
             _kernels.multinomial_path(
-                columns.dense, w, y, offset, x_mean, x_scale, usable, settings.alpha,
+                *args, w, y, offset, x_mean, x_scale, usable, settings.alpha,
                 lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
                 options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
                 options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
@@ -324,10 +319,7 @@ def cross_validate(
         held_out = foldid == fold
         fold_fit = fits[fold]
         a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
-        if beta.ndim == 3:
-            predictions[held_out] = a0 + np.einsum("ij,jkl->ikl", rows[held_out], beta)
-        else:
-            predictions[held_out] = a0 + rows[held_out] @ beta
+        predictions[held_out] = a0 + linear_part(rows[held_out], beta)
         if settings.offset is not None:
             predictions[held_out] += settings.offset[held_out][..., None]
     fit_preval = predictions.copy() if keep else None

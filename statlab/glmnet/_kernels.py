@@ -181,6 +181,76 @@ def _sparse_dot(
     return total
 
 
+# --- column primitives: either kind of x -----------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _centred_dot(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    mean: float,
+    j: int,
+    v: np.ndarray,
+    v_sum: float,
+) -> float:
+    """sum_i (x_ij - mean) v_i; ``v_sum`` = sum_i v_i (sparse x reads only the stored entries)."""
+    if sparse:
+        return _sparse_dot(indptr, indices, values, j, v) - mean * v_sum
+    return _dense_centred_dot(xd[:, j], mean, v)
+
+
+@njit(cache=True, inline="always")
+def _centred_weighted_sq(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    mean: float,
+    j: int,
+    v: np.ndarray,
+    v_sum: float,
+) -> float:
+    """sum_i v_i (x_ij - mean)^2; ``v_sum`` = sum_i v_i."""
+    if sparse:
+        vx = 0.0
+        vxx = 0.0
+        for t in _stored(indptr, j):
+            weighted = v[indices[t]] * values[t]
+            vx += weighted
+            vxx += weighted * values[t]
+        return vxx - 2.0 * mean * vx + mean * mean * v_sum
+    return _dense_centred_weighted_sq(xd[:, j], mean, v)
+
+
+@njit(cache=True, inline="always")
+def _centred_add(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    mean: float,
+    j: int,
+    step: float,
+    out: np.ndarray,
+) -> None:
+    """out_i += step * (x_ij - mean) for every row."""
+    if sparse:
+        for t in _stored(indptr, j):
+            out[indices[t]] += step * values[t]
+        shift = step * mean
+        for i in range(out.shape[0]):
+            out[i] -= shift
+    else:
+        column = xd[:, j]
+        for i in range(out.shape[0]):
+            out[i] += step * (column[i] - mean)
+
+
 # --- column statistics -----------------------------------------------------------------------------
 
 
@@ -263,10 +333,7 @@ def centred_products(
         v_sum += v[i]
     for j in range(p):
         if usable[j]:
-            if sparse:
-                out[j] = (_sparse_dot(indptr, indices, values, j, v) - xm[j] * v_sum) / xs[j]
-            else:
-                out[j] = _dense_centred_dot(xd[:, j], xm[j], v) / xs[j]
+            out[j] = _centred_dot(xd, indptr, indices, values, sparse, xm[j], j, v, v_sum) / xs[j]
     return out
 
 
@@ -1273,9 +1340,33 @@ def _multinomial_deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray) -> floa
     return dev
 
 
+@njit(cache=True)
+def _multinomial_refresh(
+    eta: np.ndarray,
+    w: np.ndarray,
+    y: np.ndarray,
+    prob: np.ndarray,
+    resid: np.ndarray,
+    resid_sum: np.ndarray,
+) -> None:
+    """The class probabilities at ``eta``, the weighted residuals w (y - prob) and their class
+    sums."""
+    _softmax_rows(eta, prob)
+    n, k = eta.shape
+    resid_sum[:] = 0.0
+    for i in range(n):
+        for c in range(k):
+            resid[i, c] = w[i] * (y[i, c] - prob[i, c])
+            resid_sum[c] += resid[i, c]
+
+
 @njit(cache=True, nogil=True)
 def multinomial_path(
     xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
     w: np.ndarray,
     y: np.ndarray,
     offset: np.ndarray,
@@ -1297,7 +1388,7 @@ def multinomial_path(
     fdev: float,
     grouped: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int, float]:
-    """Elastic-net path for a K-class response (``y`` n x K indicators) with dense x.
+    """Elastic-net path for a K-class response (``y`` n x K indicators).
 
     Solves ``min -sum w log softmax(offset + a + xz B)_class + lam sum_j penalty_j P(B_j)`` with
     ``P`` the elastic net of each class's coefficient (``grouped=False``, glmnet's default) or of
@@ -1309,7 +1400,8 @@ def multinomial_path(
     glmnet's Newton steps, so the change test uses ``thresh * MAJORISED_THRESH_FACTOR`` to stop as
     close to the optimum as glmnet does. Options, lambdas and returns
     as :func:`glm_path`, with intercepts K x L and coefficients p x K x L; intercepts are centred
-    to sum to zero, as glmnet reports them.
+    to sum to zero, as glmnet reports them. Sparse x is centred implicitly: gradients read only
+    the stored entries, with the weighted residual's class sums for the centring.
     """
     n = w.shape[0]
     p = xm.shape[0]
@@ -1346,13 +1438,17 @@ def multinomial_path(
         for c in range(k):
             eta[i, c] += a0[c]
     prob = np.empty((n, k))
-    _softmax_rows(eta, prob)
+    resid = np.empty((n, k))  # w (y - prob), kept with prob
+    resid_sum = np.zeros(k)
+    _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
     null_dev = _multinomial_deviance(y, w, eta)
+    w_sum = w.sum()
     xv = np.zeros(p)
     for j in range(p):
         if usable[j]:
-            xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], w) / (xs[j] * xs[j])
-    resid = np.empty((n, k))
+            xv[j] = _centred_weighted_sq(
+                xd, indptr, indices, values, sparse, xm[j], j, w, w_sum
+            ) / (xs[j] * xs[j])
     grad = np.zeros((p, k))
     screened = np.zeros(p, dtype=np.bool_)
     in_active = np.zeros(p, dtype=np.bool_)
@@ -1365,16 +1461,18 @@ def multinomial_path(
     null_norm = np.zeros(p)
     u = np.zeros(k)
     for m in range(n_lambda):
-        for i in range(n):
-            for c in range(k):
-                resid[i, c] = w[i] * (y[i, c] - prob[i, c])
         norms = np.zeros(p)
         for j in range(p):
             if usable[j]:
                 largest = 0.0
                 total = 0.0
                 for c in range(k):
-                    g = _dense_centred_dot(xd[:, j], xm[j], resid[:, c]) / xs[j]
+                    g = (
+                        _centred_dot(
+                            xd, indptr, indices, values, sparse, xm[j], j, resid[:, c], resid_sum[c]
+                        )
+                        / xs[j]
+                    )
                     grad[j, c] = g
                     largest = max(largest, abs(g))
                     total += g * g
@@ -1407,9 +1505,20 @@ def multinomial_path(
                     bound = 0.5 * xv[j]
                     magnitude = 0.0
                     for c in range(k):
-                        for i in range(n):
-                            resid[i, c] = w[i] * (y[i, c] - prob[i, c])
-                        g = _dense_centred_dot(xd[:, j], xm[j], resid[:, c]) / xs[j]
+                        g = (
+                            _centred_dot(
+                                xd,
+                                indptr,
+                                indices,
+                                values,
+                                sparse,
+                                xm[j],
+                                j,
+                                resid[:, c],
+                                resid_sum[c],
+                            )
+                            / xs[j]
+                        )
                         u[c] = g + bound * coef[j, c]
                         magnitude += u[c] * u[c]
                     magnitude = np.sqrt(magnitude)
@@ -1437,13 +1546,13 @@ def multinomial_path(
                         changed = True
                         coef[j, c] = new
                         largest_change = max(largest_change, bound * delta * delta)
-                        step = delta / xs[j]
-                        for i in range(n):
-                            eta[i, c] += step * (xd[i, j] - xm[j])
+                        _centred_add(
+                            xd, indptr, indices, values, sparse, xm[j], j, delta / xs[j], eta[:, c]
+                        )
                     if status != STATUS_OK:
                         break
                     if changed:
-                        _softmax_rows(eta, prob)
+                        _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
                 if status != STATUS_OK:
                     break
                 if intercept:
@@ -1457,22 +1566,32 @@ def multinomial_path(
                             largest_change = max(largest_change, 0.5 * step * step)
                             for i in range(n):
                                 eta[i, c] += step
-                    _softmax_rows(eta, prob)
+                    _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
                 if largest_change < thresh or passes > max_passes:
                     break
             if status != STATUS_OK or passes > max_passes:
                 break
             # KKT check of the variables outside the screened set
             violation = False
-            for i in range(n):
-                for c in range(k):
-                    resid[i, c] = w[i] * (y[i, c] - prob[i, c])
             for j in range(p):
                 if usable[j] and not screened[j]:
                     largest = 0.0
                     total = 0.0
                     for c in range(k):
-                        g = _dense_centred_dot(xd[:, j], xm[j], resid[:, c]) / xs[j]
+                        g = (
+                            _centred_dot(
+                                xd,
+                                indptr,
+                                indices,
+                                values,
+                                sparse,
+                                xm[j],
+                                j,
+                                resid[:, c],
+                                resid_sum[c],
+                            )
+                            / xs[j]
+                        )
                         largest = max(largest, abs(g))
                         total += g * g
                     size = np.sqrt(total) if grouped else largest
