@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         backend=args.backend,
         n_jobs=args.n_jobs,
+        progress=True,
     )
     result.summary().to_csv(args.out / "summary.csv")
     result.zero_fraction().to_csv(args.out / "zero_fraction.csv", index=False)

@@ -32,11 +32,16 @@ import numpy as np
 import pandas as pd
 
 from statlab import _rbridge
+from statlab import _validation as check
 from statlab.trees import _checks
 from statlab.trees.fit import TreeResult, fit_tree
-from statlab.trees.forest import _seed_and_jobs
+from statlab.trees.forest import _seed_and_jobs, progress_bar
 
 Backend = Literal["auto", "r", "python"]
+#: blocks of consecutive replicates per joblib worker (fewer: less dispatch; more: a smoother bar)
+BLOCKS_PER_WORKER = 4
+#: the R backend's refits are split into at most this many calls into R
+R_CALLS = 10
 
 
 @dataclass(frozen=True, repr=False)
@@ -227,12 +232,13 @@ def importance_stability(
     seed: int = 0,
     backend: Backend = "auto",
     n_jobs: int = 1,
+    progress: bool = False,
 ) -> ImportanceStability:
     """Lasso and CART importances under ``n_draws`` (the sheet's B) bootstrap refits (see the
     module docstring).
 
     Holdout accuracy is computed on ``(X_holdout, y_holdout)`` when given (Arcene's valid split),
-    else it is NaN.
+    else it is NaN. ``progress=True`` shows a bar over the bootstrap refits.
     """
     from statlab.glmnet import cv_glmnet
 
@@ -242,8 +248,10 @@ def importance_stability(
         raise ValueError(f"y must have two classes, got {len(classes)}: {list(classes)}")
     n_draws = _checks.positive_int(n_draws, "n_draws")
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)
-    nfolds = _checks.positive_int(nfolds, "nfolds", minimum=3)
-    ran = _rbridge.resolve_backend(backend)
+    nfolds = check.integer(nfolds, "nfolds", low=3, high=matrix.shape[0])
+    min_split = _checks.positive_int(min_split, "min_split", minimum=2)
+    progress = check.flag(progress, "progress")
+    ran = _rbridge.resolve_backend(check.backend(backend))
     folds = _checks.fold_ids(None, nfolds, matrix.shape[0], seed)
     binary = (labels == classes[1]).astype(np.float64)
 
@@ -279,12 +287,13 @@ def importance_stability(
 
     rows = bootstrap_rows(matrix.shape[0], n_draws, seed)
     settings = {"cp": cp_star, "min_split": min_split, "min_bucket": max(round(min_split / 3), 1)}
-    if ran == "r":
-        coefs, importances = _bootstrap_r(matrix, binary, rows, lambda_star, settings)
-    else:
-        coefs, importances = _bootstrap_python(
-            matrix, labels, binary, rows, lambda_star, settings, n_jobs
-        )
+    with progress_bar(n_draws, "bootstrap refits (lasso + CART)", progress) as bar:
+        if ran == "r":
+            coefs, importances = _bootstrap_r(matrix, binary, rows, lambda_star, settings, bar)
+        else:
+            coefs, importances = _bootstrap_python(
+                matrix, labels, binary, rows, lambda_star, settings, n_jobs, bar
+            )
     return ImportanceStability(
         feature_names=names,
         lambda_star=lambda_star,
@@ -301,26 +310,36 @@ def importance_stability(
 
 
 def _bootstrap_r(
-    X: np.ndarray, binary: np.ndarray, rows: np.ndarray, lambda_star: float, settings: dict
+    X: np.ndarray,
+    binary: np.ndarray,
+    rows: np.ndarray,
+    lambda_star: float,
+    settings: dict,
+    bar: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The refits in R, in up to ``R_CALLS`` calls of consecutive replicates so that a progress bar
+    can move (each replicate depends on its rows only, so the split does not change the result)."""
     from statlab.trees import _backend_r
 
     _backend_r.require_packages()
-    out = _rbridge.call(
-        "arcene_bootstrap",
-        X,
-        binary.astype(np.int64),
-        (rows + 1).astype(np.int64),
-        lambda_star,
-        settings["cp"],
-        min_split=settings["min_split"],
-        min_bucket=settings["min_bucket"],
-    )
-    shape = rows.shape[0], X.shape[1]
-    return (
-        np.asarray(out["coefs"], dtype=np.float64).reshape(shape),
-        np.asarray(out["importances"], dtype=np.float64).reshape(shape),
-    )
+    coefs, importances = [], []
+    for block in np.array_split(rows, min(R_CALLS, len(rows))):
+        out = _rbridge.call(
+            "arcene_bootstrap",
+            X,
+            binary.astype(np.int64),
+            (block + 1).astype(np.int64),
+            lambda_star,
+            settings["cp"],
+            min_split=settings["min_split"],
+            min_bucket=settings["min_bucket"],
+        )
+        shape = block.shape[0], X.shape[1]
+        coefs.append(np.asarray(out["coefs"], dtype=np.float64).reshape(shape))
+        importances.append(np.asarray(out["importances"], dtype=np.float64).reshape(shape))
+        if bar is not None:
+            bar.update(len(block))
+    return np.vstack(coefs), np.vstack(importances)
 
 
 def _bootstrap_python(
@@ -331,21 +350,26 @@ def _bootstrap_python(
     lambda_star: float,
     settings: dict,
     n_jobs: int,
+    bar: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    if n_jobs == 1:
-        parts = [_replicates(X, labels, binary, rows, lambda_star, settings)]
-    else:
-        from joblib import Parallel, delayed, effective_n_jobs
+    """The refits in ``n_jobs`` joblib processes (the numba glmnet kernel holds the GIL; its
+    compiled code is cached on disk, so workers load rather than recompile it), a few blocks of
+    consecutive replicates per worker, collected in order as they finish."""
+    from joblib import Parallel, delayed, effective_n_jobs
 
-        blocks = np.array_split(rows, effective_n_jobs(n_jobs))
-        # processes: the numba glmnet kernel holds the GIL (its compiled code is cached on disk,
-        # so workers load rather than recompile it); one block of replicates per worker
-        parts = Parallel(n_jobs=n_jobs)(
-            delayed(_replicates)(X, labels, binary, block, lambda_star, settings)
-            for block in blocks
-            if len(block)
-        )
-    return np.vstack([c for c, _ in parts]), np.vstack([i for _, i in parts])
+    workers = 1 if n_jobs == 1 else effective_n_jobs(n_jobs)
+    n_blocks = len(rows) if workers == 1 else min(len(rows), BLOCKS_PER_WORKER * workers)
+    tasks = (
+        delayed(_replicates)(X, labels, binary, block, lambda_star, settings)
+        for block in np.array_split(rows, n_blocks)
+    )
+    coefs, importances = [], []
+    for block_coefs, block_importances in Parallel(n_jobs=workers, return_as="generator")(tasks):
+        coefs.append(block_coefs)
+        importances.append(block_importances)
+        if bar is not None:
+            bar.update(len(block_coefs))
+    return np.vstack(coefs), np.vstack(importances)
 
 
 def _replicates(
