@@ -64,12 +64,13 @@ def simulate_redundant(
     n = _checks.positive_int(n, "n", minimum=10)
     n_factors = _checks.positive_int(n_factors, "n_factors")
     copies = _checks.positive_int(copies, "copies")
-    if isinstance(n_noise, bool) or not isinstance(n_noise, int) or n_noise < 0:
-        raise ValueError(f"n_noise must be an integer >= 0, got {n_noise!r}")
-    weights = np.asarray(beta, dtype=np.float64)
+    n_noise = check.integer(n_noise, "n_noise", low=0)
+    weights = check.vector(beta, "beta")
     if weights.shape != (n_factors,):
-        raise ValueError(f"beta must have n_factors = {n_factors} values, got {weights.shape}")
-    rng = np.random.default_rng(seed)
+        raise check.InvalidArgumentError(
+            f"beta must have n_factors = {n_factors} values, got {weights.shape[0]}"
+        )
+    rng = np.random.default_rng(check.seed(seed))
     latent = rng.normal(size=(n, n_factors))
     signal = np.repeat(np.arange(n_factors), copies)
     copied = latent[:, signal] + _checks.non_negative(copy_noise, "copy_noise") * rng.normal(
@@ -184,7 +185,9 @@ def efron_experiment(
     progress = check.flag(progress, "progress")
     ran = _rbridge.resolve_backend(check.backend(backend))
     p = matrix.shape[1]
-    grids = {size: _mtry_grid(_grid(mtry_grid, size), size) for size in (p, p - n_remove)}
+    grids = {p: _mtry_grid(mtry_grid, p)}
+    kept = p - n_remove
+    grids[kept] = _mtry_grid(None if mtry_grid is None else _grid(grids[p], kept), kept)
     rng = np.random.default_rng(seed)
     n = matrix.shape[0]
     test = np.zeros(n, dtype=bool)
@@ -228,11 +231,8 @@ def efron_experiment(
     )
 
 
-def _grid(mtry_grid: Any, p: int) -> Any:
-    """The default grid, or the given one with values above p (after trimming) dropped."""
-    if mtry_grid is None:
-        return None
-    grid = np.atleast_1d(np.asarray(mtry_grid))
+def _grid(grid: np.ndarray, p: int) -> np.ndarray:
+    """A checked grid with the values above p (after trimming) dropped, unless that drops all."""
     return grid[grid <= p] if (grid <= p).any() else grid
 
 

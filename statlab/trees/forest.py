@@ -129,7 +129,7 @@ def random_forest(
     settings = _forest_settings(matrix.shape[1], task_name, n_trees, mtry, node_size)
     test = None
     if X_test is not None:
-        test, _ = _checks.design(X_test)
+        test, _ = _checks.design(X_test, "X_test")
         if test.shape[1] != matrix.shape[1]:
             raise ValueError(f"X_test has {test.shape[1]} columns but X has {matrix.shape[1]}")
     ran = _rbridge.resolve_backend(backend)

@@ -252,6 +252,7 @@ def importance_stability(
     min_split = _checks.positive_int(min_split, "min_split", minimum=2)
     progress = check.flag(progress, "progress")
     ran = _rbridge.resolve_backend(check.backend(backend))
+    holdout, truth = _holdout(X_holdout, y_holdout, matrix.shape[1])
     folds = _checks.fold_ids(None, nfolds, matrix.shape[0], seed)
     binary = (labels == classes[1]).astype(np.float64)
 
@@ -272,13 +273,7 @@ def importance_stability(
     tree = replace(grown.prune(cp_star), feature_names=names)
 
     accuracy = {"lasso": float("nan"), "tree": float("nan")}
-    if X_holdout is not None:
-        holdout, _ = _checks.design(X_holdout)
-        truth = np.asarray(y_holdout)
-        if holdout.shape[1] != matrix.shape[1] or len(truth) != holdout.shape[0]:
-            raise ValueError(
-                "X_holdout and y_holdout must have the training columns and one label per row"
-            )
+    if holdout is not None:
         probability = lasso_cv.predict(holdout, s="lambda.min", type="response")
         accuracy["lasso"] = float(
             np.mean(np.where(probability > 0.5, classes[1], classes[0]) == truth)
@@ -307,6 +302,26 @@ def importance_stability(
         holdout_accuracy=accuracy,
         backend=ran,
     )
+
+
+def _holdout(
+    X_holdout: Any, y_holdout: Any, n_features: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The holdout matrix and labels, checked (both None when no holdout is given)."""
+    if X_holdout is None:
+        return None, None
+    holdout, _ = _checks.design(X_holdout, "X_holdout")
+    if holdout.shape[1] != n_features:
+        raise check.InvalidArgumentError(
+            f"X_holdout has {holdout.shape[1]} columns but X has {n_features}"
+        )
+    truth = None if y_holdout is None else np.asarray(y_holdout)
+    if truth is None or truth.ndim != 1 or len(truth) != holdout.shape[0]:
+        raise check.InvalidArgumentError(
+            f"y_holdout must have one label per row of X_holdout ({holdout.shape[0]}), "
+            f"got {'None' if truth is None else f'shape {truth.shape}'}"
+        )
+    return holdout, truth
 
 
 def _bootstrap_r(
