@@ -404,9 +404,10 @@ def plot_removal_errors(table: pd.DataFrame, n_test: int) -> Any:
 
 
 def plot_importance_stability(long: pd.DataFrame) -> Any:
-    """Bootstrap lasso coefficients and tree MDI for every feature, one dot per replicate,
-    normalised by each model's largest magnitude; features sorted by mean |value| within each
-    panel (as the course's ``lasso_tree_importances`` figure).
+    """Bootstrap lasso coefficients and tree MDI (and MDI+, model ``tree_mdi_plus``, if present)
+    for every feature, one dot per replicate, normalised by each model's largest magnitude;
+    features sorted by mean |value| within each panel (as the course's ``lasso_tree_importances``
+    figure).
 
     >>> import pandas as pd
     >>> long = pd.DataFrame({"model": ["lasso", "tree"], "replicate": [0, 0],
@@ -416,14 +417,15 @@ def plot_importance_stability(long: pd.DataFrame) -> Any:
     """
     import plotnine as p9
 
-    titles = {"lasso": "Lasso coefficients", "tree": "Tree MDI"}
+    titles = {"lasso": "Lasso coefficients", "tree": "Tree MDI", "tree_mdi_plus": "Tree MDI+"}
     frames = []
     for model, part in long.groupby("model", sort=False):
         order = part.groupby("feature")["normalized"].apply(lambda v: float(np.abs(v).mean()))
         rank = order.rank(method="first").astype(int)
         frames.append(part.assign(rank=part["feature"].map(rank), panel=titles.get(model, model)))
     frame = pd.concat(frames, ignore_index=True)
-    frame["panel"] = pd.Categorical(frame["panel"], categories=[titles["lasso"], titles["tree"]])
+    panels = [titles.get(m, m) for m in long["model"].unique()]
+    frame["panel"] = pd.Categorical(frame["panel"], categories=panels)
     return (
         p9.ggplot(frame, p9.aes(x="normalized", y="rank"))
         + p9.geom_vline(xintercept=0, color="#bdbdbd")

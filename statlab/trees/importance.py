@@ -87,34 +87,52 @@ class ImportanceStability:
 
     def mdi_plus(self) -> pd.Series:
         """MDI+ (Agarwal et al. 2023, ``imodels``) of the original tree, one score per feature
-        (higher is more important).
+        (higher is more important; the features the tree does not split on share one baseline).
 
         imodels computes MDI+ for scikit-learn forests; the tree here is a one-tree forest without
         bootstrap, grown best-first to the tuned tree's number of leaves with the same node sizes,
         which reproduces the tuned tree up to tied splits. MDI+ refits a regularised GLM on each
-        feature's stumps, a few seconds per tree, so it is computed for the original fit only."""
-        import warnings
-
-        from imodels.importance import RandomForestPlusClassifier
-        from sklearn.ensemble import RandomForestClassifier
-
-        forest = RandomForestClassifier(
-            n_estimators=1,
-            bootstrap=False,
-            max_features=None,
-            min_samples_split=self.tree.settings["min_split"],
-            min_samples_leaf=self.tree.settings["min_bucket"],
-            max_leaf_nodes=max(self.tree.n_leaves, 2),
-            random_state=0,
-        )
+        feature's stumps: about 2 s per tree (see :meth:`mdi_plus_bootstrap`)."""
         labels = (self.tree.y == self.tree.classes[1]).astype(int)
-        model = RandomForestPlusClassifier(rf_model=forest, sample_split=None)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # imodels' pandas deprecation notices
-            model.fit(self.X, labels)
-            scores = model.get_mdi_plus_scores(self.X, labels)
-        values = scores.set_index("var")["importance"].reindex(range(len(self.feature_names)))
-        return pd.Series(values.to_numpy(), index=self.feature_names, name="mdi_plus")
+        scores, _ = _mdi_plus(self.X, labels, self.tree.n_leaves, self.tree.settings)
+        return pd.Series(scores, index=self.feature_names, name="mdi_plus")
+
+    def mdi_plus_bootstrap(
+        self, n_draws: int | None = None, *, n_jobs: int | None = 1, progress: bool = False
+    ) -> pd.DataFrame:
+        """MDI+ of the tree refitted on each of the first ``n_draws`` bootstrap samples (all of
+        them by default; the rows of :attr:`importances`), as the gain over the no-split baseline
+        (the score every feature the refit does not split on gets): 0 for those features, as MDI
+        is (up to tied splits). Unlike MDI, a split feature's gain can be negative: its stumps,
+        refitted with leave-one-out tuning, predict y worse than no split.
+
+        Each refit is grown as in the Python backend (cp = cp*, same node sizes) and rebuilt
+        best-first for imodels as in :meth:`mdi_plus`; MDI+ is scored on the bootstrap sample.
+        imodels is Python only, so this runs in Python whatever the backend. A refit costs about
+        2 s (Arcene, 2 cores): ``n_jobs`` processes share the replicates, ``progress`` shows a bar.
+        """
+        n_draws = (
+            len(self.rows)
+            if n_draws is None
+            else check.integer(n_draws, "n_draws", low=1, high=len(self.rows))
+        )
+        jobs = check.n_jobs(n_jobs)
+        progress = check.flag(progress, "progress")
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        workers = 1 if jobs in (None, 1) else effective_n_jobs(jobs)
+        n_blocks = n_draws if workers == 1 else min(n_draws, BLOCKS_PER_WORKER * workers)
+        settings = {**self.tree.settings, "cp": self.cp_star, "max_depth": 30}
+        tasks = (
+            delayed(_mdi_plus_replicates)(self.X, self.tree.y, block, settings)
+            for block in np.array_split(self.rows[:n_draws], n_blocks)
+        )
+        gains = []
+        with progress_bar(n_draws, "MDI+ of the bootstrap trees", progress) as bar:
+            for block in Parallel(n_jobs=workers, return_as="generator")(tasks):
+                gains.append(block)
+                bar.update(len(block))
+        return pd.DataFrame(np.vstack(gains), columns=self.feature_names)
 
     def correlation(self) -> pd.DataFrame:
         """The p x p feature correlation matrix C."""
@@ -151,11 +169,22 @@ class ImportanceStability:
         table.attrs["rho_median_all"] = float(rho_all.median())
         return table
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, mdi_plus: pd.DataFrame | None = None) -> pd.DataFrame:
         """Long table ``model, replicate, feature, value, normalized`` (value / the model's largest
-        |value| over all replicates and features)."""
+        |value| over all replicates and features); with ``mdi_plus`` (from
+        :meth:`mdi_plus_bootstrap`) also the model ``tree_mdi_plus``."""
+        tables = [("lasso", self.coefs), ("tree", self.importances)]
+        if mdi_plus is not None:
+            if not isinstance(mdi_plus, pd.DataFrame) or list(mdi_plus.columns) != list(
+                self.feature_names
+            ):
+                raise check.InvalidArgumentError(
+                    "mdi_plus must be the DataFrame mdi_plus_bootstrap() returns (one column per "
+                    "feature)"
+                )
+            tables.append(("tree_mdi_plus", mdi_plus))
         frames = []
-        for model, table in (("lasso", self.coefs), ("tree", self.importances)):
+        for model, table in tables:
             long = (
                 table.rename_axis("replicate")
                 .reset_index()
@@ -188,12 +217,13 @@ class ImportanceStability:
             index=pd.Index(["lasso", "tree"], name="model"),
         )
 
-    def plot(self) -> Any:
+    def plot(self, mdi_plus: pd.DataFrame | None = None) -> Any:
         """Bootstrap coefficients and MDI per feature, normalised by the largest magnitude, the
-        features sorted by mean importance (the course's ``lasso_tree_importances`` figure)."""
+        features sorted by mean importance (the course's ``lasso_tree_importances`` figure); a
+        third panel for ``mdi_plus`` (from :meth:`mdi_plus_bootstrap`) when given."""
         from statlab.plots.trees import plot_importance_stability
 
-        return plot_importance_stability(self.to_frame())
+        return plot_importance_stability(self.to_frame(mdi_plus))
 
     def plot_correlation(self) -> Any:
         """The correlation matrix with features ordered by hierarchical clustering."""
@@ -420,3 +450,54 @@ def _replicates(
         )
         importances[b] = tree.importance(p)
     return coefs, importances
+
+
+def _mdi_plus(
+    X: np.ndarray, labels: np.ndarray, n_leaves: int, settings: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """imodels' MDI+ scores of a one-tree forest grown best-first to ``n_leaves`` leaves on
+    (X, 0/1 labels), and which features that tree splits on."""
+    import warnings
+
+    from imodels.importance import RandomForestPlusClassifier
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = RandomForestClassifier(
+        n_estimators=1,
+        bootstrap=False,
+        max_features=None,
+        min_samples_split=settings["min_split"],
+        min_samples_leaf=settings["min_bucket"],
+        max_leaf_nodes=max(n_leaves, 2),
+        random_state=0,
+    )
+    model = RandomForestPlusClassifier(rf_model=forest, sample_split=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # imodels' pandas deprecation notices
+        model.fit(X, labels)
+        scores = model.get_mdi_plus_scores(X, labels)
+    values = scores.set_index("var")["importance"].reindex(range(X.shape[1])).to_numpy()
+    structure = model.rf_model.estimators_[0].tree_
+    split = np.zeros(X.shape[1], dtype=bool)
+    split[structure.feature[structure.feature >= 0]] = True
+    return values, split
+
+
+def _mdi_plus_replicates(
+    X: np.ndarray, y: np.ndarray, rows: np.ndarray, settings: dict
+) -> np.ndarray:
+    """MDI+ gains over the no-split baseline of the refit tree on each bootstrap sample in
+    ``rows`` (a row of zeros where the refit does not split)."""
+    from statlab.trees.fit import grow_python
+
+    classes = np.unique(y)
+    gains = np.zeros((len(rows), X.shape[1]))
+    for b, index in enumerate(rows):
+        tree = grow_python(X[index], y[index], classes, settings)
+        if tree.n_leaves < 2:
+            continue
+        labels = (y[index] == classes[1]).astype(int)
+        scores, split = _mdi_plus(X[index], labels, tree.n_leaves, settings)
+        baseline = scores[~split][0] if (~split).any() else np.nan
+        gains[b] = np.where(split, scores - baseline, 0.0)
+    return gains
