@@ -498,6 +498,7 @@ def _tree_cases() -> list[Any]:
     trees = _trees()
     fitted = trees.fit_tree(X, Y, max_depth=2, nfolds=4, seed=1, backend="python")
     steps = trees.boosting_steps(X[:, 0], Y, n_steps=2, backend="python")
+    stability = trees.importance_stability(**ARCENE_GOOD)
     cases = [
         *_cases(
             "fit_tree",
@@ -679,6 +680,18 @@ def _tree_cases() -> list[Any]:
             {"y_holdout": [CLASSES[:4], None]},
         ),
         *_matrix_cases("importance_stability", trees.importance_stability, ARCENE_GOOD),
+        *_cases(
+            "ImportanceStability.mdi_plus_bootstrap",
+            stability.mdi_plus_bootstrap,
+            {"n_draws": 1},
+            {"n_draws": [0, 3, 1.5, "1"], "n_jobs": [0, "2"], "progress": ["yes", 1]},
+        ),
+        *_cases(
+            "ImportanceStability.plot",
+            stability.plot,
+            {"mdi_plus": None},
+            {"mdi_plus": ["scores", pd.DataFrame({"a": [1.0]})]},
+        ),
     ]
     return cases
 
