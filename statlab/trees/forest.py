@@ -180,9 +180,14 @@ def tune_mtry(
 
 
 def progress_bar(total: int, description: str, show: bool) -> Any:
-    """A tqdm bar on stderr (``tqdm.auto``: a widget in notebooks), drawn only when ``show``."""
-    from tqdm.auto import tqdm
+    """A tqdm bar on stderr (``tqdm.auto``: a widget in notebooks), drawn only when ``show``.
 
+    A hidden bar is plain ``tqdm``: importing ``tqdm.auto`` in a Jupyter kernel without
+    ipywidgets warns, and that warning would land in every report page."""
+    if show:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
     return tqdm(total=total, desc=description, disable=not show)
 
 
