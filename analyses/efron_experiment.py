@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         singh = sl.trees.efron_singh2002(**common, progress=True)
         singh.to_frame().to_csv(args.out / "singh2002.csv", index=False)
         singh.plot().save(args.out / "singh2002.png", width=6, height=4, dpi=120, verbose=False)
-        print(singh.summary())
+        print(singh)
     print(f"written to {args.out}/")
     return 0
 

@@ -256,17 +256,15 @@ class Singh2002Result:
         """The removal table (a copy): ``removed, test_errors, test_error_rate``."""
         return self.table.copy()
 
-    def summary(self) -> str:
-        """A few lines, as R prints a table: the errors per number of genes removed, the top genes."""
-        errors = self.table["test_errors"]
-        lines = [
-            f"Efron's experiment on singh2002 (backend {self.backend!r}, {self.n_trees} trees, "
-            f"seed {self.seed}): test errors out of {self.n_test}",
-            self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
-            f"errors range from {errors.min()} to {errors.max()}; top genes: "
-            + ", ".join(self.top_genes[:10]),
-        ]
-        return "\n".join(lines)
+    def summary(self) -> pd.DataFrame:
+        """Efron's Table 3: per number of genes removed, the test errors (out of ``n_test``),
+        the error rate and the change in errors from the forest with all genes; and the backend."""
+        table = self.table.set_index("removed")
+        full = table["test_errors"].get(0)
+        table["change_vs_all_genes"] = table["test_errors"] - full if full is not None else pd.NA
+        table["n_test"] = self.n_test
+        table["backend"] = self.backend
+        return table
 
     def plot(self) -> Any:
         """Test error rate against the number of top genes removed."""
@@ -275,7 +273,15 @@ class Singh2002Result:
         return plot_removal_errors(self.table, n_test=self.n_test)
 
     def __repr__(self) -> str:
-        return self.summary()
+        errors = self.table["test_errors"]
+        lines = [
+            f"Singh2002Result (backend {self.backend!r}, {self.n_trees} trees, seed {self.seed}): "
+            f"test errors out of {self.n_test} after removing the top k genes",
+            self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
+            f"errors range from {errors.min()} to {errors.max()}; top genes: "
+            + ", ".join(self.top_genes[:10]),
+        ]
+        return "\n".join(lines)
 
 
 def efron_singh2002(

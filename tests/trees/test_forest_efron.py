@@ -173,9 +173,13 @@ def test_singh2002_removal_table():
     # the numbers of the table it replaced (a DataFrame with attrs) for these settings
     assert table["test_errors"].tolist() == [2, 1, 3]
     assert result.top_genes[:3] == ["V963", "V5615", "V2"]
-    text = result.summary()
-    assert text.splitlines()[0].startswith("Efron's experiment on singh2002 (backend 'python'")
-    assert "out of 51" in text and "V963" in text and repr(result) == text
+    summary = result.summary()
+    assert list(summary.index) == [0, 10, 40]
+    assert summary["change_vs_all_genes"].tolist() == [0, -1, 1]
+    assert (summary["n_test"] == 51).all() and (summary["backend"] == "python").all()
+    text = repr(result)
+    assert text.splitlines()[0].startswith("Singh2002Result (backend 'python', 60 trees, seed 2)")
+    assert "out of 51" in text and "V963" in text
     figure = result.plot()
     assert list(figure.data["removed"]) == [0, 10, 40]
     assert figure.labels.y.startswith("test error rate")
