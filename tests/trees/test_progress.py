@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 import statlab as sl
@@ -69,11 +70,25 @@ def _runs(small_redundant, small_arcene):
             "bootstrap refits",
             3,
         ),
+        "mdi_plus_bootstrap": (
+            lambda progress: importance_stability(
+                A, labels, n_draws=2, nfolds=3, seed=1, backend="python"
+            ).mdi_plus_bootstrap(progress=progress),
+            "MDI+ of the bootstrap trees",
+            2,
+        ),
     }
 
 
 @pytest.mark.parametrize(
-    "name", ["tune_mtry", "efron_experiment", "efron_singh2002", "importance_stability"]
+    "name",
+    [
+        "tune_mtry",
+        "efron_experiment",
+        "efron_singh2002",
+        "importance_stability",
+        "mdi_plus_bootstrap",
+    ],
 )
 def test_quiet_by_default_and_a_bar_on_stderr_when_asked(
     name, small_redundant, small_arcene, capfd
@@ -90,7 +105,10 @@ def test_quiet_by_default_and_a_bar_on_stderr_when_asked(
     # the bar reaches its total: every fit it counts was counted once
     assert re.search(rf"100%.*\b{total}/{total}\b", err), err[-300:]
     # the bar changes nothing in the result
-    assert repr(quiet) == repr(shown)
+    if isinstance(quiet, pd.DataFrame):
+        pd.testing.assert_frame_equal(quiet, shown)
+    else:
+        assert repr(quiet) == repr(shown)
 
 
 def test_progress_must_be_a_flag(small_redundant):
