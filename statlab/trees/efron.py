@@ -33,6 +33,7 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.trees import _checks
 from statlab.trees.forest import (
     ForestResult,
@@ -40,7 +41,6 @@ from statlab.trees.forest import (
     _forest_settings,
     _mtry_grid,
     _seed_and_jobs,
-    progress_bar,
     random_forest,
 )
 

@@ -34,6 +34,7 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.trees import _checks
 
 Backend = Literal["auto", "r", "python"]
@@ -177,18 +178,6 @@ def tune_mtry(
     ran = _rbridge.resolve_backend(backend)
     with progress_bar(len(np.unique(folds)) * len(grid), "mtry CV fits", progress) as bar:
         return _cv_mtry(matrix, target, classes, grid, settings, folds, seed, ran, n_jobs, bar)
-
-
-def progress_bar(total: int, description: str, show: bool) -> Any:
-    """A tqdm bar on stderr (``tqdm.auto``: a widget in notebooks), drawn only when ``show``.
-
-    A hidden bar is plain ``tqdm``: importing ``tqdm.auto`` in a Jupyter kernel without
-    ipywidgets warns, and that warning would land in every report page."""
-    if show:
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm
-    return tqdm(total=total, desc=description, disable=not show)
 
 
 def _cv_mtry(

@@ -33,9 +33,10 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.trees import _checks
 from statlab.trees.fit import TreeResult, fit_tree
-from statlab.trees.forest import _seed_and_jobs, progress_bar
+from statlab.trees.forest import _seed_and_jobs
 
 Backend = Literal["auto", "r", "python"]
 #: blocks of consecutive replicates per joblib worker (fewer: less dispatch; more: a smoother bar)
