@@ -223,7 +223,7 @@ def _cv_mtry(
                     {**settings, "mtry": int(mtry)}, task_name, seed + 1000 * k + m, n_jobs
                 )
                 estimator.fit(matrix[~held_out], target[~held_out])
-                predicted = estimator.predict(matrix[held_out])
+                predicted = _predict_in_order(estimator, matrix[held_out])
                 errors[k, m] = (
                     np.mean((target[held_out] - predicted) ** 2)
                     if task_name == "regression"
@@ -380,6 +380,13 @@ def _sklearn_forest(settings: dict[str, int], task: str, seed: int, n_jobs: int)
     )
 
 
+def _predict_in_order(estimator: Any, X: np.ndarray) -> np.ndarray:
+    """A fitted forest's predictions, the trees' outputs added in tree order. With threads
+    (``n_jobs > 1``) scikit-learn adds them in the order the threads finish, which can change the
+    last digit from run to run; one thread keeps a seeded result identical."""
+    return estimator.set_params(n_jobs=1).predict(X)
+
+
 def _forest_python(
     X: np.ndarray,
     y: np.ndarray,
@@ -401,7 +408,7 @@ def _forest_python(
         sd=sd,
         mdi=mdi,
         oob_prediction=oob,
-        test_prediction=None if X_test is None else estimator.predict(X_test),
+        test_prediction=None if X_test is None else _predict_in_order(estimator, X_test),
         y=y,
         mtry=settings["mtry"],
         n_trees=settings["n_trees"],

@@ -68,6 +68,19 @@ def test_importance_is_seeded_and_independent_of_n_jobs(redundant):
     assert one.oob_error() == two.oob_error()
 
 
+def test_cv_errors_and_test_predictions_are_identical_whatever_n_jobs(redundant):
+    X, y = redundant.drop(columns="y"), redundant["y"]
+    cv_one = tune_mtry(X, y, mtry_grid=[5, 30], nfolds=3, n_trees=60, seed=4, backend="python")
+    for _ in range(3):  # threads finish in varying order: every run must still add up the same
+        cv_two = tune_mtry(
+            X, y, mtry_grid=[5, 30], nfolds=3, n_trees=60, seed=4, backend="python", n_jobs=2
+        )
+        pd.testing.assert_frame_equal(cv_one, cv_two, check_exact=True)
+        forest = random_forest(X, y, X_test=X[:50], n_trees=60, seed=4, backend="python", n_jobs=2)
+        alone = random_forest(X, y, X_test=X[:50], n_trees=60, seed=4, backend="python")
+        assert np.array_equal(forest.test_prediction, alone.test_prediction)
+
+
 def test_signal_copies_outrank_noise(redundant):
     X, y = redundant.drop(columns="y"), redundant["y"]
     forest = random_forest(X, y, n_trees=150, seed=0, backend="python", n_jobs=2)
