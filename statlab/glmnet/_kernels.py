@@ -15,7 +15,7 @@ the course's problems, so the algorithm is written here and compiled with numba:
   with an offset and the intercept unpenalised, a sequential strong-rule screen with a KKT check,
   glmnet's deviance-ratio early stopping and its probability bounds. Its iterations are not
   glmnet's, so it meets R at the optimum (``thresh`` small) rather than step for step.
-* Multinomial (dense x): block coordinate descent on the majorised multinomial likelihood, one
+* Multinomial: block coordinate descent on the majorised multinomial likelihood, one
   block per variable across classes, with glmnet's ungrouped or grouped penalty; it too meets R at
   the optimum.
 
@@ -27,7 +27,10 @@ Data are never copied or standardised up front. ``x`` is either a column-major d
 matrix (``indptr``, ``indices``, ``values``); every kernel reads whole columns only, and centres and
 scales implicitly with the weighted column means ``xm`` and scales ``xs``, as glmnet does for sparse
 ``x``. Rows of weight zero take no part in a fit, so a cross-validation fold is the full ``x`` with the
-held-out rows' weights set to zero, and no fold copies ``x``. The dense inner loops are compiled with
+held-out rows' weights set to zero, and no fold copies dense ``x``. The sparse naive solver, whose
+passes are all gathers, keeps its own copy of the stored entries of the fit's rows divided by their
+column's scale (no per-column arithmetic in a pass, no held-out entries read), and every sparse loop
+indexes with unsigned integers (no negative-index handling: a quarter of a gather's cost). The dense inner loops are compiled with
 reassociation allowed so that they vectorise (deterministic for a given machine).
 
 Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``).
