@@ -12,7 +12,7 @@ squared error by the negative log-likelihood and has no ``s_y``.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,10 +24,14 @@ from statlab.glmnet._paths import (
     CVArrays,
     PathArrays,
     PathOptions,
+    RelaxedArrays,
+    RelaxedCVArrays,
+    blend,
     cv_statistics,
     empty_path_message,
     pmax_warning,
     select_lambda,
+    select_lambda_gamma,
 )
 
 MIN_LAMBDA_RATIO = 1e-6  # glmnet.control()$eps floors lambda.min.ratio
@@ -105,10 +109,12 @@ def fit_path(
     options: PathOptions | None = None,
     offset: np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    relax: bool = False,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
-    ``options`` carries glmnet's penalty factors, exclusions, limits, intercept, dfmax and pmax."""
+    ``options`` carries glmnet's penalty factors, exclusions, limits, intercept, dfmax and pmax;
+    ``relax`` adds the relaxed fit (:func:`_relax`)."""
     columns = _Columns.of(x)
     settings = _Settings(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
@@ -118,7 +124,50 @@ def fit_path(
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
+    if relax:
+        path = replace(path, relaxed=_relax(columns, y, weights, columns.n_rows, settings, path))
     return path
+
+
+def _relax(
+    columns: _Columns,
+    y: np.ndarray,
+    weights: np.ndarray,
+    n_obs: int,
+    settings: _Settings,
+    path: PathArrays,
+) -> RelaxedArrays:
+    """R's ``relax.glmnet``: for each distinct non-empty active set of the path, glmnet at
+    ``lambda = 0`` with every other column excluded (same family, weights, offset, limits,
+    intercept, thresh), its fit given to every lambda with that active set. Active sets of more
+    than ``n_obs - 3`` variables are not refitted and their lambdas are omitted (R's ``maxp``)."""
+    beta = path.beta
+    active = (np.abs(beta).sum(axis=1) if beta.ndim == 3 else beta) != 0  # p x L
+    kept = active.sum(axis=0) <= n_obs - 3
+    a0, relaxed_beta, dev_ratio = path.a0.copy(), beta.copy(), path.dev_ratio.copy()
+    patterns, which = np.unique(active.T, axis=0, return_inverse=True)
+    unconverged = 0
+    for k, pattern in enumerate(patterns):
+        if not pattern.any() or pattern.sum() > n_obs - 3:
+            continue
+        options = replace(settings.options, exclude=np.flatnonzero(~pattern))
+        refit = _fit_rows(
+            columns, y, weights, n_obs,
+            replace(settings, lambdas=np.zeros(1), options=options),
+        )  # fmt: skip
+        unconverged += refit.npasses > settings.max_passes
+        at = which.reshape(-1) == k
+        a0[..., at] = refit.a0[..., -1:]
+        relaxed_beta[..., at] = refit.beta[..., -1:]
+        dev_ratio[at] = refit.dev_ratio[-1]
+    if unconverged:
+        warnings.warn(
+            f"relax: {unconverged} relaxed refit(s) did not converge in {settings.max_passes} "
+            "passes (maxit)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return RelaxedArrays(kept, a0[..., kept], relaxed_beta[..., kept], dev_ratio[kept])
 
 
 @dataclass(frozen=True)
@@ -277,13 +326,16 @@ def cross_validate(
     type_measure: str | None = None,
     grouped: bool = True,
     keep: bool = False,
+    relax: bool = False,
+    gamma: np.ndarray | None = None,
     **fit_args: Any,
 ) -> CVArrays:
     """cv.glmnet: a full-data path, each fold's own path, out-of-fold loss at the full-data lambdas.
 
     ``type_measure`` is a measure :func:`statlab.glmnet._inputs.cv_measure` resolved (None: the
     family's default); ``grouped`` and ``keep`` as in R (``keep`` returns the out-of-fold linear
-    predictors, R's ``fit.preval``).
+    predictors, R's ``fit.preval``). ``relax`` relaxes every fit and adds one curve per ``gamma``
+    (sorted, checked values in [0, 1]); the main curve is then gamma = 1's, as in R.
 
     A fold is fitted on the full ``x`` with the held-out rows' weights set to zero, so no fold
     copies ``x``; with ``n_jobs > 1`` the full fit and the folds run in threads (the kernels release
@@ -303,9 +355,15 @@ def cross_validate(
 
     def fit(fold: int) -> PathArrays:
         if fold == 0:
-            return _fit_rows(columns, y, weights, columns.n_rows, settings)
-        train = foldid != fold
-        return _fit_rows(columns, y, np.where(train, weights, 0.0), int(train.sum()), settings)
+            fold_weights, n_obs = weights, columns.n_rows
+        else:
+            train = foldid != fold
+            fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
+        fitted = _fit_rows(columns, y, fold_weights, n_obs, settings)
+        if relax:
+            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted)
+            fitted = replace(fitted, relaxed=relaxed)
+        return fitted
 
     tasks = range(n_folds + 1)
     if n_jobs == 1:
@@ -318,26 +376,57 @@ def cross_validate(
         _warn_unconverged(fitted, settings)
     full = fits[0]
     rows = x.tocsr() if sp.issparse(x) else x
-    predictions = np.empty((columns.n_rows, *full.a0.shape))  # n x L, or n x K x L
-    for fold in range(1, n_folds + 1):
+    measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
+
+    def curve(gamma_value: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        predictions = _out_of_fold(rows, fits, foldid, settings.offset, gamma_value)
+        fit_preval = predictions.copy() if keep else None
+        if measure == "auc":
+            cvm, cvsd = _auc_curve(y, predictions, weights, foldid)
+        else:
+            loss = _loss(y, predictions, settings.family, measure)
+            cvm, cvsd = _cv_curve(loss, weights, foldid, grouped)
+        return cvm, cvsd, fit_preval
+
+    sign = -1.0 if measure == "auc" else 1.0  # AUC is maximised
+    cvm, cvsd, fit_preval = curve(1.0)
+    index_min, index_1se = select_lambda(sign * cvm, cvsd)
+    relaxed = None
+    if relax:
+        curves = [curve(g) if g != 1 else (cvm, cvsd, fit_preval) for g in gamma]
+        cvm_grid = np.vstack([c[0] for c in curves])
+        cvsd_grid = np.vstack([c[1] for c in curves])
+        choice_min, choice_1se = select_lambda_gamma(
+            sign * cvm_grid, cvsd_grid, full.lambdas, gamma
+        )
+        relaxed = RelaxedCVArrays(
+            gamma, cvm_grid, cvsd_grid, choice_min, choice_1se,
+            np.stack([c[2] for c in curves]) if keep else None,
+        )  # fmt: skip
+    return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval, relaxed)
+
+
+def _out_of_fold(
+    rows: Any, fits: list[PathArrays], foldid: np.ndarray, offset: np.ndarray | None, gamma: float
+) -> np.ndarray:
+    """cv.glmnet's ``predmat``: each held-out row's linear predictor from its fold's fit (blended
+    with its relaxed fit at ``gamma`` < 1) at the full-data lambdas (n x L, or n x K x L)."""
+    full = fits[0]
+    predictions = np.empty((foldid.shape[0], *full.a0.shape))
+    for fold in range(1, int(foldid.max()) + 1):
         held_out = foldid == fold
         fold_fit = fits[fold]
-        a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
+        a0, beta = fold_fit.a0, fold_fit.beta
+        if gamma != 1:
+            a0, beta, _, _ = blend(a0, beta, fold_fit.dev_ratio, fold_fit.relaxed, gamma)
+        a0, beta = interpolate(a0, beta, fold_fit.lambdas, full.lambdas)
         if beta.ndim == 3:
             predictions[held_out] = a0 + np.einsum("ij,jkl->ikl", rows[held_out], beta)
         else:
             predictions[held_out] = a0 + rows[held_out] @ beta
-        if settings.offset is not None:
-            predictions[held_out] += settings.offset[held_out][..., None]
-    fit_preval = predictions.copy() if keep else None
-    measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
-    if measure == "auc":
-        cvm, cvsd = _auc_curve(y, predictions, weights, foldid)
-    else:
-        loss = _loss(y, predictions, settings.family, measure)
-        cvm, cvsd = _cv_curve(loss, weights, foldid, grouped)
-    index_min, index_1se = select_lambda(-cvm if measure == "auc" else cvm, cvsd)
-    return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval)
+        if offset is not None:
+            predictions[held_out] += offset[held_out][..., None]
+    return predictions
 
 
 def _first_lambda(lambdas: np.ndarray) -> float:
