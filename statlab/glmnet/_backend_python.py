@@ -156,6 +156,8 @@ def _relax(
             replace(settings, lambdas=np.zeros(1), options=options),
         )  # fmt: skip
         unconverged += refit.npasses > settings.max_passes
+        if beta.ndim == 3 and not settings.grouped_multinomial:
+            _centre_over_classes(refit.beta, columns, weights, settings.alpha, options)
         at = which.reshape(-1) == k
         a0[..., at] = refit.a0[..., -1:]
         relaxed_beta[..., at] = refit.beta[..., -1:]
@@ -314,6 +316,81 @@ def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
             RuntimeWarning,
             stacklevel=4,
         )
+
+
+def _centre_over_classes(
+    beta: np.ndarray,
+    columns: _Columns,
+    weights: np.ndarray,
+    alpha: float,
+    options: PathOptions,
+) -> None:
+    """An unpenalised multinomial fit is unique only up to a shift of each variable's
+    coefficients across classes; glmnet picks the shift its elastic net penalty favours (``elc``
+    in glmnetpp: the median over classes for the lasso, the mean for ridge or an unpenalised
+    variable), on the standardised scale and within the limits. Applied in place to ``beta``
+    (features x classes x lambdas)."""
+    _, x_var, _ = _kernels.column_stats(*columns.kernel_args(), weights / weights.sum())
+    scale = np.sqrt(np.maximum(x_var, 0.0))
+    scale = np.where(scale > 0, scale, 1.0)
+    penalty = options.penalty
+    for j in np.flatnonzero(options.included):
+        for step in range(beta.shape[2]):
+            row = beta[j, :, step] * scale[j]
+            if penalty[j] <= 0:
+                shift = row.mean()
+            else:
+                shift = _penalty_shift(alpha, row)
+            shift = max(
+                (row - options.upper[j] * scale[j]).max(),
+                min((row - options.lower[j] * scale[j]).min(), shift),
+            )
+            beta[j, :, step] = (row - shift) / scale[j]
+
+
+def _penalty_shift(alpha: float, row: np.ndarray) -> float:
+    """glmnetpp's ``elc``: the s minimising ``sum_k alpha |a_k - s| + (1 - alpha) / 2 (a_k - s)^2``
+    over the class coefficients ``a`` of one variable (the median for alpha = 1, the mean for 0).
+
+    >>> _penalty_shift(1.0, np.array([0.0, 1.0, 5.0])), _penalty_shift(0.0, np.array([0.0, 1.0, 5.0]))
+    (1.0, 2.0)
+    """
+    n = row.shape[0]
+    mean = float(row.mean())
+    if not alpha or n == 2:
+        return mean
+    ordered = np.sort(row)
+    if ordered[0] == ordered[-1]:
+        return float(row[0])
+    median = ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2] + ordered[n // 2 - 1])
+    if alpha == 1:
+        return float(median)
+    low, high = min(mean, median), max(mean, median)
+    k2 = 1  # glmnetpp's 1-based positions in the sorted coefficients
+    while ordered[k2 - 1] <= low:
+        k2 += 1
+    k1 = k2 - 1
+    while ordered[k2 - 1] < high:
+        k2 += 1
+    ratio = alpha / ((1.0 - alpha) * n)
+    remaining = n - 2 * (k1 - 1)
+    for k in range(k1, k2):
+        remaining -= 2
+        candidate = ratio * remaining + mean
+        if ordered[k - 1] < candidate <= ordered[k]:
+            return float(candidate)
+    best, best_value = float(ordered[k1 - 1]), None
+    previous = ordered[k1 - 1]
+    best_value = 2 * ratio * np.abs(row - previous).sum() + previous * (previous - 2 * mean)
+    for k in range(k1 + 1, k2 + 1):
+        candidate = ordered[k - 1]
+        if candidate == previous:
+            continue
+        value = 2 * ratio * np.abs(row - candidate).sum() + candidate * (candidate - 2 * mean)
+        if value < best_value:
+            best, best_value = float(candidate), value
+        previous = candidate
+    return best
 
 
 def cross_validate(
