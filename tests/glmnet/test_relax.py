@@ -57,8 +57,9 @@ def test_relaxed_fit_is_least_squares_on_the_active_set(xy, relaxed_fit):
         # gamma = 0 is R's gamma = 1e-5: all but 1e-5 of the way to the least-squares fit
         s = float(relaxed_fit.lambdas[step])
         at_zero = relaxed_fit.coef(s, gamma=0).to_numpy()
-        expected = RELAX_MIN_GAMMA * relaxed_fit.coef(s).to_numpy() + (1 - RELAX_MIN_GAMMA) * (
-            np.r_[relaxed.a0[step], relaxed.beta[:, step]]
+        expected = (
+            RELAX_MIN_GAMMA * relaxed_fit.coef(s).to_numpy()
+            + (1 - RELAX_MIN_GAMMA) * (np.r_[relaxed.a0[step], relaxed.beta[:, step]])
         )
         np.testing.assert_allclose(at_zero, expected, atol=1e-12)
         np.testing.assert_allclose(at_zero[1:][active], lstsq[1:], atol=1e-4)
@@ -171,9 +172,7 @@ def test_cv_coef_and_predict_use_the_relaxed_choice(cv_fit, xy):
         cv_fit.coef("lambda.1se", gamma=0.5), path.coef(relaxed.lambda_1se, gamma=0.5)
     )
     s = float(cv_fit.lambdas[20])
-    np.testing.assert_array_equal(
-        cv_fit.predict(X, s), path.predict(X, s, gamma=relaxed.gamma_1se)
-    )
+    np.testing.assert_array_equal(cv_fit.predict(X, s), path.predict(X, s, gamma=relaxed.gamma_1se))
     np.testing.assert_array_equal(
         cv_fit.predict(X, s, gamma="gamma.min"), path.predict(X, s, gamma=relaxed.gamma_min)
     )
@@ -251,7 +250,7 @@ def test_gamma_outside_0_1_is_dropped_with_rs_warning(xy):
 def test_gamma_needs_a_relaxed_fit_and_a_value_in_0_1(xy, relaxed_fit):
     X, y = xy
     plain = sl.glmnet(X, y, backend="python")
-    with pytest.raises(ValueError, match="gamma = 0.5 needs a relaxed fit"):
+    with pytest.raises(ValueError, match=r"gamma = 0\.5 needs a relaxed fit"):
         plain.coef(0.1, gamma=0.5)
     with pytest.raises(ValueError, match=r"gamma must be a number in \[0, 1\]"):
         relaxed_fit.predict(X, 0.1, gamma=1.5)
@@ -259,7 +258,7 @@ def test_gamma_needs_a_relaxed_fit_and_a_value_in_0_1(xy, relaxed_fit):
     with pytest.raises(ValueError, match="gamma_min and gamma_1se need"):
         _ = cv_plain.gamma_min
     cv_relaxed = sl.cv_glmnet(X, y, seed=1, relax=True, gamma=[0, 1], backend="python")
-    with pytest.raises(ValueError, match="gamma must be 'gamma.1se', 'gamma.min' or a number"):
+    with pytest.raises(ValueError, match=r"gamma must be .gamma\.1se., .gamma\.min. or a number"):
         cv_relaxed.coef(gamma="gamma.best")
 
 

@@ -136,9 +136,7 @@ def test_relaxed_fit_leaves_out_active_sets_over_n_minus_3_as_r():
     np.testing.assert_allclose(python_fit.relaxed.lambdas, r_fit.relaxed.lambdas, rtol=1e-12)
     np.testing.assert_allclose(python_fit.relaxed.beta, r_fit.relaxed.beta, atol=1e-10)
     s = float(r_fit.lambdas[-1])  # a lambda left out: blended with the last relaxed fit kept
-    np.testing.assert_allclose(
-        python_fit.coef(s, gamma=0.5), r_fit.coef(s, gamma=0.5), atol=1e-10
-    )
+    np.testing.assert_allclose(python_fit.coef(s, gamma=0.5), r_fit.coef(s, gamma=0.5), atol=1e-10)
     assert r_fit.summary()["%Dev R"].isna().sum() == python_fit.summary()["%Dev R"].isna().sum()
 
 
