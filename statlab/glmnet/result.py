@@ -522,10 +522,13 @@ class CVGlmnetResult:
 
     def __repr__(self) -> str:
         table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
+        relaxed = (
+            "" if self.relaxed is None else f", relaxed over gamma {self.relaxed.gamma.tolist()}"
+        )
         return (
             f"CVGlmnetResult(measure={self.measure!r}, family={self.path.family!r}, "
-            f"alpha={self.path.alpha}, backend={self.backend!r}, nfolds={int(self.foldid.max())})\n"
-            f"{table}"
+            f"alpha={self.path.alpha}, backend={self.backend!r}, nfolds={int(self.foldid.max())}"
+            f"{relaxed})\n{table}"
         )
 
     def _lambda_value(self, s: LambdaChoice) -> float:
