@@ -77,7 +77,7 @@ def _relaxed_cv(out: dict[str, Any]) -> RelaxedCVArrays:
     index = np.asarray(out["index"]).astype(np.int64) - 1  # rows min, 1se; columns lambda, gamma
     cvm = np.asarray(out["cvm"], dtype=np.float64)  # gamma x lambda
     fit_preval = out.get("fit_preval")
-    if fit_preval is not None:  # R: observations x lambdas (x classes) x gamma
+    if fit_preval is not None:  # R: observations x (classes x) lambdas x gamma
         fit_preval = np.moveaxis(np.asarray(fit_preval, dtype=np.float64), -1, 0)
     return RelaxedCVArrays(
         gamma=np.atleast_1d(np.asarray(out["gamma"], dtype=np.float64)),
