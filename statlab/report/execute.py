@@ -21,10 +21,12 @@ from typing import IO, Any
 
 from statlab.report.document import Chunk, Prose, QmdDocument
 from statlab.report.errors import ChunkError
+from statlab.report.kernel_setup import STARTUP_CODE
 
 INLINE_MIME = "text/x-statlab-inline"
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SETUP = f"""\
+{STARTUP_CODE}
 def __statlab_inline__(value):
     import json
     from IPython import get_ipython

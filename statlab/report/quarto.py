@@ -34,6 +34,7 @@ from pathlib import Path
 from statlab.report.document import QmdDocument
 from statlab.report.errors import ChunkError, ReportError
 from statlab.report.execute import strip_ansi
+from statlab.report.kernel_setup import STARTUP_CODE
 from statlab.report.scratch import publish, scratch_folder
 
 #: the oldest Quarto the reports work with: inline ``{python}`` code and single-file
@@ -163,11 +164,12 @@ def render(document: QmdDocument, destination: Path, backend: str, output_format
         source = work / document.path.name
         source.write_text(with_jupyter_engine(document), encoding="utf-8")
         environment_variables = environment(backend, temporary)
+        startup = scratch / "ipython" / "profile_default" / "startup"
+        startup.mkdir(parents=True)
+        (startup / "00-statlab-warnings.py").write_text(STARTUP_CODE, encoding="utf-8")
         if output_format == "pdf":
-            startup = scratch / "ipython" / "profile_default" / "startup"
-            startup.mkdir(parents=True)
-            shutil.copyfile(PDF_STARTUP, startup / "00-statlab-tables.py")
-            environment_variables["IPYTHONDIR"] = str(scratch / "ipython")
+            shutil.copyfile(PDF_STARTUP, startup / "01-statlab-tables.py")
+        environment_variables["IPYTHONDIR"] = str(scratch / "ipython")
         try:
             result = subprocess.run(
                 command(source.name, output_format),

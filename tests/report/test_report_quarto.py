@@ -33,6 +33,8 @@ def test_quarto_page_shows_the_kernel_values_and_is_self_contained(
     assert outside_urls(page) == []
     assert page.count("<math") == 2  # MathML, not MathJax
     assert "mathjax" not in page.lower()
+    assert "UserWarning: WARNING_THAT_SHOWS" in text
+    assert "ipykernel" not in page  # a warning shows no kernel temporary file
 
 
 def test_quarto_renders_run_in_parallel_and_write_nothing_beside_the_qmd(
