@@ -140,7 +140,8 @@ def _relax(
     """R's ``relax.glmnet``: for each distinct non-empty active set of the path, glmnet at
     ``lambda = 0`` with every other column excluded (same family, weights, offset, limits,
     intercept, thresh), its fit given to every lambda with that active set. Active sets of more
-    than ``n_obs - 3`` variables are not refitted and their lambdas are omitted (R's ``maxp``)."""
+    than ``n_obs - 3`` variables are not refitted and their lambdas are omitted (R's ``maxp``); a
+    refit that does not converge within ``maxit`` passes is R's empty model (all zero)."""
     beta = path.beta
     active = (np.abs(beta).sum(axis=1) if beta.ndim == 3 else beta) != 0  # p x L
     kept = active.sum(axis=0) <= n_obs - 3
@@ -155,17 +156,21 @@ def _relax(
             columns, y, weights, n_obs,
             replace(settings, lambdas=np.zeros(1), options=options),
         )  # fmt: skip
-        unconverged += refit.npasses > settings.max_passes
+        at = which.reshape(-1) == k
+        if refit.npasses > settings.max_passes:  # R's glmnet returns an empty model: all zero
+            unconverged += 1
+            a0[..., at], relaxed_beta[..., at], dev_ratio[at] = 0.0, 0.0, 0.0
+            continue
         if beta.ndim == 3 and not settings.grouped_multinomial:
             _centre_over_classes(refit.beta, columns, weights, settings.alpha, options)
-        at = which.reshape(-1) == k
         a0[..., at] = refit.a0[..., -1:]
         relaxed_beta[..., at] = refit.beta[..., -1:]
         dev_ratio[at] = refit.dev_ratio[-1]
     if unconverged:
         warnings.warn(
             f"relax: {unconverged} relaxed refit(s) did not converge in {settings.max_passes} "
-            "passes (maxit)",
+            "passes (maxit); as in R, their lambdas get an empty relaxed fit (intercept and "
+            "coefficients 0)",
             RuntimeWarning,
             stacklevel=4,
         )

@@ -271,3 +271,18 @@ def test_limits_longer_than_p_are_cut_and_checked_in_full(xy):
     )
     with pytest.raises(ValueError, match="lower_limits must be non-positive"):
         sl.glmnet(X, y, lower_limits=[-1.0] * 8 + [0.5], backend="python")
+
+
+def test_unconverged_refit_is_rs_empty_model():
+    """Complete separation: the unpenalised logistic fit on large active sets has no optimum and
+    its refit runs out of passes; R's glmnet then returns an empty model, so do we."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 12))
+    eta = X[:, :4] @ [1.5, -1, 1, 0.8]
+    y = (rng.uniform(size=40) < 1 / (1 + np.exp(-eta))).astype(int)
+    with pytest.warns(RuntimeWarning, match="relax: 1 relaxed refit"):
+        fit = sl.glmnet(X, y, family="binomial", relax=True, backend="python", thresh=1e-14)
+    empty = (fit.relaxed.dev_ratio == 0) & (fit.df > 0)  # real active sets, refitted in vain
+    assert empty.any() and not empty[fit.df > 0].all()
+    np.testing.assert_array_equal(fit.relaxed.beta[:, empty], 0.0)
+    np.testing.assert_array_equal(fit.relaxed.a0[empty], 0.0)
