@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 import statlab as sl
 
@@ -54,7 +55,17 @@ CASES = {
         },
         ROUNDING,
     ),
+    "gaussian_lambdas_mae_ungrouped": (
+        "gaussian",
+        {"lambdas": np.geomspace(1.0, 0.005, 30), "type_measure": "mae", "grouped": False},
+        ROUNDING,
+    ),
     "binomial": ("binomial", EXACT, COEF_TOL),
+    "binomial_class_ridge": (
+        "binomial",
+        {**EXACT, "alpha": 0.0, "type_measure": "class", "gamma": [0, 0.5]},
+        COEF_TOL,
+    ),
     "binomial_auc": ("binomial", {**EXACT, "type_measure": "auc"}, COEF_TOL),
     "poisson_offset": ("poisson", {**EXACT, "with_offset": True}, COEF_TOL),
     "multinomial": ("multinomial", EXACT, COEF_TOL),
@@ -176,3 +187,21 @@ def test_limits_longer_than_p_are_cut_as_r(data):
         fits = [sl.glmnet(X, y, lower_limits=lower, backend=b) for b in ("python", "r")]
     np.testing.assert_allclose(fits[0].beta, fits[1].beta, atol=1e-10)
     assert fits[0].beta.min() >= -0.1 - 1e-12
+
+
+@pytest.mark.parametrize("family", ["gaussian", "binomial"])
+def test_relaxed_cv_with_sparse_x_matches_r(data, family):
+    X = data["X"].copy()
+    X[np.abs(X) < 0.8] = 0.0
+    sparse_x = sp.csc_matrix(X)
+    options = {} if family == "gaussian" else EXACT
+    python_fit, r_fit = (
+        sl.cv_glmnet(sparse_x, data[family], family=family, seed=4, relax=True, backend=b,
+                     **options)
+        for b in ("python", "r")
+    )  # fmt: skip
+    tolerance = ROUNDING if family == "gaussian" else COEF_TOL
+    assert relative_gap(python_fit.path.relaxed.beta, r_fit.path.relaxed.beta) <= tolerance
+    np.testing.assert_allclose(python_fit.relaxed.cvm, r_fit.relaxed.cvm, atol=1e-6)
+    assert python_fit.relaxed.choice_min == r_fit.relaxed.choice_min
+    assert python_fit.relaxed.choice_1se == r_fit.relaxed.choice_1se
