@@ -5,7 +5,8 @@ K-fold CV, fit a random forest, remove the 10 features of largest OOB permutatio
 and refit; report the test RMSEs and their relative change. Then Efron's own data, ``singh2002``:
 test errors on a held-out half after removing the top 1, 5, ..., 160 genes.
 
-Writes ``summary.csv``, ``importance.csv``, ``importance.png``, ``singh2002.csv`` to ``--out``.
+Writes ``summary.csv``, ``importance.csv``, ``importance.png``, ``singh2002.csv`` and
+``singh2002.png`` to ``--out``; progress bars on stderr.
 Run: ``python analyses/efron_experiment.py --out out/efron`` or ``statlab run efron-experiment``.
 """
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("[1/2] simulation: tuning mtry, fitting, removing the top 10, refitting ...", flush=True)
     data = sl.trees.simulate_redundant(seed=args.seed)
-    result = sl.trees.efron_experiment(data.drop(columns="y"), data["y"], **common)
+    result = sl.trees.efron_experiment(data.drop(columns="y"), data["y"], **common, progress=True)
     summary = result.summary()
     summary.to_csv(args.out / "summary.csv")
     table = result.to_frame().assign(signal=lambda f: f["feature"].map(data.attrs["signal"]))
@@ -42,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     print(summary.to_string())
     if not args.skip_singh:
         print("[2/2] singh2002: ranking genes, refitting without the top k ...", flush=True)
-        singh = sl.trees.efron_singh2002(**common)
-        singh.to_csv(args.out / "singh2002.csv", index=False)
-        print(singh.to_string(index=False))
-        print(f"top genes: {singh.attrs['top_genes'][:10]}")
+        singh = sl.trees.efron_singh2002(**common, progress=True)
+        singh.to_frame().to_csv(args.out / "singh2002.csv", index=False)
+        singh.plot().save(args.out / "singh2002.png", width=6, height=4, dpi=120, verbose=False)
+        print(singh)
     print(f"written to {args.out}/")
     return 0
 

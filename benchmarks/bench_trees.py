@@ -9,6 +9,8 @@
    CART tree at a fixed cp, on ``--n-draws`` bootstrap samples, the same rows for both). Python:
    statlab's glmnet engine and scikit-learn, ``n_jobs`` 1 and 2 (threads); R: ``arcene_bootstrap``
    (glmnet + rpart) timed inside R.
+3. MDI+ (imodels, Python only) of the ``--n-draws`` bootstrap trees of ``importance_stability``,
+   ``n_jobs`` 1 and 2 (processes); no R counterpart.
 
 Goal: Python <= R. Python times are the best of ``--repeat`` runs after a warm-up; R's are the best
 of ``--repeat`` runs too. Times are wall-clock: the load average is printed next to them.
@@ -48,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-draws", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-experiment", action="store_true")
+    parser.add_argument("--skip-mdi-plus", action="store_true")
     args = parser.parse_args(argv)
     r_ok = _rbridge.status().usable
     rows: dict[str, float] = {}
@@ -111,6 +114,16 @@ def main(argv: list[str] | None = None) -> int:
 
         r_loop(draws[:4])
         rows["arcene loop: R (inside R)"] = min(r_loop(draws) for _ in range(args.repeat))
+
+    if not args.skip_mdi_plus:
+        result = sl.trees.importance_stability(
+            train.drop(columns="y"), train["y"], n_draws=args.n_draws, seed=1, backend="python"
+        )
+        result.mdi_plus_bootstrap(2)  # imports imodels
+        for n_jobs in (1, 2):
+            rows[f"arcene MDI+ of the bootstrap trees: python, n_jobs={n_jobs}"] = best_of(
+                args.repeat, lambda n_jobs=n_jobs: result.mdi_plus_bootstrap(n_jobs=n_jobs)
+            )
 
     table = pd.DataFrame({"seconds": rows}).round(2)
     print(table.to_string())

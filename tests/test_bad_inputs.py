@@ -485,6 +485,240 @@ SHAP_CASES = [
     ),
 ]
 
+
+# --------------------------------------------------------------------------------------------- trees
+def _trees() -> Any:
+    import statlab.trees
+
+    return statlab.trees
+
+
+TREE_Y = {
+    "short": Y[:-1],
+    "nan": np.where(np.arange(40) == 3, np.nan, Y),
+    "two-d": np.c_[Y, Y],
+    "none": None,
+    "one class": np.array(["a"] * 40),
+}
+TILED = [[0, 1, 0, 1], [1, 2, 0, 1]]  # two boxes side by side: a good partition
+TREE_GOOD = {"X": X, "y": Y, "backend": "python"}
+FOREST_GOOD = {"X": X, "y": Y, "n_trees": 5, "backend": "python"}
+EFRON_GOOD = {**FOREST_GOOD, "mtry_grid": [1, 2], "n_remove": 1}
+ARCENE_GOOD = {"X": X, "y": CLASSES, "n_draws": 2, "nfolds": 3, "backend": "python"}
+NOT_A_JOB_COUNT = [0, 1.5, "2", True]
+
+
+def _y_cases(function: str, call: Callable[..., Any], good: dict[str, Any]) -> list[Any]:
+    return [
+        pytest.param(lambda v=value: call(**{**good, "y": v}), "y", id=f"{function}-y={name}")
+        for name, value in TREE_Y.items()
+    ]
+
+
+def _tree_cases() -> list[Any]:
+    trees = _trees()
+    fitted = trees.fit_tree(X, Y, max_depth=2, nfolds=4, seed=1, backend="python")
+    steps = trees.boosting_steps(X[:, 0], Y, n_steps=2, backend="python")
+    stability = trees.importance_stability(**ARCENE_GOOD)
+    cases = [
+        *_cases(
+            "fit_tree",
+            trees.fit_tree,
+            TREE_GOOD,
+            {
+                "max_depth": [0, 31, 2.5, "3", None],
+                "cp": [-0.1, "0.01", float("nan"), None],
+                "min_split": [1, 2.5],
+                "min_bucket": [0, 1.5],
+                "task": ["classify", None],
+                "nfolds": [0, 2, 41, 2.5, "5"],
+                "foldid": [np.ones(39, dtype=int), np.resize([0, 1, 2], 40), "folds"],
+                "seed": NOT_A_SEED,
+                "backend": NOT_A_BACKEND,
+            },
+        ),
+        *_matrix_cases("fit_tree", trees.fit_tree, TREE_GOOD),
+        *_y_cases("fit_tree", trees.fit_tree, TREE_GOOD),
+        *_cases("TreeResult.prune", fitted.prune, {"cp": 0.1}, {"cp": [-1.0, "0.1", None]}),
+        *_cases("TreeResult.best_cp", fitted.best_cp, {"rule": "min"}, {"rule": ["max", None]}),
+        *_cases("TreeResult.predict", fitted.predict, {"X": X}, {"X": [X[:, :2], "X", None]}),
+        *_cases(
+            "split_search",
+            trees.split_search,
+            {"X": X, "y": Y},
+            {"min_bucket": [0, 21, 2.5, "1"]},
+        ),
+        *_matrix_cases("split_search", trees.split_search, {"X": X, "y": Y}),
+        *_cases(
+            "boosting_steps",
+            trees.boosting_steps,
+            {"x": X[:, 0], "y": Y, "backend": "python"},
+            {
+                "x": [X, "x", None, np.where(np.arange(40) == 2, np.nan, X[:, 0])],
+                "y": [Y[:-1], None, np.array(["a"] * 40)],
+                "n_steps": [0, 2.5, "3"],
+                "learning_rate": [0.0, 1.5, "1"],
+                "max_depth": [0, 31],
+                "min_split": [1],
+                "min_bucket": [0],
+                "backend": NOT_A_BACKEND,
+            },
+        ),
+        *_cases("BoostingSteps.predict", steps.predict, {"x": X[:, 0]}, {"steps": [0, 3, 1.5]}),
+        *_cases(
+            "gbm_steps",
+            trees.gbm_steps,
+            {"X": X[:, 0], "y": Y},
+            {
+                "X": ["x", None],
+                "y": [Y[:-1], None],
+                "n_trees": [0, 2.5],
+                "interaction_depth": [0, "2"],
+                "learning_rate": [0.0, 1.5],
+                "min_bucket": [0],
+                "bag_fraction": [0.0, 1.5],
+            },
+        ),
+        *_cases(
+            "tree_from_partition",
+            trees.tree_from_partition,
+            {"rectangles": TILED},
+            {
+                "rectangles": [
+                    [[0, 1, 0, 1], [1.5, 2, 0, 1]],  # a gap: does not tile the box
+                    [[0, 1, 0, 1], [0.5, 2, 0, 1]],  # overlap
+                    [[0, 2, 0, 1], [0, 1, 1, 2], [1, 2, 1, 3]],  # gaps in an L shape
+                    [[1, 0, 0, 1]],  # max below min
+                    [[0, 1, 0, np.nan]],
+                    [[0, 1, 0]],
+                    [],
+                    "boxes",
+                    None,
+                    pd.DataFrame({"a": [1.0]}),
+                ],
+                "labels": [["only one"], "AB"],
+                "feature_names": [["x"], "ab"],
+            },
+        ),
+        *_cases(
+            "random_forest",
+            trees.random_forest,
+            FOREST_GOOD,
+            {
+                "n_trees": [0, 2.5, "5"],
+                "mtry": [0, 4, 2.5, "2"],
+                "node_size": [0, 1.5],
+                "task": ["classify"],
+                "X_test": [X[:, :2], "X", np.full((2, 3), np.nan)],
+                "seed": NOT_A_SEED,
+                "n_jobs": NOT_A_JOB_COUNT,
+                "backend": NOT_A_BACKEND,
+            },
+        ),
+        *_matrix_cases("random_forest", trees.random_forest, FOREST_GOOD),
+        *_y_cases("random_forest", trees.random_forest, FOREST_GOOD),
+        *_cases(
+            "tune_mtry",
+            trees.tune_mtry,
+            {**FOREST_GOOD, "mtry_grid": [1, 2]},
+            {
+                "mtry_grid": [[0, 2], [4], [1.5], "abc", []],
+                "nfolds": [2, 41, "5"],
+                "foldid": [np.ones(39, dtype=int), "folds"],
+                "progress": NOT_A_FLAG,
+            },
+        ),
+        *_cases(
+            "efron_experiment",
+            trees.efron_experiment,
+            EFRON_GOOD,
+            {
+                "n_remove": [0, 3, 2.5, None],
+                "test_fraction": [0.0, 1.0, 1.5, "0.25"],
+                "nfolds": [1, 40, 2.5],
+                "mtry_grid": [[0], "a"],
+                "n_trees": [0],
+                "progress": NOT_A_FLAG,
+                "seed": NOT_A_SEED,
+                "n_jobs": NOT_A_JOB_COUNT,
+                "backend": NOT_A_BACKEND,
+            },
+        ),
+        *_y_cases("efron_experiment", trees.efron_experiment, EFRON_GOOD),
+        *_cases(
+            "efron_singh2002",
+            trees.efron_singh2002,
+            {"n_trees": 5, "backend": "python"},
+            {
+                "removals": [[-1], [6033], [1.5], "all", None, [], [[1, 2], [3]]],
+                "n_trees": [0, "5"],
+                "progress": NOT_A_FLAG,
+                "seed": NOT_A_SEED,
+                "n_jobs": NOT_A_JOB_COUNT,
+                "backend": NOT_A_BACKEND,
+            },
+        ),
+        *_cases(
+            "simulate_redundant",
+            trees.simulate_redundant,
+            {},
+            {
+                "n": [5, 2.5],
+                "n_factors": [0],
+                "copies": [0],
+                "n_noise": [-1, 2.5],
+                "beta": [[1.0], "big"],
+                "copy_noise": [-1.0, "0.3"],
+                "noise": [-1.0],
+                "seed": NOT_A_SEED,
+            },
+        ),
+        *_cases(
+            "importance_stability",
+            trees.importance_stability,
+            ARCENE_GOOD,
+            {
+                "y": [
+                    np.array(["a"] * 40),
+                    np.resize(["a", "b", "c"], 40),
+                    CLASSES[:-1],
+                    None,
+                ],
+                "n_draws": [0, 2.5, "50"],
+                "nfolds": [2, 41, 2.5],
+                "min_split": [1, "20"],
+                "X_holdout": [X[:, :2], "X"],
+                "progress": NOT_A_FLAG,
+                "seed": NOT_A_SEED,
+                "n_jobs": NOT_A_JOB_COUNT,
+                "backend": NOT_A_BACKEND,
+            },
+        ),
+        *_cases(
+            "importance_stability",
+            trees.importance_stability,
+            {**ARCENE_GOOD, "X_holdout": X[:5]},
+            {"y_holdout": [CLASSES[:4], None]},
+        ),
+        *_matrix_cases("importance_stability", trees.importance_stability, ARCENE_GOOD),
+        *_cases(
+            "ImportanceStability.mdi_plus_bootstrap",
+            stability.mdi_plus_bootstrap,
+            {"n_draws": 1},
+            {"n_draws": [0, 3, 1.5, "1"], "n_jobs": [0, "2"], "progress": ["yes", 1]},
+        ),
+        *_cases(
+            "ImportanceStability.plot",
+            stability.plot,
+            {"mdi_plus": None},
+            {"mdi_plus": ["scores", pd.DataFrame({"a": [1.0]})]},
+        ),
+    ]
+    return cases
+
+
+TREE_CASES = _tree_cases()
+
 ALL_CASES = [
     *GLMNET_CASES,
     *CV_STABILITY_CASES,
@@ -492,6 +726,7 @@ ALL_CASES = [
     *GP_CASES,
     *PLOT_CASES,
     *SHAP_CASES,
+    *TREE_CASES,
 ]
 
 

@@ -31,6 +31,12 @@ def _results() -> dict[str, object]:
         "GridPosterior": gp.HierarchicalGP().fit(
             gp.EXERCISE_X, gp.EXERCISE_Y, method="grid", grid_size=10
         ),
+        "EfronResult": sl.trees.efron_experiment(
+            x, y, n_remove=1, mtry_grid=[1, 2], nfolds=3, n_trees=5, seed=1, backend="python"
+        ),
+        "Singh2002Result": sl.trees.efron_singh2002(
+            removals=[0, 5], n_trees=5, seed=1, backend="python"
+        ),
     }
     return fits
 

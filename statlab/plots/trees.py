@@ -374,10 +374,40 @@ def plot_forest_importance(table: pd.DataFrame, highlight: str | None = None) ->
     )
 
 
+def plot_removal_errors(table: pd.DataFrame, n_test: int) -> Any:
+    """Efron's Table 3 as a figure: test error rate of the forest refitted without the top k
+    features, against k (on a log1p axis, so k = 0 shows), with the error count at each point.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"removed": [0, 10], "test_errors": [2, 3],
+    ...                       "test_error_rate": [2 / 51, 3 / 51]})
+    >>> type(plot_removal_errors(table, n_test=51)).__name__
+    'ggplot'
+    """
+    import plotnine as p9
+
+    frame = table.assign(label=[f"{e}/{n_test}" for e in table["test_errors"]])
+    breaks = sorted(int(k) for k in table["removed"])
+    return (
+        p9.ggplot(frame, p9.aes(x="removed", y="test_error_rate"))
+        + p9.geom_line(color="#4393c3")
+        + p9.geom_point(color="#4393c3", size=2.5)
+        + p9.geom_text(p9.aes(label="label"), nudge_y=0.012, size=8, color="#404040")
+        + p9.scale_x_continuous(trans="log1p", breaks=breaks)
+        + p9.scale_y_continuous(limits=(0, max(0.25, float(frame["test_error_rate"].max()) + 0.03)))
+        + p9.labs(
+            x="top genes removed (k, log(1 + k) scale)",
+            y=f"test error rate ({n_test} held-out samples)",
+        )
+        + theme_statlab()
+    )
+
+
 def plot_importance_stability(long: pd.DataFrame) -> Any:
-    """Bootstrap lasso coefficients and tree MDI for every feature, one dot per replicate,
-    normalised by each model's largest magnitude; features sorted by mean |value| within each
-    panel (as the course's ``lasso_tree_importances`` figure).
+    """Bootstrap lasso coefficients and tree MDI (and MDI+, model ``tree_mdi_plus``, if present)
+    for every feature, one dot per replicate, normalised by each model's largest magnitude;
+    features sorted by mean |value| within each panel (as the course's ``lasso_tree_importances``
+    figure).
 
     >>> import pandas as pd
     >>> long = pd.DataFrame({"model": ["lasso", "tree"], "replicate": [0, 0],
@@ -387,14 +417,15 @@ def plot_importance_stability(long: pd.DataFrame) -> Any:
     """
     import plotnine as p9
 
-    titles = {"lasso": "Lasso coefficients", "tree": "Tree MDI"}
+    titles = {"lasso": "Lasso coefficients", "tree": "Tree MDI", "tree_mdi_plus": "Tree MDI+"}
     frames = []
     for model, part in long.groupby("model", sort=False):
         order = part.groupby("feature")["normalized"].apply(lambda v: float(np.abs(v).mean()))
         rank = order.rank(method="first").astype(int)
         frames.append(part.assign(rank=part["feature"].map(rank), panel=titles.get(model, model)))
     frame = pd.concat(frames, ignore_index=True)
-    frame["panel"] = pd.Categorical(frame["panel"], categories=[titles["lasso"], titles["tree"]])
+    panels = [titles.get(m, m) for m in long["model"].unique()]
+    frame["panel"] = pd.Categorical(frame["panel"], categories=panels)
     return (
         p9.ggplot(frame, p9.aes(x="normalized", y="rank"))
         + p9.geom_vline(xintercept=0, color="#bdbdbd")

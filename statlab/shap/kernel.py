@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.shap import _checks, _coalitions
 from statlab.shap.result import KernelVarianceResult, ShapResult
 
@@ -293,8 +294,6 @@ def kernel_shap_variance(
     >>> study.summary().shape
     (10, 7)
     """
-    from tqdm import tqdm
-
     x_row = _checks.rows(x, "x")
     if x_row.shape[0] != 1:
         raise ValueError(f"x must be a single row for kernel_shap_variance, got {x_row.shape[0]}")
@@ -315,7 +314,7 @@ def kernel_shap_variance(
         exact = exact_shap(f, x_row, background_rows, backend="python").values[0]
     records = []
     singular: dict[int, int] = {}
-    with tqdm(total=grid.size * n_reps, desc="KernelSHAP replicates", disable=not progress) as bar:
+    with progress_bar(grid.size * n_reps, "KernelSHAP replicates", progress) as bar:
         for g, n in enumerate(grid):
             for r in range(n_reps):
                 with warnings.catch_warnings(record=True) as caught:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.shap import _checks
 from statlab.shap.result import ShapResult
 
@@ -136,7 +137,6 @@ def shap_stability(
     ['x1', 'x2', 'x3']
     """
     from joblib import Parallel, delayed
-    from tqdm import tqdm
 
     if not callable(model_fn):
         raise TypeError("model_fn must be a function (X_train, y_train) -> prediction function")
@@ -185,10 +185,10 @@ def shap_stability(
     )
     parallel = Parallel(n_jobs=n_jobs, return_as="generator")
     importance = []
-    for values in tqdm(
-        parallel(tasks), total=n_draws, desc=f"SHAP refits ({model})", disable=not progress
-    ):
-        importance.append(values)
+    with progress_bar(n_draws, f"SHAP refits ({model})", progress) as bar:
+        for values in parallel(tasks):
+            importance.append(values)
+            bar.update()
     stacked = np.stack(importance)  # (n_draws, 2, p): mean |phi|, mean phi
     table = pd.DataFrame(
         {

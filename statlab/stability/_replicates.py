@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from statlab._progress import progress_bar
 from statlab._validation import renamed
 from statlab.stability._glmnet_fit import ReplicateFit
 from statlab.stability._resampling import bootstrap_draw
@@ -52,7 +53,6 @@ def run_replicates(
     (2, (3,))
     """
     from joblib import Parallel, delayed, effective_n_jobs
-    from tqdm.auto import tqdm
 
     train_index = np.setdiff1d(np.arange(x.shape[0]), test_index)
     # a few blocks of consecutive replicates per worker: one replicate takes milliseconds, so
@@ -64,7 +64,7 @@ def run_replicates(
         for block in np.array_split(np.arange(n_draws), n_blocks)
     )
     results: list[dict[str, ReplicateFit]] = []
-    with tqdm(total=n_draws, desc="bootstrap replicates", unit="rep", disable=not progress) as bar:
+    with progress_bar(n_draws, "bootstrap replicates", progress, unit="rep") as bar:
         for block_fits in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
             results.extend(block_fits)
             bar.update(len(block_fits))

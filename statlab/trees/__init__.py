@@ -11,6 +11,7 @@ Example
 from statlab.trees.boosting import BoostingSteps, boosting_steps, gbm_steps
 from statlab.trees.efron import (
     EfronResult,
+    Singh2002Result,
     efron_experiment,
     efron_singh2002,
     simulate_redundant,
@@ -27,6 +28,7 @@ __all__ = [
     "ForestResult",
     "ImportanceStability",
     "PartitionTree",
+    "Singh2002Result",
     "SplitSearch",
     "TreeResult",
     "boosting_steps",

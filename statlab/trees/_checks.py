@@ -15,9 +15,9 @@ from statlab import _validation as check
 Task = Literal["regression", "classification"]
 
 
-def design(X: Any) -> tuple[np.ndarray, list[str]]:
-    """X as a float64 matrix with its column names."""
-    return check.matrix(X, "X")
+def design(X: Any, name: str = "X") -> tuple[np.ndarray, list[str]]:
+    """X (an argument called ``name``) as a float64 matrix with its column names."""
+    return check.matrix(X, name)
 
 
 def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarray | None]:

@@ -186,10 +186,14 @@ def gbm_steps(
     tree (``tree_1``, ...), with its initial value (the mean of y) in ``.attrs["init"]``. R only."""
     from statlab.trees import _backend_r
 
-    matrix, _ = _checks.design(np.asarray(X, dtype=np.float64).reshape(len(np.asarray(y)), -1))
+    one_predictor = not isinstance(X, pd.DataFrame) and np.ndim(X) == 1
+    matrix, _ = _checks.design(np.reshape(X, (-1, 1)) if one_predictor else X)
     target, _, _ = _checks.response(y, matrix.shape[0], "regression")
     n_trees = _checks.positive_int(n_trees, "n_trees")
     interaction_depth = _checks.positive_int(interaction_depth, "interaction_depth")
+    shrinkage = _checks.probability(learning_rate, "learning_rate")
+    min_bucket = _checks.positive_int(min_bucket, "min_bucket")
+    bag_fraction = _checks.probability(bag_fraction, "bag_fraction")
     _rbridge.require()
     _backend_r.require_packages()
     out = _rbridge.call(
@@ -198,9 +202,9 @@ def gbm_steps(
         target,
         n_trees=n_trees,
         interaction_depth=interaction_depth,
-        shrinkage=_checks.probability(learning_rate, "learning_rate"),
-        n_minobsinnode=_checks.positive_int(min_bucket, "min_bucket"),
-        bag_fraction=_checks.probability(bag_fraction, "bag_fraction"),
+        shrinkage=shrinkage,
+        n_minobsinnode=min_bucket,
+        bag_fraction=bag_fraction,
     )
     fitted = np.asarray(out["fitted"], dtype=np.float64).reshape(len(target), n_trees)
     frame = pd.DataFrame(fitted, columns=[f"tree_{k + 1}" for k in range(n_trees)])

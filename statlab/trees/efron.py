@@ -31,10 +31,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _rbridge
+from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.trees import _checks
-from statlab.trees.forest import ForestResult, _seed_and_jobs, random_forest, tune_mtry
+from statlab.trees.forest import (
+    ForestResult,
+    _cv_mtry,
+    _forest_settings,
+    _mtry_grid,
+    _seed_and_jobs,
+    random_forest,
+)
 
 SINGH_REMOVALS = (0, 1, 5, 10, 20, 40, 80, 160)
+SINGH2002_GENES = 6033  # the columns of singh2002 besides y
 
 
 def simulate_redundant(
@@ -53,12 +64,13 @@ def simulate_redundant(
     n = _checks.positive_int(n, "n", minimum=10)
     n_factors = _checks.positive_int(n_factors, "n_factors")
     copies = _checks.positive_int(copies, "copies")
-    if isinstance(n_noise, bool) or not isinstance(n_noise, int) or n_noise < 0:
-        raise ValueError(f"n_noise must be an integer >= 0, got {n_noise!r}")
-    weights = np.asarray(beta, dtype=np.float64)
+    n_noise = check.integer(n_noise, "n_noise", low=0)
+    weights = check.vector(beta, "beta")
     if weights.shape != (n_factors,):
-        raise ValueError(f"beta must have n_factors = {n_factors} values, got {weights.shape}")
-    rng = np.random.default_rng(seed)
+        raise check.InvalidArgumentError(
+            f"beta must have n_factors = {n_factors} values, got {weights.shape[0]}"
+        )
+    rng = np.random.default_rng(check.seed(seed))
     latent = rng.normal(size=(n, n_factors))
     signal = np.repeat(np.arange(n_factors), copies)
     copied = latent[:, signal] + _checks.non_negative(copy_noise, "copy_noise") * rng.normal(
@@ -147,12 +159,14 @@ def efron_experiment(
     seed: int = 0,
     backend: Literal["auto", "r", "python"] = "auto",
     n_jobs: int = 1,
+    progress: bool = False,
 ) -> EfronResult:
     """Tune mtry by K-fold CV on the training rows, fit, rank features by OOB permutation
     importance, remove the top ``n_remove``, retune and refit on the rest, and compare test RMSEs.
 
     The test rows (``test_fraction`` of the data) and the folds come from ``seed`` and are the same
-    for both backends.
+    for both backends. ``progress=True`` shows a bar over the forests fitted (CV fits and the two
+    final forests).
     """
     matrix, names = _checks.design(X)
     target, _, _ = _checks.response(y, matrix.shape[0], "regression")
@@ -165,36 +179,46 @@ def efron_experiment(
     fraction = _checks.probability(test_fraction, "test_fraction")
     if fraction >= 1:
         raise ValueError("test_fraction must be below 1")
-    nfolds = _checks.positive_int(nfolds, "nfolds", minimum=2)
+    n_test = max(round(fraction * matrix.shape[0]), 1)
+    nfolds = check.integer(nfolds, "nfolds", low=2, high=matrix.shape[0] - n_test)
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)
+    progress = check.flag(progress, "progress")
+    ran = _rbridge.resolve_backend(check.backend(backend))
+    p = matrix.shape[1]
+    grids = {p: _mtry_grid(mtry_grid, p)}
+    kept = p - n_remove
+    grids[kept] = _mtry_grid(None if mtry_grid is None else _grid(grids[p], kept), kept)
     rng = np.random.default_rng(seed)
     n = matrix.shape[0]
     test = np.zeros(n, dtype=bool)
-    test[rng.choice(n, size=max(round(fraction * n), 1), replace=False)] = True
+    test[rng.choice(n, size=n_test, replace=False)] = True
     train = ~test
     folds = rng.permutation(np.resize(np.arange(1, nfolds + 1), int(train.sum())))
-    common = {"n_trees": n_trees, "seed": seed, "backend": backend, "n_jobs": n_jobs}
+    common = {"n_trees": n_trees, "seed": seed, "backend": ran, "n_jobs": n_jobs}
+    n_fits = sum(len(np.unique(folds)) * len(grid) + 1 for grid in grids.values())
 
-    def fit(columns: np.ndarray) -> tuple[ForestResult, pd.DataFrame, float]:
-        X_train = pd.DataFrame(matrix[np.ix_(train, columns)], columns=[names[j] for j in columns])
-        cv = tune_mtry(
-            X_train, target[train], mtry_grid=_grid(mtry_grid, len(columns)), foldid=folds, **common
-        )
+    def fit(columns: np.ndarray, bar: Any) -> tuple[ForestResult, pd.DataFrame, float]:
+        grid = grids[len(columns)]
+        settings = _forest_settings(len(columns), "regression", n_trees, int(grid[0]), None)
+        X_train = matrix[np.ix_(train, columns)]
+        cv = _cv_mtry(X_train, target[train], None, grid, settings, folds, seed, ran, n_jobs, bar)
         forest = random_forest(
-            X_train,
+            pd.DataFrame(X_train, columns=[names[j] for j in columns]),
             target[train],
             mtry=cv.attrs["best"],
             X_test=matrix[np.ix_(test, columns)],
             **common,
         )
+        bar.update(1)
         rmse = float(np.sqrt(np.mean((target[test] - forest.test_prediction) ** 2)))
         return forest, cv, rmse
 
-    all_columns = np.arange(matrix.shape[1])
-    full, full_cv, rmse_full = fit(all_columns)
-    ranking = full.importance()["importance"].to_numpy()
-    top = np.argsort(-ranking, kind="stable")[:n_remove]
-    trimmed, trimmed_cv, rmse_trimmed = fit(np.setdiff1d(all_columns, top))
+    all_columns = np.arange(p)
+    with progress_bar(n_fits, "Efron experiment: forests", progress) as bar:
+        full, full_cv, rmse_full = fit(all_columns, bar)
+        ranking = full.importance()["importance"].to_numpy()
+        top = np.argsort(-ranking, kind="stable")[:n_remove]
+        trimmed, trimmed_cv, rmse_trimmed = fit(np.setdiff1d(all_columns, top), bar)
     return EfronResult(
         full=full,
         trimmed=trimmed,
@@ -207,12 +231,57 @@ def efron_experiment(
     )
 
 
-def _grid(mtry_grid: Any, p: int) -> Any:
-    """The default grid, or the given one with values above p (after trimming) dropped."""
-    if mtry_grid is None:
-        return None
-    grid = np.atleast_1d(np.asarray(mtry_grid))
+def _grid(grid: np.ndarray, p: int) -> np.ndarray:
+    """A checked grid with the values above p (after trimming) dropped, unless that drops all."""
     return grid[grid <= p] if (grid <= p).any() else grid
+
+
+@dataclass(frozen=True, repr=False)
+class Singh2002Result:
+    """Efron's Table 3 on ``singh2002``: test errors of forests refitted without the top k genes.
+
+    ``table`` has one row per k: ``removed``, ``test_errors`` (out of ``n_test``) and
+    ``test_error_rate``; ``top_genes`` are the 20 genes of largest permutation importance in the
+    ranking forest, most important first.
+    """
+
+    table: pd.DataFrame
+    top_genes: list[str]
+    n_test: int
+    n_trees: int
+    seed: int
+    backend: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The removal table (a copy): ``removed, test_errors, test_error_rate``."""
+        return self.table.copy()
+
+    def summary(self) -> pd.DataFrame:
+        """Efron's Table 3: per number of genes removed, the test errors (out of ``n_test``),
+        the error rate and the change in errors from the forest with all genes; and the backend."""
+        table = self.table.set_index("removed")
+        full = table["test_errors"].get(0)
+        table["change_vs_all_genes"] = table["test_errors"] - full if full is not None else pd.NA
+        table["n_test"] = self.n_test
+        table["backend"] = self.backend
+        return table
+
+    def plot(self) -> Any:
+        """Test error rate against the number of top genes removed."""
+        from statlab.plots.trees import plot_removal_errors
+
+        return plot_removal_errors(self.table, n_test=self.n_test)
+
+    def __repr__(self) -> str:
+        errors = self.table["test_errors"]
+        lines = [
+            f"Singh2002Result (backend {self.backend!r}, {self.n_trees} trees, seed {self.seed}): "
+            f"test errors out of {self.n_test} after removing the top k genes",
+            self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
+            f"errors range from {errors.min()} to {errors.max()}; top genes: "
+            + ", ".join(self.top_genes[:10]),
+        ]
+        return "\n".join(lines)
 
 
 def efron_singh2002(
@@ -222,53 +291,78 @@ def efron_singh2002(
     seed: int = 0,
     backend: Literal["auto", "r", "python"] = "auto",
     n_jobs: int = 1,
-) -> pd.DataFrame:
+    progress: bool = False,
+) -> Singh2002Result:
     """Efron's Table 3 on ``singh2002``: a random 51/51 train/test split (from ``seed``), a forest
     on the training half ranks the genes by OOB permutation importance, then for each k in
     ``removals`` a forest without the top k genes is fitted and its test errors counted.
+    ``progress=True`` shows a bar over the forests.
 
-    Returns one row per k: ``removed, test_errors`` (out of 51), ``test_error_rate``, with
-    ``.attrs["top_genes"]`` (the 20 most important, in order) and ``.attrs["backend"]``.
+    Returns a :class:`Singh2002Result` (``.to_frame()``: one row per k).
     """
     from statlab import data
 
+    n_trees = _checks.positive_int(n_trees, "n_trees")
+    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
+    progress = check.flag(progress, "progress")
+    ran = _rbridge.resolve_backend(check.backend(backend))
+    counts = _removal_counts(removals, SINGH2002_GENES)
     frame = data.load("singh2002")
     y = frame["y"].astype(str).to_numpy()
     X = frame.drop(columns="y")
-    counts = np.atleast_1d(np.asarray(removals))
-    if counts.dtype.kind not in "iu" or (counts < 0).any() or (counts >= X.shape[1]).any():
-        raise ValueError(
-            f"removals must be integers between 0 and {X.shape[1] - 1}, got {removals!r}"
-        )
-    seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     rng = np.random.default_rng(seed)
     test = np.zeros(len(y), dtype=bool)
     test[rng.choice(len(y), size=len(y) // 2, replace=False)] = True
-    common = {"n_trees": n_trees, "seed": seed, "backend": backend, "n_jobs": n_jobs}
-    ranking_forest = random_forest(
-        X[~test], y[~test], X_test=X[test], task="classification", **common
-    )
-    order = np.argsort(-ranking_forest.importance()["importance"].to_numpy(), kind="stable")
+    common = {"n_trees": n_trees, "seed": seed, "backend": ran, "n_jobs": n_jobs}
     rows = []
-    for k in counts:
-        keep = np.sort(order[k:])
-        if k == 0:
-            predicted = ranking_forest.test_prediction
-        else:
-            forest = random_forest(
-                X.iloc[~test, keep],
-                y[~test],
-                X_test=X.iloc[test, keep],
-                task="classification",
-                **common,
-            )
-            predicted = forest.test_prediction
-        errors = int((predicted != y[test]).sum())
-        rows.append(
-            {"removed": int(k), "test_errors": errors, "test_error_rate": errors / test.sum()}
+    with progress_bar(1 + int((counts > 0).sum()), "singh2002: forests", progress) as bar:
+        ranking_forest = random_forest(
+            X[~test], y[~test], X_test=X[test], task="classification", **common
         )
-    table = pd.DataFrame(rows)
-    table.attrs["top_genes"] = [X.columns[j] for j in order[:20]]
-    table.attrs["backend"] = ranking_forest.backend
-    table.attrs["n_test"] = int(test.sum())
-    return table
+        bar.update(1)
+        order = np.argsort(-ranking_forest.importance()["importance"].to_numpy(), kind="stable")
+        for k in counts:
+            keep = np.sort(order[k:])
+            if k == 0:
+                predicted = ranking_forest.test_prediction
+            else:
+                forest = random_forest(
+                    X.iloc[~test, keep],
+                    y[~test],
+                    X_test=X.iloc[test, keep],
+                    task="classification",
+                    **common,
+                )
+                predicted = forest.test_prediction
+                bar.update(1)
+            errors = int((predicted != y[test]).sum())
+            rows.append(
+                {"removed": int(k), "test_errors": errors, "test_error_rate": errors / test.sum()}
+            )
+    return Singh2002Result(
+        table=pd.DataFrame(rows),
+        top_genes=[X.columns[j] for j in order[:20]],
+        n_test=int(test.sum()),
+        n_trees=n_trees,
+        seed=seed,
+        backend=ranking_forest.backend,
+    )
+
+
+def _removal_counts(removals: Any, n_genes: int) -> np.ndarray:
+    """``removals`` as a 1-d integer array with values in [0, n_genes - 1]."""
+    try:
+        counts = np.atleast_1d(np.asarray(removals))
+    except ValueError:  # a ragged nesting of lists
+        counts = np.array([], dtype=object)
+    if (
+        counts.ndim != 1
+        or counts.size == 0
+        or counts.dtype.kind not in "iu"
+        or (counts < 0).any()
+        or (counts >= n_genes).any()
+    ):
+        raise check.InvalidArgumentError(
+            f"removals must be integers between 0 and {n_genes - 1}, got {removals!r}"
+        )
+    return counts.astype(np.int64)

@@ -223,7 +223,7 @@ def fit_tree(
     )
     folds = None
     if nfolds is not None or foldid is not None:
-        folds = _checks.fold_ids(foldid, nfolds or 10, matrix.shape[0], seed)
+        folds = _checks.fold_ids(foldid, 10 if nfolds is None else nfolds, matrix.shape[0], seed)
     settings = {"max_depth": max_depth, "cp": cp, "min_split": min_split, "min_bucket": min_bucket}
     ran = _rbridge.resolve_backend(backend)
     if ran == "r":

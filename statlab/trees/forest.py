@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from statlab import _rbridge
+from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.trees import _checks
 
 Backend = Literal["auto", "r", "python"]
@@ -128,7 +130,7 @@ def random_forest(
     settings = _forest_settings(matrix.shape[1], task_name, n_trees, mtry, node_size)
     test = None
     if X_test is not None:
-        test, _ = _checks.design(X_test)
+        test, _ = _checks.design(X_test, "X_test")
         if test.shape[1] != matrix.shape[1]:
             raise ValueError(f"X_test has {test.shape[1]} columns but X has {matrix.shape[1]}")
     ran = _rbridge.resolve_backend(backend)
@@ -150,22 +152,48 @@ def tune_mtry(
     seed: int = 0,
     backend: Backend = "auto",
     n_jobs: int = 1,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """K-fold cross-validation of ``mtry``: per grid value the mean over folds of the held-out MSE
     (or misclassification rate), its standard error and ``rmse`` (sqrt of the mean MSE). The folds
     (``foldid``, or drawn from ``seed``) are shared by both backends. ``.attrs["best"]`` is the
     mtry with the smallest error.
 
-    The default grid is 5 values from 1 to p spaced evenly on the log scale.
+    The default grid is 5 values from 1 to p spaced evenly on the log scale. ``progress=True``
+    shows a bar over the fold x mtry fits (the R backend runs them in one call, so its bar moves
+    once).
+
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).normal(size=(60, 4)); y = X[:, 0]
+    >>> tune_mtry(X, y, mtry_grid=[1, 4], n_trees=20, backend="python").attrs["best"]
+    4
     """
     matrix, _ = _checks.design(X)
     target, task_name, classes = _checks.response(y, matrix.shape[0], task)
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)
-    p = matrix.shape[1]
-    grid = _mtry_grid(mtry_grid, p)
-    settings = _forest_settings(p, task_name, n_trees, int(grid[0]), node_size)
+    progress = check.flag(progress, "progress")
+    grid = _mtry_grid(mtry_grid, matrix.shape[1])
+    settings = _forest_settings(matrix.shape[1], task_name, n_trees, int(grid[0]), node_size)
     folds = _checks.fold_ids(foldid, nfolds, matrix.shape[0], seed)
     ran = _rbridge.resolve_backend(backend)
+    with progress_bar(len(np.unique(folds)) * len(grid), "mtry CV fits", progress) as bar:
+        return _cv_mtry(matrix, target, classes, grid, settings, folds, seed, ran, n_jobs, bar)
+
+
+def _cv_mtry(
+    matrix: np.ndarray,
+    target: np.ndarray,
+    classes: np.ndarray | None,
+    grid: np.ndarray,
+    settings: dict[str, int],
+    folds: np.ndarray,
+    seed: int,
+    ran: str,
+    n_jobs: int,
+    bar: Any,
+) -> pd.DataFrame:
+    """The CV table of :func:`tune_mtry` for checked arguments; ``bar`` advances per fit."""
+    task_name = "regression" if classes is None else "classification"
     if ran == "r":
         from statlab.trees import _backend_r
 
@@ -185,6 +213,7 @@ def tune_mtry(
             ),
             dtype=np.float64,
         ).reshape(len(np.unique(folds)), len(grid))
+        bar.update(errors.size)
     else:
         errors = np.zeros((len(np.unique(folds)), len(grid)))
         for k, fold in enumerate(np.unique(folds)):
@@ -194,12 +223,13 @@ def tune_mtry(
                     {**settings, "mtry": int(mtry)}, task_name, seed + 1000 * k + m, n_jobs
                 )
                 estimator.fit(matrix[~held_out], target[~held_out])
-                predicted = estimator.predict(matrix[held_out])
+                predicted = _predict_in_order(estimator, matrix[held_out])
                 errors[k, m] = (
                     np.mean((target[held_out] - predicted) ** 2)
                     if task_name == "regression"
                     else np.mean(predicted != target[held_out])
                 )
+                bar.update(1)
     table = pd.DataFrame(
         {
             "mtry": grid,
@@ -301,8 +331,6 @@ def _leaf_values(tree: Any, rows: np.ndarray) -> np.ndarray:
 
 def _seed_and_jobs(seed: Any, n_jobs: Any) -> tuple[int, int]:
     """A seed (None draws one) and a joblib worker count (None means 1)."""
-    from statlab import _validation as check
-
     chosen = check.seed(seed)
     jobs = check.n_jobs(n_jobs)
     return (
@@ -352,6 +380,13 @@ def _sklearn_forest(settings: dict[str, int], task: str, seed: int, n_jobs: int)
     )
 
 
+def _predict_in_order(estimator: Any, X: np.ndarray) -> np.ndarray:
+    """A fitted forest's predictions, the trees' outputs added in tree order. With threads
+    (``n_jobs > 1``) scikit-learn adds them in the order the threads finish, which can change the
+    last digit from run to run; one thread keeps a seeded result identical."""
+    return estimator.set_params(n_jobs=1).predict(X)
+
+
 def _forest_python(
     X: np.ndarray,
     y: np.ndarray,
@@ -373,7 +408,7 @@ def _forest_python(
         sd=sd,
         mdi=mdi,
         oob_prediction=oob,
-        test_prediction=None if X_test is None else estimator.predict(X_test),
+        test_prediction=None if X_test is None else _predict_in_order(estimator, X_test),
         y=y,
         mtry=settings["mtry"],
         n_trees=settings["n_trees"],

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.trees._structure import TreeStructure
 
 
@@ -143,6 +144,9 @@ def tree_from_partition(
     bounding box: no overlaps, no gaps. Each split is a cut through the whole current region that
     leaves every box on one side (preferring the cut that balances the two sides).
     """
+    for name, value in (("labels", labels), ("feature_names", feature_names)):
+        if isinstance(value, str | bytes):
+            raise check.ArgumentTypeError(f"{name} must be a list of strings, got {value!r}")
     bounds, names = _boxes(rectangles, feature_names)
     n_boxes = bounds.shape[0]
     low, high = bounds[:, 0::2], bounds[:, 1::2]

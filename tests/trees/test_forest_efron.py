@@ -68,6 +68,19 @@ def test_importance_is_seeded_and_independent_of_n_jobs(redundant):
     assert one.oob_error() == two.oob_error()
 
 
+def test_cv_errors_and_test_predictions_are_identical_whatever_n_jobs(redundant):
+    X, y = redundant.drop(columns="y"), redundant["y"]
+    cv_one = tune_mtry(X, y, mtry_grid=[5, 30], nfolds=3, n_trees=60, seed=4, backend="python")
+    for _ in range(3):  # threads finish in varying order: every run must still add up the same
+        cv_two = tune_mtry(
+            X, y, mtry_grid=[5, 30], nfolds=3, n_trees=60, seed=4, backend="python", n_jobs=2
+        )
+        pd.testing.assert_frame_equal(cv_one, cv_two, check_exact=True)
+        forest = random_forest(X, y, X_test=X[:50], n_trees=60, seed=4, backend="python", n_jobs=2)
+        alone = random_forest(X, y, X_test=X[:50], n_trees=60, seed=4, backend="python")
+        assert np.array_equal(forest.test_prediction, alone.test_prediction)
+
+
 def test_signal_copies_outrank_noise(redundant):
     X, y = redundant.drop(columns="y"), redundant["y"]
     forest = random_forest(X, y, n_trees=150, seed=0, backend="python", n_jobs=2)
@@ -159,14 +172,32 @@ def test_cv_error_of_mtry_agrees_between_backends(redundant):
 
 
 def test_singh2002_removal_table():
-    from statlab.trees import efron_singh2002
+    from statlab.trees import Singh2002Result, efron_singh2002
 
-    table = efron_singh2002(removals=[0, 10, 40], n_trees=60, seed=2, backend="python", n_jobs=2)
+    result = efron_singh2002(removals=[0, 10, 40], n_trees=60, seed=2, backend="python", n_jobs=2)
+    assert isinstance(result, Singh2002Result)
+    table = result.to_frame()
     assert table["removed"].tolist() == [0, 10, 40]
-    assert table.attrs["n_test"] == 51 and len(table.attrs["top_genes"]) == 20
+    assert result.n_test == 51 and len(result.top_genes) == 20
+    assert (result.backend, result.seed, result.n_trees) == ("python", 2, 60)
     # a forest on 51 men predicts the other 51 almost perfectly, with or without the top genes
     assert (table["test_errors"] <= 6).all()
     np.testing.assert_allclose(table["test_error_rate"], table["test_errors"] / 51)
+    # the numbers of the table it replaced (a DataFrame with attrs) for these settings
+    assert table["test_errors"].tolist() == [2, 1, 3]
+    assert result.top_genes[:3] == ["V963", "V5615", "V2"]
+    summary = result.summary()
+    assert list(summary.index) == [0, 10, 40]
+    assert summary["change_vs_all_genes"].tolist() == [0, -1, 1]
+    assert (summary["n_test"] == 51).all() and (summary["backend"] == "python").all()
+    text = repr(result)
+    assert text.splitlines()[0].startswith("Singh2002Result (backend 'python', 60 trees, seed 2)")
+    assert "out of 51" in text and "V963" in text
+    figure = result.plot()
+    assert list(figure.data["removed"]) == [0, 10, 40]
+    assert figure.labels.y.startswith("test error rate")
+    table.loc[0, "test_errors"] = 99
+    assert result.table.loc[0, "test_errors"] == 2  # to_frame returns a copy
     with pytest.raises(ValueError, match="removals must be integers between 0 and 6032"):
         efron_singh2002(removals=[-1], backend="python")
 
