@@ -19,7 +19,8 @@ single-threaded.
   without it, in R and in Python (Gaussian 10,000 x 200; binomial and Poisson 5,000 x 100), each
   timed alternately with the plain call and the fastest run kept (CPU seconds, which other load on
   the machine disturbs less than wall time). Goal: Python's ratio to its plain call <= R's ratio
-  to its plain call.
+  to its plain call. The relaxed fit (``relax=True``, R's default five gammas) is among the rows;
+  ``--only relax`` times those alone.
 
 Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
 [--memory] [--options]``
@@ -264,7 +265,7 @@ def count_problem(n: int, p: int) -> tuple[Problem, np.ndarray]:
                    "poisson"), exposure  # fmt: skip
 
 
-def options_table(repeats: int) -> None:
+def options_table(repeats: int, only: set[str] | None = None) -> None:
     gaussian = correlated(10_000, 200)
     binomial = correlated(5_000, 100, "binomial")
     poisson, exposure = count_problem(5_000, 100)
@@ -283,7 +284,12 @@ def options_table(repeats: int) -> None:
         (binomial, "type_measure='auc'", {"type_measure": "auc"}),
         (binomial, "type_measure='class'", {"type_measure": "class"}),
         (poisson, "offset", {"offset": exposure}),
+        (gaussian, "relax=True (5 gammas)", {"relax": True}),
+        (binomial, "relax=True (5 gammas)", {"relax": True}),
+        (poisson, "relax=True (5 gammas)", {"relax": True}),
     ]
+    if only:
+        rows = [row for row in rows if any(word in row[1] for word in only)]
     usable = _rbridge.status().usable
     print(
         f"cv_glmnet (10 folds) with an option / without it: CPU seconds, timed alternately, "
@@ -336,7 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--scale", action="store_true", help="the table from ozone to 100,000 rows")
-    parser.add_argument("--only", help="comma-separated rows of --scale, e.g. ozone,10000x200")
+    parser.add_argument(
+        "--only",
+        help="comma-separated rows of --scale (e.g. ozone,10000x200), or words of --options rows "
+        "(e.g. relax,offset)",
+    )
     parser.add_argument("--parallel", action="store_true", help="n_jobs=2 against n_jobs=1")
     parser.add_argument("--memory", action="store_true", help="peak memory of cv_glmnet")
     parser.add_argument("--options", action="store_true", help="each option's cost, R and Python")
@@ -348,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory:
         peak_memory()
     if args.options:
-        options_table(min(args.repeats, 7))
+        options_table(min(args.repeats, 7), set(args.only.split(",")) if args.only else None)
     if not (args.scale or args.parallel or args.memory or args.options):
         ozone_table(args.repeats)
     return 0

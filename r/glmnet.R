@@ -46,27 +46,86 @@ glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ra
   args
 }
 
-# glmnet::glmnet on (x, y).
-glmnet_fit <- function(x, y, alpha = 1, family = "gaussian", standardize = TRUE, nlambda = 100,
-                       lambda_min_ratio = NULL, weights = NULL, thresh = 1e-7, maxit = 1e5,
-                       lambda = NULL, type_gaussian = NULL, ...) {
-  args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
-                      thresh, maxit, lambda, type_gaussian, list(...))
-  glmnet_path_list(do.call(glmnet::glmnet, args))
+# Evaluates `expr`, muffling glmnet's "exceeds pmax" warnings; returns list(value, pmax_codes) with
+# the error code (-10000 - m) of each, in the order the fits gave them, so that statlab words them
+# once, as the Python backend does.
+with_pmax_codes <- function(expr) {
+  codes <- numeric()
+  value <- withCallingHandlers(expr, warning = function(w) {
+    message <- conditionMessage(w)
+    if (grepl("exceeds pmax", message, fixed = TRUE)) {
+      codes <<- c(codes, as.numeric(sub(".*error code (-[0-9]+).*", "\\1", message)))
+      invokeRestart("muffleWarning")
+    }
+  })
+  list(value = value, pmax_codes = codes)
 }
 
-# glmnet::cv.glmnet on (x, y) with the folds given by foldid (1-based labels).
+# The relaxed part of a glmnet(relax = TRUE) fit: the refits' path, and which of the fit's lambdas
+# it has (relax.glmnet omits those whose active set exceeds maxp).
+glmnet_relaxed_list <- function(fit) {
+  relaxed <- glmnet_path_list(fit$relaxed)
+  relaxed$kept <- match(fit$lambda, fit$relaxed$lambda, 0) > 0
+  relaxed
+}
+
+# glmnet::glmnet on (x, y); relax = TRUE adds the relaxed fit (glmnet 4's relax.glmnet).
+glmnet_fit <- function(x, y, alpha = 1, family = "gaussian", standardize = TRUE, nlambda = 100,
+                       lambda_min_ratio = NULL, weights = NULL, thresh = 1e-7, maxit = 1e5,
+                       lambda = NULL, type_gaussian = NULL, relax = FALSE, ...) {
+  args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
+                      thresh, maxit, lambda, type_gaussian, list(...))
+  if (relax) args$relax <- TRUE
+  run <- with_pmax_codes(do.call(glmnet::glmnet, args))
+  out <- glmnet_path_list(run$value)
+  out$pmax_codes <- run$pmax_codes
+  if (relax) out$relaxed <- glmnet_relaxed_list(run$value)
+  out
+}
+
+# The relaxed component of a cv.glmnet(relax = TRUE) fit: one CV curve per gamma (gamma x lambda
+# matrices) and its (lambda, gamma) choices, indices 1-based.
+cv_relaxed_list <- function(cv, keep) {
+  relaxed <- cv$relaxed
+  statlist <- relaxed$statlist
+  list(
+    gamma = relaxed$gamma,
+    cvm = do.call(rbind, lapply(statlist, `[[`, "cvm")),
+    cvsd = do.call(rbind, lapply(statlist, `[[`, "cvsd")),
+    lambda_min = relaxed$lambda.min,
+    lambda_1se = relaxed$lambda.1se,
+    gamma_min = relaxed$gamma.min,
+    gamma_1se = relaxed$gamma.1se,
+    index = unname(relaxed$index),
+    fit = glmnet_relaxed_list(cv$glmnet.fit),
+    fit_preval = if (keep) {
+      unname(simplify2array(lapply(cv$fit.preval[seq_along(relaxed$gamma)], unname)))
+    } else {
+      NULL
+    }
+  )
+}
+
+# glmnet::cv.glmnet on (x, y) with the folds given by foldid (1-based labels); relax = TRUE
+# cross-validates the relaxed fit over gamma as well.
 cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standardize = TRUE,
                           nlambda = 100, lambda_min_ratio = NULL, weights = NULL,
                           thresh = 1e-7, maxit = 1e5, lambda = NULL, type_gaussian = NULL,
-                          type_measure = "default", grouped = TRUE, keep = FALSE, ...) {
+                          type_measure = "default", grouped = TRUE, keep = FALSE,
+                          relax = FALSE, gamma = NULL, ...) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                       thresh, maxit, lambda, type_gaussian, list(...))
   args$foldid <- foldid
   args$type.measure <- type_measure
   args$grouped <- grouped
   args$keep <- keep
-  cv <- do.call(glmnet::cv.glmnet, args)
+  if (relax) {
+    args$relax <- TRUE
+    if (!is.null(gamma)) args$gamma <- gamma
+  }
+  run <- with_pmax_codes(do.call(glmnet::cv.glmnet, args))
+  cv <- run$value
+  preval <- if (relax && keep) cv$fit.preval[[length(cv$fit.preval)]] else cv$fit.preval
   list(
     lambda = cv$lambda,
     cvm = cv$cvm,
@@ -78,7 +137,9 @@ cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standard
     index_1se = cv$index["1se", 1],
     measure = unname(cv$name),
     path = glmnet_path_list(cv$glmnet.fit),
-    fit_preval = if (keep) unname(cv$fit.preval) else NULL
+    fit_preval = if (keep) unname(preval) else NULL,
+    pmax_codes = run$pmax_codes,
+    relaxed = if (relax) cv_relaxed_list(cv, keep) else NULL
   )
 }
 

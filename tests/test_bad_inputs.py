@@ -110,6 +110,7 @@ GLMNET_BAD = {
     "maxit": [0, 1.5, "100", None],
     "lambdas": [[], [-1.0], [np.nan], "abc", [[0.1, 0.2]]],
     "type_gaussian": ["exact", "Naive", 1],
+    "relax": NOT_A_FLAG,
     "backend": NOT_A_BACKEND,
 }
 CV_BAD = {
@@ -128,6 +129,8 @@ CV_BAD = {
 }
 PATH = sl.glmnet(X, Y, backend="python")
 CV_FIT = sl.cv_glmnet(X, Y, seed=1, backend="python")
+RELAXED_PATH = sl.glmnet(X, Y, relax=True, backend="python")
+RELAXED_CV = sl.cv_glmnet(X, Y, seed=1, relax=True, backend="python")
 
 GLMNET_CASES = [
     *_cases("glmnet", sl.glmnet, GLMNET, GLMNET_BAD),
@@ -163,6 +166,24 @@ GLMNET_CASES = [
             "type": ["class"],
             "X": [X[:, :2], np.full((2, 3), np.nan)],
         },
+    ),
+    *_cases(
+        "GlmnetPath.coef (relaxed)",
+        lambda s, gamma: RELAXED_PATH.coef(s, gamma=gamma),
+        {"s": 0.1, "gamma": 0.5},
+        {"gamma": [1.5, -0.1, *NOT_A_NUMBER]},
+    ),
+    *_cases(
+        "GlmnetPath.coef (not relaxed)",
+        lambda s, gamma: PATH.coef(s, gamma=gamma),
+        {"s": 0.1, "gamma": 1.0},
+        {"gamma": [0.5, 0.0]},
+    ),
+    *_cases(
+        "CVGlmnetResult.predict (relaxed)",
+        lambda X, s, gamma: RELAXED_CV.predict(X, s=s, gamma=gamma),
+        {"X": X, "s": "lambda.min", "gamma": "gamma.min"},
+        {"gamma": ["gamma", 1.5, float("nan"), True]},
     ),
 ]
 

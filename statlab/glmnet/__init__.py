@@ -22,11 +22,12 @@ from typing import Any
 from statlab.glmnet._fit import cv_glmnet, glmnet
 from statlab.glmnet._inputs import fold_ids
 from statlab.glmnet._paths import cv_statistics, cv_summary, select_lambda
-from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
+from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 
 __all__ = [
     "CVGlmnetResult",
     "GlmnetPath",
+    "RelaxedCV",
     "cv_glmnet",
     "cv_statistics",
     "cv_summary",

@@ -12,7 +12,7 @@ squared error by the negative log-likelihood and has no ``s_y``.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,10 +24,14 @@ from statlab.glmnet._paths import (
     CVArrays,
     PathArrays,
     PathOptions,
+    RelaxedArrays,
+    RelaxedCVArrays,
+    blend,
     cv_statistics,
     empty_path_message,
     pmax_warning,
     select_lambda,
+    select_lambda_gamma,
 )
 
 MIN_LAMBDA_RATIO = 1e-6  # glmnet.control()$eps floors lambda.min.ratio
@@ -106,10 +110,12 @@ def fit_path(
     options: PathOptions | None = None,
     offset: np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    relax: bool = False,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
-    ``options`` carries glmnet's penalty factors, exclusions, limits, intercept, dfmax and pmax."""
+    ``options`` carries glmnet's penalty factors, exclusions, limits, intercept, dfmax and pmax;
+    ``relax`` adds the relaxed fit (:func:`_relax`)."""
     columns = _Columns.of(x)
     settings = _Settings(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
@@ -119,7 +125,57 @@ def fit_path(
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
+    if relax:
+        path = replace(path, relaxed=_relax(columns, y, weights, columns.n_rows, settings, path))
     return path
+
+
+def _relax(
+    columns: _Columns,
+    y: np.ndarray,
+    weights: np.ndarray,
+    n_obs: int,
+    settings: _Settings,
+    path: PathArrays,
+) -> RelaxedArrays:
+    """R's ``relax.glmnet``: for each distinct non-empty active set of the path, glmnet at
+    ``lambda = 0`` with every other column excluded (same family, weights, offset, limits,
+    intercept, thresh), its fit given to every lambda with that active set. Active sets of more
+    than ``n_obs - 3`` variables are not refitted and their lambdas are omitted (R's ``maxp``); a
+    refit that does not converge within ``maxit`` passes is R's empty model (all zero)."""
+    beta = path.beta
+    active = (np.abs(beta).sum(axis=1) if beta.ndim == 3 else beta) != 0  # p x L
+    kept = active.sum(axis=0) <= n_obs - 3
+    a0, relaxed_beta, dev_ratio = path.a0.copy(), beta.copy(), path.dev_ratio.copy()
+    patterns, which = np.unique(active.T, axis=0, return_inverse=True)
+    unconverged = 0
+    for k, pattern in enumerate(patterns):
+        if not pattern.any() or pattern.sum() > n_obs - 3:
+            continue
+        options = replace(settings.options, exclude=np.flatnonzero(~pattern))
+        refit = _fit_rows(
+            columns, y, weights, n_obs,
+            replace(settings, lambdas=np.zeros(1), options=options),
+        )  # fmt: skip
+        at = which.reshape(-1) == k
+        if refit.npasses > settings.max_passes:  # R's glmnet returns an empty model: all zero
+            unconverged += 1
+            a0[..., at], relaxed_beta[..., at], dev_ratio[at] = 0.0, 0.0, 0.0
+            continue
+        if beta.ndim == 3 and not settings.grouped_multinomial:
+            _centre_over_classes(refit.beta, columns, weights, settings.alpha, options)
+        a0[..., at] = refit.a0[..., -1:]
+        relaxed_beta[..., at] = refit.beta[..., -1:]
+        dev_ratio[at] = refit.dev_ratio[-1]
+    if unconverged:
+        warnings.warn(
+            f"relax: {unconverged} relaxed refit(s) did not converge in {settings.max_passes} "
+            "passes (maxit); as in R, their lambdas get an empty relaxed fit (intercept and "
+            "coefficients 0)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return RelaxedArrays(kept, a0[..., kept], relaxed_beta[..., kept], dev_ratio[kept])
 
 
 @dataclass(frozen=True)
@@ -263,6 +319,81 @@ def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
         )
 
 
+def _centre_over_classes(
+    beta: np.ndarray,
+    columns: _Columns,
+    weights: np.ndarray,
+    alpha: float,
+    options: PathOptions,
+) -> None:
+    """An unpenalised multinomial fit is unique only up to a shift of each variable's
+    coefficients across classes; glmnet picks the shift its elastic net penalty favours (``elc``
+    in glmnetpp: the median over classes for the lasso, the mean for ridge or an unpenalised
+    variable), on the standardised scale and within the limits. Applied in place to ``beta``
+    (features x classes x lambdas)."""
+    _, x_var, _ = _kernels.column_stats(*columns.kernel_args(), weights / weights.sum())
+    scale = np.sqrt(np.maximum(x_var, 0.0))
+    scale = np.where(scale > 0, scale, 1.0)
+    penalty = options.penalty
+    for j in np.flatnonzero(options.included):
+        for step in range(beta.shape[2]):
+            row = beta[j, :, step] * scale[j]
+            if penalty[j] <= 0:
+                shift = row.mean()
+            else:
+                shift = _penalty_shift(alpha, row)
+            shift = max(
+                (row - options.upper[j] * scale[j]).max(),
+                min((row - options.lower[j] * scale[j]).min(), shift),
+            )
+            beta[j, :, step] = (row - shift) / scale[j]
+
+
+def _penalty_shift(alpha: float, row: np.ndarray) -> float:
+    """glmnetpp's ``elc``: the s minimising ``sum_k alpha |a_k - s| + (1 - alpha) / 2 (a_k - s)^2``
+    over the class coefficients ``a`` of one variable (the median for alpha = 1, the mean for 0).
+
+    >>> _penalty_shift(1.0, np.array([0.0, 1.0, 5.0])), _penalty_shift(0.0, np.array([0.0, 1.0, 5.0]))
+    (1.0, 2.0)
+    """
+    n = row.shape[0]
+    mean = float(row.mean())
+    if not alpha or n == 2:
+        return mean
+    ordered = np.sort(row)
+    if ordered[0] == ordered[-1]:
+        return float(row[0])
+    median = ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2] + ordered[n // 2 - 1])
+    if alpha == 1:
+        return float(median)
+    low, high = min(mean, median), max(mean, median)
+    k2 = 1  # glmnetpp's 1-based positions in the sorted coefficients
+    while ordered[k2 - 1] <= low:
+        k2 += 1
+    k1 = k2 - 1
+    while ordered[k2 - 1] < high:
+        k2 += 1
+    ratio = alpha / ((1.0 - alpha) * n)
+    remaining = n - 2 * (k1 - 1)
+    for k in range(k1, k2):
+        remaining -= 2
+        candidate = ratio * remaining + mean
+        if ordered[k - 1] < candidate <= ordered[k]:
+            return float(candidate)
+    best, best_value = float(ordered[k1 - 1]), None
+    previous = ordered[k1 - 1]
+    best_value = 2 * ratio * np.abs(row - previous).sum() + previous * (previous - 2 * mean)
+    for k in range(k1 + 1, k2 + 1):
+        candidate = ordered[k - 1]
+        if candidate == previous:
+            continue
+        value = 2 * ratio * np.abs(row - candidate).sum() + candidate * (candidate - 2 * mean)
+        if value < best_value:
+            best, best_value = float(candidate), value
+        previous = candidate
+    return best
+
+
 def cross_validate(
     x: np.ndarray | sp.spmatrix,
     y: np.ndarray,
@@ -273,13 +404,16 @@ def cross_validate(
     type_measure: str | None = None,
     grouped: bool = True,
     keep: bool = False,
+    relax: bool = False,
+    gamma: np.ndarray | None = None,
     **fit_args: Any,
 ) -> CVArrays:
     """cv.glmnet: a full-data path, each fold's own path, out-of-fold loss at the full-data lambdas.
 
     ``type_measure`` is a measure :func:`statlab.glmnet._inputs.cv_measure` resolved (None: the
     family's default); ``grouped`` and ``keep`` as in R (``keep`` returns the out-of-fold linear
-    predictors, R's ``fit.preval``).
+    predictors, R's ``fit.preval``). ``relax`` relaxes every fit and adds one curve per ``gamma``
+    (sorted, checked values in [0, 1]); the main curve is then gamma = 1's, as in R.
 
     A fold is fitted on the full ``x`` with the held-out rows' weights set to zero, so no fold
     copies ``x``; with ``n_jobs > 1`` the full fit and the folds run in threads (the kernels release
@@ -299,9 +433,15 @@ def cross_validate(
 
     def fit(fold: int) -> PathArrays:
         if fold == 0:
-            return _fit_rows(columns, y, weights, columns.n_rows, settings)
-        train = foldid != fold
-        return _fit_rows(columns, y, np.where(train, weights, 0.0), int(train.sum()), settings)
+            fold_weights, n_obs = weights, columns.n_rows
+        else:
+            train = foldid != fold
+            fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
+        fitted = _fit_rows(columns, y, fold_weights, n_obs, settings)
+        if relax:
+            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted)
+            fitted = replace(fitted, relaxed=relaxed)
+        return fitted
 
     tasks = range(n_folds + 1)
     if n_jobs == 1:
@@ -314,23 +454,54 @@ def cross_validate(
         _warn_unconverged(fitted, settings)
     full = fits[0]
     rows = x.tocsr() if sp.issparse(x) else x
-    predictions = np.empty((columns.n_rows, *full.a0.shape))  # n x L, or n x K x L
-    for fold in range(1, n_folds + 1):
+    measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
+
+    def curve(gamma_value: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        predictions = _out_of_fold(rows, fits, foldid, settings.offset, gamma_value)
+        fit_preval = predictions.copy() if keep else None
+        if measure == "auc":
+            cvm, cvsd = _auc_curve(y, predictions, weights, foldid)
+        else:
+            loss = _loss(y, predictions, settings.family, measure)
+            cvm, cvsd = _cv_curve(loss, weights, foldid, grouped)
+        return cvm, cvsd, fit_preval
+
+    sign = -1.0 if measure == "auc" else 1.0  # AUC is maximised
+    cvm, cvsd, fit_preval = curve(1.0)
+    index_min, index_1se = select_lambda(sign * cvm, cvsd)
+    relaxed = None
+    if relax:
+        curves = [curve(g) if g != 1 else (cvm, cvsd, fit_preval) for g in gamma]
+        cvm_grid = np.vstack([c[0] for c in curves])
+        cvsd_grid = np.vstack([c[1] for c in curves])
+        choice_min, choice_1se = select_lambda_gamma(
+            sign * cvm_grid, cvsd_grid, full.lambdas, gamma
+        )
+        relaxed = RelaxedCVArrays(
+            gamma, cvm_grid, cvsd_grid, choice_min, choice_1se,
+            np.stack([c[2] for c in curves]) if keep else None,
+        )  # fmt: skip
+    return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval, relaxed)
+
+
+def _out_of_fold(
+    rows: Any, fits: list[PathArrays], foldid: np.ndarray, offset: np.ndarray | None, gamma: float
+) -> np.ndarray:
+    """cv.glmnet's ``predmat``: each held-out row's linear predictor from its fold's fit (blended
+    with its relaxed fit at ``gamma`` < 1) at the full-data lambdas (n x L, or n x K x L)."""
+    full = fits[0]
+    predictions = np.empty((foldid.shape[0], *full.a0.shape))
+    for fold in range(1, int(foldid.max()) + 1):
         held_out = foldid == fold
         fold_fit = fits[fold]
-        a0, beta = interpolate(fold_fit.a0, fold_fit.beta, fold_fit.lambdas, full.lambdas)
+        a0, beta = fold_fit.a0, fold_fit.beta
+        if gamma != 1:
+            a0, beta, _, _ = blend(a0, beta, fold_fit.dev_ratio, fold_fit.relaxed, gamma)
+        a0, beta = interpolate(a0, beta, fold_fit.lambdas, full.lambdas)
         predictions[held_out] = a0 + linear_part(rows[held_out], beta)
-        if settings.offset is not None:
-            predictions[held_out] += settings.offset[held_out][..., None]
-    fit_preval = predictions.copy() if keep else None
-    measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
-    if measure == "auc":
-        cvm, cvsd = _auc_curve(y, predictions, weights, foldid)
-    else:
-        loss = _loss(y, predictions, settings.family, measure)
-        cvm, cvsd = _cv_curve(loss, weights, foldid, grouped)
-    index_min, index_1se = select_lambda(-cvm if measure == "auc" else cvm, cvsd)
-    return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval)
+        if offset is not None:
+            predictions[held_out] += offset[held_out][..., None]
+    return predictions
 
 
 def _first_lambda(lambdas: np.ndarray) -> float:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -14,14 +15,22 @@ from statlab.glmnet._paths import (
     CVArrays,
     PathArrays,
     PathOptions,
+    RelaxedArrays,
+    RelaxedCVArrays,
     empty_path_message,
     pmax_warning,
 )
 
 
-def fit_path(x: Any, y: np.ndarray, weights: np.ndarray, **fit_args: Any) -> PathArrays:
-    """R's glmnet path on (x, y); sparse x reaches R as a ``dgCMatrix``."""
-    out = _rbridge.call("glmnet_fit", r_matrix(x), y, weights=weights, **_r_args(fit_args))
+def fit_path(
+    x: Any, y: np.ndarray, weights: np.ndarray, *, relax: bool = False, **fit_args: Any
+) -> PathArrays:
+    """R's glmnet path on (x, y); sparse x reaches R as a ``dgCMatrix``. ``relax`` adds R's
+    relaxed fit (``glmnet(..., relax = TRUE)``)."""
+    out = _rbridge.call(
+        "glmnet_fit", r_matrix(x), y, weights=weights, relax=relax, **_r_args(fit_args)
+    )
+    _warn_pmax(out, fit_args.get("options"))
     return _path(out, fit_args.get("options"))
 
 
@@ -34,22 +43,60 @@ def cross_validate(
     type_measure: str | None = None,
     grouped: bool = True,
     keep: bool = False,
+    relax: bool = False,
+    gamma: np.ndarray | None = None,
     **fit_args: Any,
 ) -> CVArrays:
-    """R's cv.glmnet on (x, y) with statlab's folds."""
+    """R's cv.glmnet on (x, y) with statlab's folds (``relax``/``gamma`` as R's)."""
     out = _rbridge.call(
         "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights,
-        type_measure=type_measure or "default", grouped=grouped, keep=keep, **_r_args(fit_args),
+        type_measure=type_measure or "default", grouped=grouped, keep=keep, relax=relax,
+        gamma=gamma, **_r_args(fit_args),
     )  # fmt: skip
+    _warn_pmax(out, fit_args.get("options"))
     fit_preval = out.get("fit_preval")
+    path = _path(out["path"], fit_args.get("options"))
+    relaxed = out.get("relaxed")
+    if relaxed is not None:
+        path = replace(path, relaxed=_relaxed_arrays(relaxed["fit"]))
+        relaxed = _relaxed_cv(relaxed)
     return CVArrays(
-        path=_path(out["path"], fit_args.get("options")),
+        path=path,
         cvm=np.asarray(out["cvm"], dtype=np.float64),
         cvsd=np.asarray(out["cvsd"], dtype=np.float64),
         index_min=int(out["index_min"][0]) - 1,
         index_1se=int(out["index_1se"][0]) - 1,
         fit_preval=None if fit_preval is None else np.asarray(fit_preval, dtype=np.float64),
+        relaxed=relaxed,
     )
+
+
+def _relaxed_cv(out: dict[str, Any]) -> RelaxedCVArrays:
+    """cv.glmnet's ``relaxed`` component; its 1-based (lambda, gamma) index matrix as 0-based
+    (gamma, lambda) pairs."""
+    index = np.asarray(out["index"]).astype(np.int64) - 1  # rows min, 1se; columns lambda, gamma
+    cvm = np.asarray(out["cvm"], dtype=np.float64)  # gamma x lambda
+    fit_preval = out.get("fit_preval")
+    if fit_preval is not None:  # R: observations x (classes x) lambdas x gamma
+        fit_preval = np.moveaxis(np.asarray(fit_preval, dtype=np.float64), -1, 0)
+    return RelaxedCVArrays(
+        gamma=np.atleast_1d(np.asarray(out["gamma"], dtype=np.float64)),
+        cvm=cvm,
+        cvsd=np.asarray(out["cvsd"], dtype=np.float64).reshape(cvm.shape),
+        choice_min=(int(index[0, 1]), int(index[0, 0])),
+        choice_1se=(int(index[1, 1]), int(index[1, 0])),
+        fit_preval=fit_preval,
+    )
+
+
+def _warn_pmax(out: dict[str, Any], options: PathOptions | None) -> None:
+    """statlab's pmax warning for each fit R stopped early at pmax (R's own warnings are muffled
+    in ``r/glmnet.R``, so each is said once, as by the Python backend)."""
+    pmax = options.pmax if options is not None else 0
+    for code in np.atleast_1d(np.asarray(out.get("pmax_codes", []), dtype=np.int64)):
+        stopped_at = int(PMAX_CODE - code)  # the lambda that exceeded pmax, 1-based
+        if stopped_at > 1:
+            pmax_warning(pmax, stopped_at - 1)
 
 
 def r_matrix(x: Any) -> Any:
@@ -107,15 +154,14 @@ def _coefficients(beta: np.ndarray, n_lambdas: int) -> np.ndarray:
 
 
 def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays:
-    """The path R returned; glmnet's pmax error code becomes statlab's warning (or error when the
-    path is empty), as the Python backend gives them."""
+    """The path R returned (and its relaxed fit, if any); glmnet's pmax error code for an empty
+    path becomes statlab's error, as the Python backend gives it."""
     error_code = int(np.asarray(out["jerr"])[0])
     pmax_reached = error_code < PMAX_CODE
     pmax = options.pmax if options is not None else 0
     if pmax_reached and error_code == PMAX_CODE - 1:
         raise ValueError(empty_path_message(pmax))
-    if pmax_reached:
-        pmax_warning(pmax, len(out["lambda"]))
+    relaxed = out.get("relaxed")
     return PathArrays(
         lambdas=np.asarray(out["lambda"], dtype=np.float64),
         a0=np.asarray(out["a0"], dtype=np.float64),
@@ -125,4 +171,16 @@ def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays
         nulldev=float(np.asarray(out["nulldev"])[0]),
         npasses=int(np.asarray(out["npasses"])[0]),
         pmax_reached=pmax_reached,
+        relaxed=None if relaxed is None else _relaxed_arrays(relaxed),
+    )
+
+
+def _relaxed_arrays(out: dict[str, Any]) -> RelaxedArrays:
+    """R's ``fit$relaxed`` and the mask of the fit's lambdas it keeps."""
+    n_lambdas = len(np.atleast_1d(out["lambda"]))
+    return RelaxedArrays(
+        kept=np.asarray(out["kept"], dtype=bool).reshape(-1),
+        a0=np.asarray(out["a0"], dtype=np.float64),
+        beta=_coefficients(np.asarray(out["beta"], dtype=np.float64), n_lambdas),
+        dev_ratio=np.atleast_1d(np.asarray(out["dev_ratio"], dtype=np.float64)),
     )

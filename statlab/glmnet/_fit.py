@@ -12,7 +12,7 @@ from statlab import _rbridge
 from statlab import _validation as check
 from statlab.glmnet import _backend_python, _backend_r, _inputs
 from statlab.glmnet._paths import PathArrays, PathOptions
-from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
+from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 
 Backend = Literal["auto", "r", "python"]
 
@@ -39,6 +39,7 @@ def glmnet(
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    relax: bool = False,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -70,11 +71,22 @@ def glmnet(
     ``dfmax`` stops the path once more than that many coefficients are non-zero and ``pmax`` once
     more than that many have ever been (with a warning, as R).
 
+    ``relax=True`` adds glmnet 4's relaxed fit (R's ``relax.glmnet``), as ``path.relaxed``: at each
+    lambda the unpenalised fit (glmnet at lambda = 0, with the same family, weights, offset,
+    limits and intercept) on that lambda's active set; lambdas with no active variable keep the
+    intercept-only fit, and those with more than n - 3 active variables are left out of it.
+    ``coef``/``predict`` then take ``gamma``: ``gamma * penalised + (1 - gamma) * relaxed``
+    (1, R's default, is the penalised fit; R takes 0 as 1e-5).
+
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
     >>> path = sl.glmnet(sl.model_matrix("O3 ~ .^2", ozone), np.log(ozone["O3"]), backend="python")
     >>> len(path.lambdas), int(path.df[-1])
     (89, 38)
+    >>> relaxed = sl.glmnet(sl.model_matrix("O3 ~ .", ozone), np.log(ozone["O3"]), relax=True,
+    ...                     backend="python")
+    >>> relaxed.coef(0.05, gamma=0).round(3).tolist()[:2]
+    [0.52, 0.0]
     """
     ran, x, y_values, labels, w, names, fit_args = _prepare(
         X,
@@ -103,7 +115,7 @@ def glmnet(
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
-    arrays = engine.fit_path(x, y_values, w, **fit_args)
+    arrays = engine.fit_path(x, y_values, w, relax=_inputs.flag(relax, "relax"), **fit_args)
     return _path_result(arrays, names, fit_args, ran, labels)
 
 
@@ -135,6 +147,8 @@ def cv_glmnet(
     type_measure: str = "default",
     grouped: bool = True,
     keep: bool = False,
+    relax: bool = False,
+    gamma: Sequence[float] | np.ndarray | None = None,
     n_jobs: int = 1,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
@@ -151,6 +165,13 @@ def cv_glmnet(
     per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
     ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path and the folds in that many threads (R's
     ``parallel = TRUE``; the Python backend only), with results identical to ``n_jobs=1``.
+
+    ``relax=True`` cross-validates the relaxed fit (see :func:`glmnet`) on the same folds, one curve
+    per ``gamma`` (default 0, 0.25, 0.5, 0.75, 1; values outside [0, 1] dropped with R's warning):
+    ``result.relaxed`` holds the curves and R's relaxed choice (``lambda_min``/``gamma_min``,
+    ``lambda_1se``/``gamma_1se``: the smallest error over the grid, and the largest lambda, then
+    gamma, within one standard error of it). ``cvm``, ``lambda_min`` and ``lambda_1se`` stay
+    those of the penalised fit (gamma = 1), as in R; ``coef``/``predict`` use the relaxed choice.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -190,10 +211,13 @@ def cv_glmnet(
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     _inputs.fold_classes(y_values, folds, fit_args["family"])
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
+    relax = _inputs.flag(relax, "relax")
     cv_args = {
         "type_measure": measure,
         "grouped": _inputs.flag(grouped, "grouped"),
         "keep": _inputs.flag(keep, "keep"),
+        "relax": relax,
+        "gamma": _inputs.relax_gamma(gamma, relax),
     }
     if ran == "r":
         arrays = _backend_r.cross_validate(x, y_values, w, folds, **cv_args, **fit_args)
@@ -202,19 +226,34 @@ def cv_glmnet(
             x, y_values, w, folds, n_jobs=jobs, **cv_args, **fit_args
         )
     path = _path_result(arrays.path, names, fit_args, ran, labels)
+    nzero = _cv_nonzero(path, fit_args)
+    measure_name = _inputs.measure_name(measure, fit_args["family"])
     return CVGlmnetResult(
         lambdas=path.lambdas,
         cvm=arrays.cvm,
         cvsd=arrays.cvsd,
-        nzero=_cv_nonzero(path, fit_args),
+        nzero=nzero,
         index_min=arrays.index_min,
         index_1se=arrays.index_1se,
         foldid=folds,
-        measure=_inputs.measure_name(measure, fit_args["family"]),
+        measure=measure_name,
         backend=ran,
         path=path,
         type_measure=measure,
         fit_preval=arrays.fit_preval,
+        relaxed=None
+        if arrays.relaxed is None
+        else RelaxedCV(
+            gamma=arrays.relaxed.gamma,
+            lambdas=path.lambdas,
+            cvm=arrays.relaxed.cvm,
+            cvsd=arrays.relaxed.cvsd,
+            nzero=nzero,
+            choice_min=arrays.relaxed.choice_min,
+            choice_1se=arrays.relaxed.choice_1se,
+            measure=measure_name,
+            fit_preval=arrays.relaxed.fit_preval,
+        ),
     )
 
 
@@ -306,17 +345,31 @@ def _path_result(
     backend: str,
     labels: list[str] | None,
 ) -> GlmnetPath:
+    common = {
+        "nulldev": arrays.nulldev,
+        "feature_names": names,
+        "family": fit_args["family"],
+        "alpha": fit_args["alpha"],
+        "backend": backend,
+        "class_labels": labels,
+        "has_offset": fit_args["offset"] is not None,
+    }
+    relaxed = arrays.relaxed
     return GlmnetPath(
         lambdas=arrays.lambdas,
         a0=arrays.a0,
         beta=arrays.beta,
         df=arrays.df,
         dev_ratio=arrays.dev_ratio,
-        nulldev=arrays.nulldev,
-        feature_names=names,
-        family=fit_args["family"],
-        alpha=fit_args["alpha"],
-        backend=backend,
-        class_labels=labels,
-        has_offset=fit_args["offset"] is not None,
+        **common,
+        relaxed=None
+        if relaxed is None
+        else GlmnetPath(
+            lambdas=arrays.lambdas[relaxed.kept],
+            a0=relaxed.a0,
+            beta=relaxed.beta,
+            df=arrays.df[relaxed.kept],
+            dev_ratio=relaxed.dev_ratio,
+            **common,
+        ),
     )

@@ -357,16 +357,21 @@ def excluded_columns(exclude: Any, names: list[str]) -> np.ndarray:
 
 
 def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
-    """``lower_limits`` (each <= 0) and ``upper_limits`` (each >= 0): a scalar or one per column."""
+    """``lower_limits`` (each <= 0) and ``upper_limits`` (each >= 0): a scalar or one per column.
+
+    As in R's glmnet, every value given is checked for its sign, and a vector longer than the
+    number of columns is cut to its first ``n_features`` values (with a warning here; R is silent).
+
+    >>> coefficient_limits(-1.0, [1.0, 2.0], 2)
+    (array([-1., -1.]), array([1., 2.]))
+    """
     bounds = []
     for name, value, sign in (("lower_limits", lower, -1), ("upper_limits", upper, 1)):
         values = np.asarray(value, dtype=np.float64).reshape(-1)
-        if values.shape[0] == 1:
-            values = np.repeat(values, n_features)
-        if values.shape[0] != n_features:
+        if values.shape[0] == 0 or 1 < values.shape[0] < n_features:
             raise ValueError(
                 f"{name} must be a scalar or have one value per column of X ({n_features}), "
-                f"got {values.shape[0]}"
+                f"got {values.shape[0]} (R: 'Require length 1 or nvars {name.replace('_', '.')}')"
             )
         if np.isnan(values).any():
             raise ValueError(f"{name} contains NaN")
@@ -376,6 +381,16 @@ def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndar
                 f"{name} must be {kind} (R: 'Lower limits should be non-positive', "
                 "'Upper limits should be non-negative')"
             )
+        if values.shape[0] == 1:
+            values = np.repeat(values, n_features)
+        elif values.shape[0] > n_features:
+            warnings.warn(
+                f"{name} has {values.shape[0]} values for {n_features} columns of X: the first "
+                f"{n_features} are used, as R's glmnet does",
+                UserWarning,
+                stacklevel=5,
+            )
+            values = values[:n_features]
         bounds.append(values)
     return bounds[0], bounds[1]
 
@@ -522,3 +537,52 @@ def fold_classes(y: np.ndarray, folds: np.ndarray, family: str) -> None:
                 "binomial glmnet needs both classes in every training set; choose other folds "
                 "(or fewer)"
             )
+
+
+DEFAULT_GAMMA = (0.0, 0.25, 0.5, 0.75, 1.0)  # cv.glmnet's gamma
+
+
+def relax_gamma(gamma: Any, relax: bool) -> np.ndarray | None:
+    """cv.glmnet's ``gamma`` for a relaxed fit, sorted (R's default 0, 0.25, ..., 1 when None).
+    Values below 0 or above 1 are dropped with R's warning; none left is R's error. Without
+    ``relax`` a ``gamma`` is ignored (silently in R; with a warning here).
+
+    >>> relax_gamma(None, True).tolist(), relax_gamma([1, 0.5], True).tolist()
+    ([0.0, 0.25, 0.5, 0.75, 1.0], [0.5, 1.0])
+    """
+    if not relax:
+        if gamma is not None:
+            warnings.warn(
+                "gamma is used only with relax=True; it is ignored (as cv.glmnet ignores it)",
+                UserWarning,
+                stacklevel=3,
+            )
+        return None
+    if gamma is None:
+        return np.array(DEFAULT_GAMMA)
+    if isinstance(gamma, bool | np.bool_):
+        raise check.ArgumentTypeError(f"gamma must be numbers in [0, 1], got {gamma!r}")
+    values = check.vector(gamma, "gamma")
+    for outside, text in ((values < 0, "negative"), (values > 1, "larger than 1")):
+        if outside.any():
+            warnings.warn(
+                f"gamma: {text} values {values[outside].tolist()} ignored (as cv.glmnet does)",
+                UserWarning,
+                stacklevel=3,
+            )
+    values = values[(values >= 0) & (values <= 1)]
+    if values.size == 0:
+        raise check.InvalidArgumentError(
+            "gamma has no value in [0, 1] (R: 'no valid values of gamma')"
+        )
+    return np.sort(values)
+
+
+def blend_gamma(gamma: Any) -> float:
+    """``gamma`` of a relaxed fit's coef/predict: one number in [0, 1] (R drops values outside
+    with a warning and then stops with 'no valid values of gamma').
+
+    >>> blend_gamma(0.5)
+    0.5
+    """
+    return check.real(gamma, "gamma", low=0.0, high=1.0)

@@ -24,6 +24,58 @@ class PathArrays:
     nulldev: float
     npasses: int = 0  # coordinate-descent passes over the data, as glmnet counts them
     pmax_reached: bool = False  # the path stopped because more than pmax variables were active
+    relaxed: RelaxedArrays | None = None  # with relax=True: the refits on each active set
+
+
+@dataclass(frozen=True)
+class RelaxedArrays:
+    """A path's relaxed fit (R's ``fit$relaxed``): at each lambda, the unpenalised refit on that
+    lambda's active set (lambdas with no active variable keep the penalised, intercept-only fit).
+    Lambdas whose active set has more than ``n - 3`` variables are omitted, as ``relax.glmnet``
+    does: ``kept`` marks the path lambdas present, and the arrays hold those columns only."""
+
+    kept: np.ndarray
+    a0: np.ndarray
+    beta: np.ndarray
+    dev_ratio: np.ndarray
+
+
+RELAX_MIN_GAMMA = 1e-5  # blend.relaxed's epsilon: gamma = 0 is taken as 1e-5
+
+
+def blend(
+    a0: np.ndarray,
+    beta: np.ndarray,
+    dev_ratio: np.ndarray,
+    relaxed: RelaxedArrays,
+    gamma: float,
+    extend: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """R's ``blend.relaxed``: ``gamma * penalised + (1 - gamma) * relaxed`` for intercepts,
+    coefficients and dev_ratio, gamma floored at 1e-5. With ``extend`` a lambda the relaxed fit
+    omits takes the last relaxed fit kept; without, it is dropped. Also returns the mask of path
+    lambdas in the result.
+
+    >>> relaxed = RelaxedArrays(np.array([True, False]), np.array([1.0]), np.array([[2.0]]),
+    ...                         np.array([0.5]))
+    >>> blend(np.array([0.0, 0.0]), np.array([[0.0, 1.0]]), np.array([0.1, 0.3]), relaxed,
+    ...       0.5)[1].tolist()
+    [[1.0, 1.5]]
+    """
+    gamma = max(gamma, RELAX_MIN_GAMMA)
+    kept = relaxed.kept
+    if extend:
+        columns = np.where(kept, np.cumsum(kept) - 1, int(kept.sum()) - 1)
+        rows = np.ones_like(kept)
+    else:
+        columns = np.arange(int(kept.sum()))
+        rows = kept
+    return (
+        gamma * a0[..., rows] + (1 - gamma) * relaxed.a0[..., columns],
+        gamma * beta[..., rows] + (1 - gamma) * relaxed.beta[..., columns],
+        gamma * dev_ratio[rows] + (1 - gamma) * relaxed.dev_ratio[columns],
+        rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -96,6 +148,21 @@ class CVArrays:
     index_min: int
     index_1se: int
     fit_preval: np.ndarray | None = None  # out-of-fold linear predictors (R's keep = TRUE)
+    relaxed: RelaxedCVArrays | None = None  # with relax=True: the curves per gamma
+
+
+@dataclass(frozen=True)
+class RelaxedCVArrays:
+    """cv.glmnet's relaxed component: one CV curve per gamma (rows of ``cvm``/``cvsd``, gamma
+    increasing) over the full-data lambdas, and the (lambda, gamma) chosen by min and 1se, as
+    0-based (gamma row, lambda column) pairs."""
+
+    gamma: np.ndarray
+    cvm: np.ndarray
+    cvsd: np.ndarray
+    choice_min: tuple[int, int]
+    choice_1se: tuple[int, int]
+    fit_preval: np.ndarray | None = None  # gamma x observations x lambdas (x classes)
 
 
 PMAX_CODE = -10000  # glmnet's error code -10000 - m: pmax exceeded at the m-th lambda
@@ -173,3 +240,28 @@ def select_lambda(cvm: np.ndarray, cvsd: np.ndarray) -> tuple[int, int]:
     bound = finite[index_min] + cvsd[index_min]
     index_1se = int(np.flatnonzero(finite <= bound)[0])
     return index_min, index_1se
+
+
+def select_lambda_gamma(
+    cvm: np.ndarray, cvsd: np.ndarray, lambdas: np.ndarray, gamma: np.ndarray
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """glmnet's ``getOptcv.relaxed`` over a gamma x lambda grid of curves, as 0-based (gamma,
+    lambda) pairs: min is the smallest cvm, 1se the cells within one standard error of it; ties go
+    to the largest lambda, then the largest gamma. ``cvm`` is to be minimised (negate an AUC).
+
+    >>> cvm = np.array([[3.0, 1.0, 1.5], [2.0, 1.2, 1.1]])
+    >>> select_lambda_gamma(cvm, np.full((2, 3), 0.3), np.array([3.0, 2.0, 1.0]), np.array([0, 1]))
+    ((0, 1), (1, 1))
+    """
+    finite = np.where(np.isfinite(cvm), cvm, np.inf)
+    lambda_grid = np.broadcast_to(lambdas, cvm.shape)
+    gamma_grid = np.broadcast_to(np.asarray(gamma, dtype=np.float64)[:, None], cvm.shape)
+
+    def first(mask: np.ndarray) -> tuple[int, int]:
+        rows, cols = np.nonzero(mask)
+        best = np.lexsort((-gamma_grid[rows, cols], -lambda_grid[rows, cols]))[0]
+        return int(rows[best]), int(cols[best])
+
+    choice_min = first(finite <= finite.min())
+    bound = finite[choice_min] + cvsd[choice_min]
+    return choice_min, first(finite <= bound)

@@ -6,7 +6,7 @@ Their methods never look at which backend ran; ``backend`` is only recorded.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -15,10 +15,11 @@ import pandas as pd
 from statlab import _validation as check
 from statlab.glmnet import _inputs
 from statlab.glmnet._interp import interpolate, linear_part
-from statlab.glmnet._paths import cv_summary
+from statlab.glmnet._paths import RelaxedArrays, blend, cv_summary
 
 LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
 PredictType = Literal["link", "response", "class"]
+GammaChoice = Literal["gamma.1se", "gamma.min"] | float
 
 
 @dataclass(frozen=True, repr=False)
@@ -30,7 +31,8 @@ class GlmnetPath:
     ``family``, ``alpha``, ``backend`` ("r" or "python"), ``has_offset`` (fitted with an offset:
     predictions then need ``new_offset``). A multinomial path has one set of coefficients per
     class: ``a0`` is classes x lambdas, ``beta`` features x classes x lambdas, in the order of
-    ``class_labels``.
+    ``class_labels``. A fit with ``relax=True`` has ``relaxed``, the relaxed fit as a path of its
+    own (R's ``fit$relaxed``), and its ``coef``/``predict`` take ``gamma``.
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -51,12 +53,19 @@ class GlmnetPath:
     backend: str
     class_labels: list[str] | None = field(default=None)
     has_offset: bool = False
+    relaxed: GlmnetPath | None = None
 
-    def coef(self, s: float | np.ndarray | None = None) -> pd.Series | pd.DataFrame:
+    def coef(
+        self, s: float | np.ndarray | None = None, gamma: float = 1.0
+    ) -> pd.Series | pd.DataFrame:
         """Coefficients at lambda ``s`` (a Series), or at several / all path lambdas (a DataFrame,
         one column per lambda). Between path points glmnet's linear interpolation applies; an ``s``
         outside the path is clamped to its end, with a warning. A multinomial path gives one column
-        per class at a single ``s`` (columns (class, lambda) for several)."""
+        per class at a single ``s`` (columns (class, lambda) for several). For a relaxed fit,
+        ``gamma`` blends the penalised (1) and relaxed (0) coefficients, as R's ``coef(fit, s,
+        gamma)``."""
+        if self._gamma(gamma) != 1:
+            return self.blended(gamma).coef(s)
         index = ["(Intercept)", *self.feature_names]
         if self.beta.ndim == 3:
             return self._class_coef(index, s)
@@ -77,13 +86,17 @@ class GlmnetPath:
         s: float | np.ndarray,
         type: PredictType = "link",
         new_offset: Any = None,
+        gamma: float = 1.0,
     ) -> np.ndarray:
         """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``),
         the mean (``type="response"``: the probability of the second class for binomial fits, of
         each class for multinomial ones, the rate for Poisson) or the most probable class label
         (``type="class"``, binomial and multinomial). Multinomial links and probabilities are
         rows x classes (x lambdas for several ``s``). A fit with an offset needs ``new_offset``
-        for the new rows (R's ``newoffset``)."""
+        for the new rows (R's ``newoffset``). A relaxed fit predicts at ``gamma`` (see
+        :meth:`coef`)."""
+        if self._gamma(gamma) != 1:
+            return self.blended(gamma).predict(X, s, type=type, new_offset=new_offset)
         if type not in ("link", "response", "class"):
             raise ValueError(f"type must be 'link', 'response' or 'class', got {type!r}")
         if type == "class" and self.class_labels is None:
@@ -114,6 +127,49 @@ class GlmnetPath:
         else:
             out = link
         return out[..., 0] if np.ndim(s) == 0 else out
+
+    def blended(self, gamma: float, extend: bool = True) -> GlmnetPath:
+        """The path of a relaxed fit at ``gamma``: ``gamma * penalised + (1 - gamma) * relaxed``
+        (intercepts, coefficients and dev_ratio; gamma floored at 1e-5), R's ``blend.relaxed``.
+        Lambdas the relaxed fit left out take its last fit (``extend``), or are dropped.
+
+        >>> import numpy as np, statlab as sl
+        >>> prostate = sl.data.load("prostate")
+        >>> fit = sl.glmnet(sl.model_matrix("lpsa ~ .", prostate), prostate["lpsa"], relax=True,
+        ...                 backend="python")
+        >>> bool(np.allclose(fit.blended(0.5).beta, (fit.beta + fit.relaxed.beta) / 2))
+        True
+        """
+        gamma = self._gamma(gamma)
+        if self.relaxed is None:
+            raise ValueError(
+                "gamma needs a relaxed fit: fit with relax=True (R's glmnet(..., relax = TRUE))"
+            )
+        relaxed = self.relaxed
+        arrays = RelaxedArrays(
+            np.isin(self.lambdas, relaxed.lambdas), relaxed.a0, relaxed.beta, relaxed.dev_ratio
+        )
+        a0, beta, dev_ratio, rows = blend(
+            self.a0, self.beta, self.dev_ratio, arrays, gamma, extend=extend
+        )
+        return replace(
+            self,
+            lambdas=self.lambdas[rows],
+            a0=a0,
+            beta=beta,
+            df=self.df[rows],
+            dev_ratio=dev_ratio,
+            relaxed=None,
+        )
+
+    def _gamma(self, gamma: Any) -> float:
+        value = _inputs.blend_gamma(gamma)
+        if value != 1 and self.relaxed is None:
+            raise ValueError(
+                f"gamma = {value} needs a relaxed fit: fit with relax=True (R ignores gamma "
+                "for a fit without one)"
+            )
+        return value
 
     def _multinomial_output(self, link: np.ndarray, type: str) -> np.ndarray:
         if type == "link":
@@ -153,10 +209,14 @@ class GlmnetPath:
 
     def summary(self) -> pd.DataFrame:
         """R's ``print(fit)`` table: per lambda, ``Df`` (nonzero coefficients), ``%Dev`` (percent
-        of the null deviance explained) and ``Lambda``."""
-        return pd.DataFrame(
-            {"Df": self.df.astype(np.int64), "%Dev": 100 * self.dev_ratio, "Lambda": self.lambdas}
-        )
+        of the null deviance explained) and ``Lambda``; a relaxed fit adds ``%Dev R``, the relaxed
+        fit's (NaN where it left the lambda out)."""
+        table = pd.DataFrame({"Df": self.df.astype(np.int64), "%Dev": 100 * self.dev_ratio})
+        if self.relaxed is not None:
+            relaxed = pd.Series(100 * self.relaxed.dev_ratio, index=self.relaxed.lambdas)
+            table["%Dev R"] = relaxed.reindex(self.lambdas).to_numpy()
+        table["Lambda"] = self.lambdas
+        return table
 
     def non_monotone_terms(self, min_drop: float = 0.1) -> pd.DataFrame:
         """Terms whose |coefficient| rises and then falls as lambda decreases.
@@ -183,10 +243,13 @@ class GlmnetPath:
         table = table[table["drop"] >= min_drop]
         return table.sort_values("peak_abs_coef", ascending=False).reset_index(drop=True)
 
-    def plot(self, label: bool = True) -> Any:
-        """The coefficient paths against -log(lambda), as R's ``plot(fit, xvar = "lambda")``."""
+    def plot(self, label: bool = True, gamma: float = 1.0) -> Any:
+        """The coefficient paths against -log(lambda), as R's ``plot(fit, xvar = "lambda")``; a
+        relaxed fit at ``gamma`` (on the lambdas the relaxed fit has, as R's plot does)."""
         from statlab.plots.glmnet import plot_coef_path
 
+        if self._gamma(gamma) != 1:
+            return plot_coef_path(self.blended(gamma, extend=False), label=label)
         return plot_coef_path(self, label=label)
 
     def __repr__(self) -> str:
@@ -225,6 +288,82 @@ class GlmnetPath:
 
 
 @dataclass(frozen=True, repr=False)
+class RelaxedCV:
+    """The relaxed part of a ``cv_glmnet(..., relax=True)`` fit (R's ``cv_fit$relaxed``).
+
+    Attributes: ``gamma`` (increasing), ``lambdas``, ``cvm`` and ``cvsd`` (gamma x lambda: one CV
+    curve per gamma on the same folds), ``nzero``, ``measure``, ``choice_min`` and ``choice_1se``
+    (0-based (gamma, lambda) positions of R's choice: the smallest CV error over the grid, and the
+    largest lambda, then the largest gamma, within one standard error of it), ``fit_preval``
+    (with ``keep=True``: gamma x observations x lambdas out-of-fold linear predictors).
+    """
+
+    gamma: np.ndarray
+    lambdas: np.ndarray
+    cvm: np.ndarray
+    cvsd: np.ndarray
+    nzero: np.ndarray
+    choice_min: tuple[int, int]
+    choice_1se: tuple[int, int]
+    measure: str
+    fit_preval: np.ndarray | None = field(default=None)
+
+    @property
+    def lambda_min(self) -> float:
+        return float(self.lambdas[self.choice_min[1]])
+
+    @property
+    def lambda_1se(self) -> float:
+        return float(self.lambdas[self.choice_1se[1]])
+
+    @property
+    def gamma_min(self) -> float:
+        return float(self.gamma[self.choice_min[0]])
+
+    @property
+    def gamma_1se(self) -> float:
+        return float(self.gamma[self.choice_1se[0]])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table of the curves: gamma, lambda, log_lambda, cvm, cvsd, cvlo, cvup, nzero (one
+        row per gamma and lambda)."""
+        n_gamma, n_lambda = self.cvm.shape
+        return pd.DataFrame(
+            {
+                "gamma": np.repeat(self.gamma, n_lambda),
+                "lambda": np.tile(self.lambdas, n_gamma),
+                "log_lambda": np.tile(np.log(self.lambdas), n_gamma),
+                "cvm": self.cvm.ravel(),
+                "cvsd": self.cvsd.ravel(),
+                "cvlo": (self.cvm - self.cvsd).ravel(),
+                "cvup": (self.cvm + self.cvsd).ravel(),
+                "nzero": np.tile(self.nzero, n_gamma),
+            }
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """R's ``print(cv_fit)`` table for a relaxed fit: Gamma, its Index (1-based), Lambda,
+        Index, Measure, SE, Nonzero at min and 1se."""
+        rows = {"min": self.choice_min, "1se": self.choice_1se}.values()
+        return pd.DataFrame(
+            {
+                "Gamma": [self.gamma[g] for g, _ in rows],
+                "Gamma Index": [g + 1 for g, _ in rows],
+                "Lambda": [self.lambdas[k] for _, k in rows],
+                "Index": [k + 1 for _, k in rows],
+                "Measure": [self.cvm[g, k] for g, k in rows],
+                "SE": [self.cvsd[g, k] for g, k in rows],
+                "Nonzero": [int(self.nzero[k]) for _, k in rows],
+            },
+            index=["min", "1se"],
+        )
+
+    def __repr__(self) -> str:
+        table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
+        return f"RelaxedCV(measure={self.measure!r}, gamma={self.gamma.tolist()})\n{table}"
+
+
+@dataclass(frozen=True, repr=False)
 class CVGlmnetResult:
     """A cross-validated glmnet fit (R's ``cv.glmnet`` object), whichever backend ran.
 
@@ -233,7 +372,10 @@ class CVGlmnetResult:
     ``measure`` (the curve's name) and ``type_measure`` (its code, e.g. "auc"), ``backend``,
     ``path`` (the full-data :class:`GlmnetPath`), ``fit_preval`` (with ``keep=True``: the
     out-of-fold linear predictors, observations x lambdas). For "auc" the best lambda maximises
-    ``cvm``.
+    ``cvm``. With ``relax=True``, ``relaxed`` (:class:`RelaxedCV`) holds the curves per gamma and
+    R's relaxed choice, ``gamma_min``/``gamma_1se`` are its gammas, and ``coef``/``predict``/
+    ``summary``/``plot`` use it, as R's methods for a relaxed ``cv.glmnet`` do; ``cvm``,
+    ``lambda_min``, ``lambda_1se`` and ``fit_preval`` remain the penalised fit's (gamma = 1).
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -255,6 +397,7 @@ class CVGlmnetResult:
     path: GlmnetPath
     type_measure: str = "mse"
     fit_preval: np.ndarray | None = field(default=None)
+    relaxed: RelaxedCV | None = field(default=None)
 
     @property
     def lambda_min(self) -> float:
@@ -265,6 +408,21 @@ class CVGlmnetResult:
     def lambda_1se(self) -> float:
         """The largest lambda whose CV error is within one standard error of the minimum."""
         return float(self.lambdas[self.index_1se])
+
+    @property
+    def gamma_min(self) -> float:
+        """The gamma of the relaxed fit's lambda.min choice (R's ``cv_fit$relaxed$gamma.min``)."""
+        return self._relaxed_part().gamma_min
+
+    @property
+    def gamma_1se(self) -> float:
+        """The gamma of the relaxed fit's lambda.1se choice (R's ``cv_fit$relaxed$gamma.1se``)."""
+        return self._relaxed_part().gamma_1se
+
+    def _relaxed_part(self) -> RelaxedCV:
+        if self.relaxed is None:
+            raise ValueError("gamma_min and gamma_1se need cv_glmnet(..., relax=True)")
+        return self.relaxed
 
     @property
     def cvup(self) -> np.ndarray:
@@ -279,10 +437,13 @@ class CVGlmnetResult:
         """R's name for the full-data path."""
         return self.path
 
-    def coef(self, s: LambdaChoice = "lambda.1se") -> pd.Series:
+    def coef(self, s: LambdaChoice = "lambda.1se", gamma: GammaChoice | None = None) -> pd.Series:
         """Coefficients ("(Intercept)" first, then the features) at ``s``: "lambda.1se",
-        "lambda.min" or a lambda value."""
-        return self.path.coef(self._lambda_value(s))
+        "lambda.min" or a lambda value. For a relaxed fit, as R's ``coef(cv_fit)``: a rule name
+        takes the relaxed choice's lambda and (unless ``gamma`` is given) its gamma; ``gamma`` is
+        "gamma.1se" (the default with a lambda value), "gamma.min" or a number in [0, 1]."""
+        lambda_value, gamma_value = self._choice(s, gamma)
+        return self.path.coef(lambda_value, gamma=gamma_value)
 
     def predict(
         self,
@@ -290,13 +451,40 @@ class CVGlmnetResult:
         s: LambdaChoice = "lambda.1se",
         type: PredictType = "link",
         new_offset: Any = None,
+        gamma: GammaChoice | None = None,
     ) -> np.ndarray:
         """Predictions for ``X`` at ``s`` ("lambda.1se", "lambda.min" or a lambda value);
-        ``type`` and ``new_offset`` as in :meth:`GlmnetPath.predict`."""
-        return self.path.predict(X, self._lambda_value(s), type=type, new_offset=new_offset)
+        ``type`` and ``new_offset`` as in :meth:`GlmnetPath.predict`, ``gamma`` as in
+        :meth:`coef`."""
+        lambda_value, gamma_value = self._choice(s, gamma)
+        return self.path.predict(
+            X, lambda_value, type=type, new_offset=new_offset, gamma=gamma_value
+        )
+
+    def _choice(self, s: LambdaChoice, gamma: GammaChoice | None) -> tuple[float, float]:
+        """(lambda, gamma) for ``s`` and ``gamma``, as R's methods for cv.glmnet and cv.relaxed."""
+        if self.relaxed is None:
+            return self._lambda_value(s), 1.0 if gamma is None else gamma
+        relaxed = self.relaxed
+        if isinstance(s, str) and s in ("lambda.1se", "lambda.min"):
+            lambda_value = relaxed.lambda_1se if s == "lambda.1se" else relaxed.lambda_min
+            if gamma is None:
+                gamma = "gamma.1se" if s == "lambda.1se" else "gamma.min"
+        else:
+            lambda_value = self._lambda_value(s)
+        if gamma is None or gamma == "gamma.1se":
+            return lambda_value, relaxed.gamma_1se
+        if gamma == "gamma.min":
+            return lambda_value, relaxed.gamma_min
+        if isinstance(gamma, str):
+            raise ValueError(f"gamma must be 'gamma.1se', 'gamma.min' or a number, got {gamma!r}")
+        return lambda_value, gamma
 
     def to_frame(self) -> pd.DataFrame:
-        """Long table of the CV curve: lambda, log_lambda, cvm, cvsd, cvlo, cvup, nzero."""
+        """Long table of the CV curve: lambda, log_lambda, cvm, cvsd, cvlo, cvup, nzero; for a
+        relaxed fit one curve per gamma, with a leading gamma column (:meth:`RelaxedCV.to_frame`)."""
+        if self.relaxed is not None:
+            return self.relaxed.to_frame()
         return pd.DataFrame(
             {
                 "lambda": self.lambdas,
@@ -310,16 +498,22 @@ class CVGlmnetResult:
         )
 
     def summary(self) -> pd.DataFrame:
-        """R's ``print(cv_fit)`` table: Lambda, Index (1-based), Measure, SE, Nonzero for min and 1se."""
+        """R's ``print(cv_fit)`` table: Lambda, Index (1-based), Measure, SE, Nonzero for min and
+        1se; for a relaxed fit R's relaxed table (:meth:`RelaxedCV.summary`)."""
+        if self.relaxed is not None:
+            return self.relaxed.summary()
         return cv_summary(
             self.lambdas, self.cvm, self.cvsd, self.nzero, self.index_min, self.index_1se
         )
 
     def plot(self) -> Any:
         """The CV curve, as R's ``plot(cv_fit)``: red points at cvm, grey bars cvlo..cvup, dotted
-        lines at lambda.min and lambda.1se, nonzero counts along the top."""
-        from statlab.plots.glmnet import plot_cv_curve
+        lines at lambda.min and lambda.1se, nonzero counts along the top. A relaxed fit draws one
+        curve per gamma with its standard-error band, dotted lines at the relaxed choice."""
+        from statlab.plots.glmnet import plot_cv_curve, plot_cv_relaxed
 
+        if self.relaxed is not None:
+            return plot_cv_relaxed(self)
         return plot_cv_curve(self)
 
     def plot_path(self, label: bool = True) -> Any:
@@ -328,10 +522,13 @@ class CVGlmnetResult:
 
     def __repr__(self) -> str:
         table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
+        relaxed = (
+            "" if self.relaxed is None else f", relaxed over gamma {self.relaxed.gamma.tolist()}"
+        )
         return (
             f"CVGlmnetResult(measure={self.measure!r}, family={self.path.family!r}, "
-            f"alpha={self.path.alpha}, backend={self.backend!r}, nfolds={int(self.foldid.max())})\n"
-            f"{table}"
+            f"alpha={self.path.alpha}, backend={self.backend!r}, nfolds={int(self.foldid.max())}"
+            f"{relaxed})\n{table}"
         )
 
     def _lambda_value(self, s: LambdaChoice) -> float:

@@ -62,6 +62,67 @@ def plot_cv_curve(result: CVGlmnetResult) -> Any:
     )
 
 
+def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
+    """The CV curves of a relaxed fit against -log(lambda), as R's ``plot(cv_fit)`` for
+    ``relax = TRUE``: one line per gamma (coloured by gamma), light bands from cvlo to cvup,
+    dotted vertical lines at the relaxed lambda.min and lambda.1se, nonzero counts along the top.
+
+    >>> import numpy as np, statlab as sl
+    >>> prostate = sl.data.load("prostate")
+    >>> fit = sl.cv_glmnet(sl.model_matrix("lpsa ~ .", prostate), prostate["lpsa"], seed=1,
+    ...                    relax=True, gamma=[0, 0.5, 1], backend="python")
+    >>> plot_cv_relaxed(fit).labels.y
+    'Mean-Squared Error'
+    """
+    import plotnine as p9
+
+    relaxed = result.relaxed
+    if relaxed is None:
+        raise ValueError("plot_cv_relaxed needs cv_glmnet(..., relax=True)")
+    frame = relaxed.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"])
+    top = frame["cvup"].max()
+    span = top - frame["cvlo"].min()
+    chosen = pd.DataFrame(
+        {
+            "neg_log_lambda": [-np.log(relaxed.lambda_min), -np.log(relaxed.lambda_1se)],
+            "rule": ["lambda.min", "lambda.1se"],
+        }
+    )
+    first = frame[frame["gamma"] == relaxed.gamma[0]]
+    return (
+        p9.ggplot(frame, p9.aes("neg_log_lambda", "cvm"))
+        + p9.geom_ribbon(
+            p9.aes(ymin="cvlo", ymax="cvup", group="gamma"),
+            fill="floralwhite",
+            colour="antiquewhite",
+            alpha=0.6,
+        )
+        + p9.geom_line(p9.aes(colour="gamma", group="gamma"), size=1)
+        + p9.scale_colour_gradientn(
+            colors=["#E6A000", "#4DBD33", "#00A6C8", "#6A3DE8", "#E0208A"], limits=(0, 1)
+        )
+        + p9.geom_vline(p9.aes(xintercept="neg_log_lambda"), data=chosen, linetype="dotted")
+        + p9.geom_text(
+            p9.aes("neg_log_lambda", label="rule"),
+            data=chosen.assign(cvm=frame["cvlo"].min()),
+            angle=90,
+            va="bottom",
+            ha="left",
+            size=7,
+            nudge_x=-0.06,
+        )
+        + _top_counts(first["neg_log_lambda"], first["nzero"], top + 0.09 * span)
+        + p9.labs(
+            x="-log(lambda)",
+            y=result.measure,
+            colour="gamma",
+            caption=f"relaxed fit: gamma.min = {relaxed.gamma_min:g}, gamma.1se = "
+            f"{relaxed.gamma_1se:g}; backend: {result.backend}",
+        )
+        + theme_statlab()
+    )
+
+
 def plot_coef_path(path: GlmnetPath, label: bool = True) -> Any:
     """One line per coefficient that is ever nonzero against -log(lambda), with the number of
     nonzero coefficients along the top. With ``label``, lines are named at the small-lambda end,
