@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab.glmnet import _kernels
-from statlab.glmnet._interp import interpolate
+from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
     PathArrays,
@@ -74,7 +74,8 @@ class _Columns:
             return cls(
                 _NO_DENSE,
                 csc.indptr.astype(np.int64),
-                csc.indices.astype(np.int32 if csc.shape[0] < 2**31 else np.int64),
+                # unsigned row numbers: the kernels' gathers then skip negative-index handling
+                csc.indices.astype(np.uint32 if csc.shape[0] < 2**32 else np.int64),
                 np.asarray(csc.data, dtype=np.float64),
                 True,
                 *csc.shape,
@@ -88,7 +89,7 @@ class _Columns:
 
 _NO_DENSE = np.zeros((2, 2), order="F")  # placeholders: one compiled signature for both kinds of x
 _NO_INDEX = np.zeros(1, dtype=np.int64)
-_NO_ROWS = np.zeros(1, dtype=np.int32)
+_NO_ROWS = np.zeros(1, dtype=np.uint32)
 _NO_VALUES = np.zeros(1)
 
 
@@ -254,11 +255,6 @@ def _fit_rows(
         path_lambdas = lambdas_std[:n_steps] * y_scale
         nulldev = float(weights @ (y - y_mean) ** 2)
     elif settings.family == "multinomial":
-        if columns.sparse:
-            raise ValueError(
-                "X is sparse: family='multinomial' needs a dense X in the Python backend "
-                "(backend='r' takes sparse X)"
-            )
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
         else:
@@ -266,7 +262,7 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(y.shape)
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
             _kernels.multinomial_path(
-                columns.dense, w, y, offset, x_mean, x_scale, usable, settings.alpha,
+                *args, w, y, offset, x_mean, x_scale, usable, settings.alpha,
                 lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
                 options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
                 options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
@@ -502,10 +498,7 @@ def _out_of_fold(
         if gamma != 1:
             a0, beta, _, _ = blend(a0, beta, fold_fit.dev_ratio, fold_fit.relaxed, gamma)
         a0, beta = interpolate(a0, beta, fold_fit.lambdas, full.lambdas)
-        if beta.ndim == 3:
-            predictions[held_out] = a0 + np.einsum("ij,jkl->ikl", rows[held_out], beta)
-        else:
-            predictions[held_out] = a0 + rows[held_out] @ beta
+        predictions[held_out] = a0 + linear_part(rows[held_out], beta)
         if offset is not None:
             predictions[held_out] += offset[held_out][..., None]
     return predictions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -44,3 +46,16 @@ def interpolate(
     a0_s = frac * a0[..., left] + (1 - frac) * a0[..., right]
     beta_s = beta[..., left] * frac + beta[..., right] * (1 - frac)
     return a0_s, beta_s
+
+
+def linear_part(rows: Any, beta: np.ndarray) -> np.ndarray:
+    """``rows @ beta`` for dense or ``scipy.sparse`` rows: n x L, or n x K x L for a multinomial
+    ``beta`` (p x K x L).
+
+    >>> linear_part(np.eye(2), np.arange(8.0).reshape(2, 2, 2))[1].tolist()
+    [[4.0, 5.0], [6.0, 7.0]]
+    """
+    if beta.ndim == 2:
+        return np.asarray(rows @ beta)
+    flat = np.asarray(rows @ beta.reshape(beta.shape[0], -1))
+    return flat.reshape(rows.shape[0], *beta.shape[1:])

@@ -14,7 +14,7 @@ import pandas as pd
 
 from statlab import _validation as check
 from statlab.glmnet import _inputs
-from statlab.glmnet._interp import interpolate
+from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import RelaxedArrays, blend, cv_summary
 
 LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
@@ -106,7 +106,7 @@ class GlmnetPath:
         self._warn_if_clamped(lambdas)
         a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
         multinomial = beta.ndim == 3
-        link = a0 + (np.einsum("ij,jkl->ikl", matrix, beta) if multinomial else matrix @ beta)
+        link = a0 + linear_part(matrix, beta)
         if self.has_offset:
             if new_offset is None:
                 raise ValueError(

@@ -88,6 +88,52 @@ def test_binomial_predicts_class_labels():
     )
 
 
+@pytest.fixture(scope="module")
+def sparse_three_classes():
+    rng = np.random.default_rng(11)
+    n, p = 150, 8
+    X = sp.random(n, p, density=0.3, format="csc", random_state=rng)
+    X.data = np.round(
+        X.data * 4 + 1
+    )  # counts 1..5: columns with non-zero means, centred implicitly
+    B = np.zeros((p, 3))
+    B[:4] = rng.normal(0, 0.8, (4, 3))
+    prob = np.exp(X @ B)
+    prob /= prob.sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
+    return X, y
+
+
+@pytest.mark.parametrize("type_multinomial", ["ungrouped", "grouped"])
+def test_sparse_x_matches_dense(sparse_three_classes, type_multinomial):
+    X, y = sparse_three_classes
+    weights = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    args = {
+        "type_multinomial": type_multinomial,
+        "alpha": 0.7,
+        "nlambda": 6,
+        "lambda_min_ratio": 0.2,
+    }
+    sparse_path, dense_path = (
+        fit(x, y, weights=weights, thresh=1e-14, **args) for x in (X, X.toarray())
+    )
+    assert len(sparse_path.lambdas) == len(dense_path.lambdas) == 6
+    np.testing.assert_allclose(sparse_path.lambdas, dense_path.lambdas, rtol=1e-10)
+    np.testing.assert_allclose(sparse_path.beta, dense_path.beta, atol=1e-10)
+    np.testing.assert_allclose(sparse_path.a0, dense_path.a0, atol=1e-10)
+    sparse_cv, dense_cv = (
+        sl.cv_glmnet(x, y, family="multinomial", nfolds=3, seed=4, thresh=1e-14, backend="python",
+                     **args)
+        for x in (X.tocsr(), X.toarray())
+    )  # fmt: skip
+    np.testing.assert_allclose(sparse_cv.cvm, dense_cv.cvm, rtol=1e-10)
+    np.testing.assert_allclose(
+        sparse_cv.predict(X[:10], type="response"),
+        dense_cv.predict(X[:10].toarray(), type="response"),
+        atol=1e-10,
+    )
+
+
 def test_bad_multinomial_input(three_classes):
     X, y = three_classes
     with pytest.raises(ValueError, match="type_multinomial must be one of"):
@@ -100,7 +146,5 @@ def test_bad_multinomial_input(three_classes):
         sl.cv_glmnet(X, y, family="multinomial", lambdas=[0.1], backend="python")
     with pytest.raises(ValueError, match="offset must be an n x K matrix"):
         fit(X, y, offset=np.zeros(150))
-    with pytest.raises(ValueError, match="X is sparse: family='multinomial' needs a dense X"):
-        fit(sp.csc_matrix(X), y)
     with pytest.raises(ValueError, match="to_frame: a multinomial path"):
         fit(X, y).to_frame()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 import statlab as sl
 
@@ -81,3 +82,29 @@ def test_options_and_offset(three_classes):
     scale = max(np.abs(paths[1].beta).max(), np.abs(paths[1].a0).max())
     assert np.abs(paths[0].beta - paths[1].beta).max() <= COEF_TOL * scale
     assert np.abs(paths[0].a0 - paths[1].a0).max() <= COEF_TOL * scale
+
+
+@pytest.mark.parametrize("type_multinomial", ["ungrouped", "grouped"])
+def test_sparse_x_at_the_optimum(type_multinomial):
+    # a CSC matrix to the Python engine, a dgCMatrix to R; counts with non-zero column means
+    rng = np.random.default_rng(11)
+    n, p = 150, 8
+    X = sp.random(n, p, density=0.3, format="csc", random_state=rng)
+    X.data = np.round(X.data * 4 + 1)
+    B = np.zeros((p, 3))
+    B[:4] = rng.normal(0, 0.8, (4, 3))
+    prob = np.exp(X @ B)
+    prob /= prob.sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
+    # thresh 1e-16: at 1e-14 R's grouped solver stops 1.1e-6 short of its own optimum here
+    python_path, r_path = (
+        sl.glmnet(X, y, family="multinomial", type_multinomial=type_multinomial, alpha=0.7,
+                  nlambda=10, lambda_min_ratio=0.05, backend=b, **{**EXACT, "thresh": 1e-16})
+        for b in ("python", "r")
+    )  # fmt: skip
+    assert len(python_path.lambdas) == len(r_path.lambdas) == 10
+    np.testing.assert_allclose(python_path.lambdas, r_path.lambdas, rtol=1e-12)
+    scale = max(np.abs(r_path.beta).max(), np.abs(r_path.a0).max())
+    assert np.abs(python_path.beta - r_path.beta).max() <= COEF_TOL * scale
+    assert np.abs(python_path.a0 - r_path.a0).max() <= COEF_TOL * scale
+    np.testing.assert_array_equal(python_path.df, r_path.df)

@@ -113,6 +113,20 @@ def test_sparse_gaussian_matches_r_and_dense(sparse_xy, type_gaussian):
     np.testing.assert_allclose(python_sparse.beta, python_dense.beta, atol=1e-12)
 
 
+@pytest.mark.parametrize("alpha", [1.0, 0.0], ids=["lasso", "ridge"])
+def test_sparse_naive_with_weights_matches_r(sparse_xy, alpha):
+    # unequal weights, some zero (as in a fold): the sparse solver's weighted gradient entries
+    x, y = sparse_xy
+    w = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
+    w[::7] = 0.0
+    args = {**PATH_ARGS, "alpha": alpha, "type_gaussian": "naive"}
+    python_sparse = _backend_python.fit_path(x, y, w, **args)
+    assert_same_path(python_sparse, _backend_r.fit_path(x, y, w, **args))
+    python_dense = _backend_python.fit_path(x.toarray(), y, w, **args)
+    assert python_dense.npasses == python_sparse.npasses
+    np.testing.assert_allclose(python_sparse.beta, python_dense.beta, atol=1e-12)
+
+
 def test_sparse_cv_glmnet_matches_r(sparse_xy):
     x, y = sparse_xy
     fits = [sl.cv_glmnet(x.tocsr(), y, alpha=0.5, seed=8, backend=b) for b in ("python", "r")]
