@@ -36,26 +36,11 @@ def plot_cv_curve(result: CVGlmnetResult) -> Any:
     frame = result.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"])
     top = frame["cvup"].max()
     span = top - frame["cvlo"].min()
-    chosen = pd.DataFrame(
-        {
-            "neg_log_lambda": [-np.log(result.lambda_min), -np.log(result.lambda_1se)],
-            "rule": ["lambda.min", "lambda.1se"],
-        }
-    )
     return (
         p9.ggplot(frame, p9.aes("neg_log_lambda", "cvm"))
         + p9.geom_errorbar(p9.aes(ymin="cvlo", ymax="cvup"), colour="darkgrey", width=0.08)
         + p9.geom_point(colour="red", size=1.6)
-        + p9.geom_vline(p9.aes(xintercept="neg_log_lambda"), data=chosen, linetype="dotted")
-        + p9.geom_text(
-            p9.aes("neg_log_lambda", label="rule"),
-            data=chosen.assign(cvm=frame["cvlo"].min()),
-            angle=90,
-            va="bottom",
-            ha="left",
-            size=7,
-            nudge_x=-0.06,
-        )
+        + _chosen_lambdas(result.lambda_min, result.lambda_1se, frame["cvlo"].min())
         + _top_counts(frame["neg_log_lambda"], frame["nzero"], top + 0.09 * span)
         + p9.labs(x="-log(lambda)", y=result.measure, caption=f"backend: {result.backend}")
         + theme_statlab()
@@ -82,12 +67,6 @@ def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
     frame = relaxed.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"])
     top = frame["cvup"].max()
     span = top - frame["cvlo"].min()
-    chosen = pd.DataFrame(
-        {
-            "neg_log_lambda": [-np.log(relaxed.lambda_min), -np.log(relaxed.lambda_1se)],
-            "rule": ["lambda.min", "lambda.1se"],
-        }
-    )
     first = frame[frame["gamma"] == relaxed.gamma[0]]
     return (
         p9.ggplot(frame, p9.aes("neg_log_lambda", "cvm"))
@@ -101,16 +80,7 @@ def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
         + p9.scale_colour_gradientn(
             colors=["#E6A000", "#4DBD33", "#00A6C8", "#6A3DE8", "#E0208A"], limits=(0, 1)
         )
-        + p9.geom_vline(p9.aes(xintercept="neg_log_lambda"), data=chosen, linetype="dotted")
-        + p9.geom_text(
-            p9.aes("neg_log_lambda", label="rule"),
-            data=chosen.assign(cvm=frame["cvlo"].min()),
-            angle=90,
-            va="bottom",
-            ha="left",
-            size=7,
-            nudge_x=-0.06,
-        )
+        + _chosen_lambdas(relaxed.lambda_min, relaxed.lambda_1se, frame["cvlo"].min())
         + _top_counts(first["neg_log_lambda"], first["nzero"], top + 0.09 * span)
         + p9.labs(
             x="-log(lambda)",
@@ -159,6 +129,32 @@ def plot_coef_path(path: GlmnetPath, label: bool = True) -> Any:
             x=frame["neg_log_lambda"].max() + 0.12 * np.ptp(frame["neg_log_lambda"])
         )
     return figure
+
+
+def _chosen_lambdas(lambda_min: float, lambda_1se: float, bottom: float) -> list[Any]:
+    """Dotted vertical lines at lambda.min and lambda.1se, labelled from ``bottom`` up, as layers
+    to add to a plot against -log(lambda)."""
+    import plotnine as p9
+
+    chosen = pd.DataFrame(
+        {
+            "neg_log_lambda": [-np.log(lambda_min), -np.log(lambda_1se)],
+            "rule": ["lambda.min", "lambda.1se"],
+            "cvm": bottom,
+        }
+    )
+    return [
+        p9.geom_vline(p9.aes(xintercept="neg_log_lambda"), data=chosen, linetype="dotted"),
+        p9.geom_text(
+            p9.aes("neg_log_lambda", label="rule"),
+            data=chosen,
+            angle=90,
+            va="bottom",
+            ha="left",
+            size=7,
+            nudge_x=-0.06,
+        ),
+    ]
 
 
 def _top_counts(x: pd.Series | np.ndarray, counts: pd.Series | np.ndarray, y: float) -> Any:
