@@ -137,6 +137,7 @@ def _relax(
     n_obs: int,
     settings: _Settings,
     path: PathArrays,
+    cross: _CrossProducts | None = None,
 ) -> RelaxedArrays:
     """R's ``relax.glmnet``: for each distinct non-empty active set of the path, glmnet at
     ``lambda = 0`` with every other column excluded (same family, weights, offset, limits,
@@ -155,7 +156,7 @@ def _relax(
         options = replace(settings.options, exclude=np.flatnonzero(~pattern))
         refit = _fit_rows(
             columns, y, weights, n_obs,
-            replace(settings, lambdas=np.zeros(1), options=options),
+            replace(settings, lambdas=np.zeros(1), options=options), cross,
         )  # fmt: skip
         at = which.reshape(-1) == k
         if refit.npasses > settings.max_passes:  # R's glmnet returns an empty model: all zero
@@ -195,13 +196,20 @@ class _Settings:
 
 
 def _fit_rows(
-    columns: _Columns, y: np.ndarray, weights: np.ndarray, n_obs: int, settings: _Settings
+    columns: _Columns,
+    y: np.ndarray,
+    weights: np.ndarray,
+    n_obs: int,
+    settings: _Settings,
+    cross: _CrossProducts | None = None,
 ) -> PathArrays:
-    """The path on the rows of positive weight (a fold is all of x with held-out weights 0)."""
+    """The path on the rows of positive weight (a fold is all of x with held-out weights 0).
+    ``cross``, the cross-products of these rows' columns, gives the covariance solver its Gram."""
     w = weights / weights.sum()
     args = columns.kernel_args()
     options = settings.options
     x_mean, x_var, usable = _kernels.column_stats(*args, w)
+    row_mean = x_mean
     usable &= options.included
     if not usable.any():
         raise ValueError(
@@ -247,9 +255,13 @@ def _fit_rows(
                 *common, *control,
             )  # fmt: skip
         else:
+            shared = _NO_GRAM
+            if cross is not None:
+                shared = cross.gram(float(weights.sum()), row_mean, x_mean, x_scale)
             beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
-                *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control
-            )
+                *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control,
+                shared, cross is not None,
+            )  # fmt: skip
         beta = beta_std[:, :n_steps] * y_scale / x_scale[:, None]
         a0 = y_mean - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps] * y_scale
@@ -430,6 +442,7 @@ def cross_validate(
         fit_args.get("type_multinomial") == "grouped",
     )  # fmt: skip
     n_folds = int(foldid.max())
+    held_out = _held_out_products(columns, weights, foldid, settings)
 
     def fit(fold: int) -> PathArrays:
         if fold == 0:
@@ -437,9 +450,10 @@ def cross_validate(
         else:
             train = foldid != fold
             fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
-        fitted = _fit_rows(columns, y, fold_weights, n_obs, settings)
+        cross = None if held_out is None else held_out.training(fold)
+        fitted = _fit_rows(columns, y, fold_weights, n_obs, settings, cross)
         if relax:
-            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted)
+            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted, cross)
             fitted = replace(fitted, relaxed=relaxed)
         return fitted
 
@@ -482,6 +496,79 @@ def cross_validate(
             np.stack([c[2] for c in curves]) if keep else None,
         )  # fmt: skip
     return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval, relaxed)
+
+
+@dataclass(frozen=True)
+class _CrossProducts:
+    """``sum_i v_i (x_i - centre)(x_i - centre)'`` over some rows of dense x (``v`` their
+    weights, not normalised): a fit's Gram once corrected for the fit's own means and scales."""
+
+    centre: np.ndarray
+    products: np.ndarray
+
+    def gram(
+        self, weight_sum: float, mean: np.ndarray, centre: np.ndarray, scale: np.ndarray
+    ) -> np.ndarray:
+        """The covariance solver's Gram: ``sum_i w_i (x_ij - c_j)(x_ik - c_k) / (s_j s_k)`` with
+        ``w = v / weight_sum``, the rows' weighted ``mean`` and the fit's ``centre`` ``c`` (the
+        mean, or 0 without intercept) and ``scale`` ``s``. Moving the centre of ``v``-weighted
+        products from ``a`` to ``c`` adds ``V (m - c)(m - c)' - V (m - a)(m - a)'``."""
+        shift = mean - self.centre
+        products = self.products - weight_sum * np.outer(shift, shift)
+        if not np.array_equal(centre, mean):
+            products += weight_sum * np.outer(mean - centre, mean - centre)
+        return products / (weight_sum * np.outer(scale, scale))
+
+
+_NO_GRAM = np.zeros((1, 1))  # placeholder: the covariance solver computes its Gram rows itself
+
+# the folds share their Gram below glmnet's covariance limit of variables, with at least as many
+# rows as variables and n p of at least 50,000 (below that the direct sweeps cost no more)
+SHARED_GRAM_MAX_FEATURES = NAIVE_FROM_P - 1
+SHARED_GRAM_MIN_SIZE = 50_000
+
+
+@dataclass(frozen=True)
+class _HeldOutProducts:
+    """Each fold's held-out cross-products around the full data's weighted means, and their sum
+    (all rows): a fold's training rows' products are the sum less its own."""
+
+    centre: np.ndarray
+    folds: list[np.ndarray]
+    total: np.ndarray
+
+    def training(self, fold: int) -> _CrossProducts:
+        """The products of the rows fold ``fold`` trains on (0: the full data)."""
+        products = self.total if fold == 0 else self.total - self.folds[fold - 1]
+        return _CrossProducts(self.centre, products)
+
+
+def _held_out_products(
+    columns: _Columns, weights: np.ndarray, foldid: np.ndarray, settings: _Settings
+) -> _HeldOutProducts | None:
+    """The cross-products the folds of a Gaussian covariance-solver cross-validation on dense x
+    share (None otherwise). Each fit's Gram then costs O(p^2) instead of a sweep of x per
+    variable entering its path: one BLAS product of x with itself (~n p^2) against
+    ~(variables entering per fit) x n p for each of the K + 1 fits. It pays (measured) from
+    n p = 50,000 with n >= p, and is kept to p < 500 (glmnet's own covariance range: K + 1
+    p x p matrices). Centring at the full data's means before the product keeps the
+    corrections to each fit's means small, so columns with a large mean (years, say) lose no
+    accuracy. A single :func:`glmnet` fit keeps computing the Gram rows of the variables that
+    enter its path only: for it the whole product costs more than it saves unless most
+    variables enter."""
+    if settings.family != "gaussian" or settings.type_gaussian != "covariance" or columns.sparse:
+        return None
+    n, p = columns.n_rows, columns.n_cols
+    if p > SHARED_GRAM_MAX_FEATURES or n < p or n * p < SHARED_GRAM_MIN_SIZE:
+        return None
+    x = columns.dense
+    centre = (weights @ x) / weights.sum()
+    folds = []
+    for fold in range(1, int(foldid.max()) + 1):
+        rows = foldid == fold
+        scaled = (x[rows] - centre) * np.sqrt(weights[rows])[:, None]
+        folds.append(scaled.T @ scaled)
+    return _HeldOutProducts(centre, folds, np.sum(folds, axis=0))
 
 
 def _out_of_fold(

@@ -8,6 +8,8 @@ the course's problems, so the algorithm is written here and compiled with numba:
   through Gram rows of the variables ever active, pass for pass as glmnet's C++ core: full passes over
   all columns, passes over the active set in between, the same convergence rule (largest
   ``xv_j * delta^2`` below ``thresh``), pass counting (``maxit``) and early stopping of the path.
+  The rows come from a sweep of x per variable entering, or from a whole Gram computed beforehand
+  (cross-validation shares one product of x across its fits).
 * Gaussian, ``naive``: the residual is kept and each update takes one inner product with its column,
   with glmnet's sequential strong rule and KKT check, in glmnet's order. Both agree with R to rounding
   even at R's default ``thresh``, not only at the optimum.
@@ -403,11 +405,19 @@ def _gram_row(
     row: int,
     k: int,
     scratch: np.ndarray,
+    shared: np.ndarray,
+    use_shared: bool,
 ) -> None:
     """Fill ``gram[row, j]`` = weighted covariance of standardised columns j and k (the Gram row of
-    the variable k becoming active), copying the entries of variables already active."""
+    the variable k becoming active), copying the entries of variables already active; with
+    ``use_shared`` they are read from ``shared`` (the whole p x p Gram, computed beforehand)."""
     p = xm.shape[0]
     n = w.shape[0]
+    if use_shared:
+        for j in range(p):
+            if usable[j]:
+                gram[row, j] = xv[j] if j == k else shared[k, j]
+        return
     if sparse:
         for t in _stored(indptr, k):
             scratch[indices[t]] = w[indices[t]] * values[t]
@@ -467,6 +477,8 @@ def gaussian_cov_path(
     max_active: int,
     max_df: int,
     fdev: float,
+    shared: np.ndarray,
+    use_shared: bool,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by covariance updates, step for step as glmnet's
     covariance solver: full passes over every usable coefficient until the largest
@@ -483,7 +495,9 @@ def gaussian_cov_path(
     the gradient once the unpenalised variables are fitted, ``lambda_max * lambda_factor^k``;
     the path then stops when more than ``max_df`` coefficients are non-zero, the relative R^2 gain
     is below ``fdev`` or R^2 exceeds 0.999. More than ``max_active`` variables ever active stops
-    the path before that step (``STATUS_PMAX``).
+    the path before that step (``STATUS_PMAX``). With ``use_shared``, the Gram rows are read
+    from ``shared`` (p x p, the covariances of the standardised columns under ``w``) instead of
+    being computed from ``x``.
     Returns (coefficients p x L, R^2 per step, number of steps stored, total passes, status); the
     number of passes exceeds ``max_passes`` when a step did not converge (that step is not stored).
     """
@@ -494,6 +508,10 @@ def gaussian_cov_path(
     rsq_path = np.zeros(n_lambda)
     capacity = min(p, 64)
     gram = np.zeros((capacity, p))  # gram[a, :] = covariances of the a-th variable to become active
+    # the same among the active variables, in their order (gram_active[a, b] = gram[a, active[b]]),
+    # and their gradients in the active passes: contiguous rows, so those updates vectorise
+    gram_active = np.zeros((capacity, capacity))
+    grad_active = np.zeros(p)
     slot = np.full(p, -1)  # position of each variable in the active list, -1 if never active
     active = np.empty(p, dtype=np.int64)
     n_active = 0
@@ -522,6 +540,7 @@ def gaussian_cov_path(
                 # passes over the active set only
                 for a in range(n_active):
                     coef_before[a] = coef[active[a]]
+                    grad_active[a] = grad[active[a]]
                 while True:
                     passes += 1
                     largest_change = 0.0
@@ -529,21 +548,25 @@ def gaussian_cov_path(
                         k = active[a]
                         old = coef[k]
                         new = _penalised_update(
-                            grad[k] + old * xv[k], xv[k], l1, l2, penalty[k], lower[k], upper[k]
-                        )
+                            grad_active[a] + old * xv[k], xv[k], l1, l2, penalty[k], lower[k],
+                            upper[k],
+                        )  # fmt: skip
                         if new == old:
                             continue
                         delta = new - old
                         coef[k] = new
                         largest_change = max(largest_change, xv[k] * delta * delta)
-                        rsq += delta * (2.0 * grad[k] - delta * xv[k])
+                        rsq += delta * (2.0 * grad_active[a] - delta * xv[k])
+                        row = gram_active[a]
                         for b in range(n_active):
-                            grad[active[b]] -= gram[a, active[b]] * delta
+                            grad_active[b] -= row[b] * delta
                     if largest_change < thresh:
                         break
                     if passes > max_passes:
                         converged = False
                         break
+                for a in range(n_active):
+                    grad[active[a]] = grad_active[a]
                 if not converged:
                     break
                 for a in range(n_active):
@@ -575,12 +598,18 @@ def gaussian_cov_path(
                         grown = np.zeros((capacity, p))
                         grown[:n_active] = gram[:n_active]
                         gram = grown
+                        grown_active = np.zeros((capacity, capacity))
+                        grown_active[:n_active, :n_active] = gram_active[:n_active, :n_active]
+                        gram_active = grown_active
                     slot[k] = n_active
                     active[n_active] = k
                     _gram_row(
                         xd, indptr, indices, values, sparse, w, xm, xs, xv, usable, slot, gram,
-                        n_active, k, scratch,
+                        n_active, k, scratch, shared, use_shared,
                     )  # fmt: skip
+                    for a in range(n_active + 1):
+                        gram_active[a, n_active] = gram[a, k]
+                        gram_active[n_active, a] = gram[n_active, active[a]]
                     n_active += 1
                 delta = new - old
                 coef[k] = new
