@@ -293,7 +293,8 @@ def options_table(repeats: int, only: set[str] | None = None) -> None:
     usable = _rbridge.status().usable
     print(
         f"cv_glmnet (10 folds) with an option / without it: CPU seconds, timed alternately, "
-        f"fastest of {repeats} runs each (the least disturbed by other load)"
+        f"fastest of {repeats} runs each (the least disturbed by other load); Python's BLAS "
+        "held to one thread"
     )
     print(
         f"{'problem':<22}{'option':<32}{'R s':>7}{'R ratio':>9}{'Python s':>10}"
@@ -312,7 +313,8 @@ def options_table(repeats: int, only: set[str] | None = None) -> None:
         r_times: dict[str, list[float]] = {"plain": [], "option": []}
         for _ in range(repeats):
             for kind, extra in (("plain", {}), ("option", options)):
-                python_times[kind].append(time_python(lambda e=extra: python_call(e), 1)[1])
+                with threadpool_limits(1):
+                    python_times[kind].append(time_python(lambda e=extra: python_call(e), 1)[1])
                 if usable:
                     r_times[kind].append(time_r_options(problem, foldid, extra, 1))
         python_ratio = min(python_times["option"]) / min(python_times["plain"])

@@ -551,7 +551,8 @@ def _held_out_products(
     variable entering its path: one BLAS product of x with itself (~n p^2) against
     ~(variables entering per fit) x n p for each of the K + 1 fits. It pays (measured) from
     n p = 50,000 with n >= p, and is kept to p < 500 (glmnet's own covariance range: K + 1
-    p x p matrices). Centring at the full data's means before the product keeps the
+    p x p matrices) and to paths that may take in enough variables, (K + 1) x min(dfmax + 1,
+    pmax, columns not excluded) >= 2 p, the cost of the products in Gram rows. Centring at the full data's means before the product keeps the
     corrections to each fit's means small, so columns with a large mean (years, say) lose no
     accuracy. A single :func:`glmnet` fit keeps computing the Gram rows of the variables that
     enter its path only: for it the whole product costs more than it saves unless most
@@ -560,6 +561,10 @@ def _held_out_products(
         return None
     n, p = columns.n_rows, columns.n_cols
     if p > SHARED_GRAM_MAX_FEATURES or n < p or n * p < SHARED_GRAM_MIN_SIZE:
+        return None
+    options = settings.options
+    entering = min(options.dfmax + 1, options.pmax, int(options.included.sum()))
+    if (int(foldid.max()) + 1) * entering < 2 * p:  # a short path (dfmax, pmax, exclude)
         return None
     x = columns.dense
     centre = (weights @ x) / weights.sum()
