@@ -26,33 +26,15 @@ def small_arcene():
 def _runs(small_redundant, small_arcene):
     X, y = small_redundant
     A, labels = small_arcene
+    small_forests = {"mtry_grid": [2, 5], "nfolds": 3, "n_trees": 5, "seed": 1, "backend": "python"}
     return {
         "tune_mtry": (
-            lambda progress: tune_mtry(
-                X,
-                y,
-                mtry_grid=[2, 5],
-                nfolds=3,
-                n_trees=5,
-                seed=1,
-                backend="python",
-                progress=progress,
-            ),
+            lambda progress: tune_mtry(X, y, progress=progress, **small_forests),
             "mtry CV fits",
             6,
         ),
         "efron_experiment": (
-            lambda progress: efron_experiment(
-                X,
-                y,
-                n_remove=2,
-                mtry_grid=[2, 5],
-                nfolds=3,
-                n_trees=5,
-                seed=1,
-                backend="python",
-                progress=progress,
-            ),
+            lambda progress: efron_experiment(X, y, n_remove=2, progress=progress, **small_forests),
             "Efron experiment: forests",
             2 * (3 * 2 + 1),
         ),
