@@ -567,9 +567,9 @@ def _held_out_products(
     p x p matrices). Even a path that dfmax stops after 20 of 200 variables gains from it: the
     BLAS product runs far faster per operation than the sweeps of x it replaces. Centring at
     the full data's means before the product keeps the corrections to each fit's means small,
-    so columns with a large mean (years, say) lose no accuracy. A single :func:`glmnet` fit keeps computing the Gram rows of the variables that
-    enter its path only: for it the whole product costs more than it saves unless most
-    variables enter."""
+    so columns with a large mean (years, say) lose no accuracy. A single :func:`glmnet` fit
+    keeps computing the Gram rows of the variables that enter its path only: for it the whole
+    product costs more than it saves unless most variables enter."""
     if settings.family != "gaussian" or settings.type_gaussian != "covariance" or columns.sparse:
         return None
     n, p = columns.n_rows, columns.n_cols
