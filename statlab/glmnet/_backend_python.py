@@ -535,8 +535,8 @@ class _CrossProducts:
 
 _NO_GRAM = np.zeros((1, 1))  # placeholder: the covariance solver computes its Gram rows itself
 
-# the folds share their Gram below glmnet's covariance limit of variables, with at least as many
-# rows as variables and n p of at least 50,000 (below that the direct sweeps cost no more)
+# the folds share their Gram below glmnet's covariance limit of variables, with at least (K + 1)
+# rows per variable and n p of at least 50,000 (below that the direct sweeps cost no more)
 SHARED_GRAM_MAX_FEATURES = NAIVE_FROM_P - 1
 SHARED_GRAM_MIN_SIZE = 50_000
 
@@ -563,8 +563,8 @@ def _held_out_products(
     share (None otherwise). Each fit's Gram then costs O(p^2) instead of a sweep of x per
     variable entering its path: one BLAS product of x with itself (~n p^2) against
     ~(variables entering per fit) x n p for each of the K + 1 fits. It pays (measured) from
-    n p = 50,000 with n >= p, and is kept to p < 500 (glmnet's own covariance range: K + 1
-    p x p matrices). Even a path that dfmax stops after 20 of 200 variables gains from it: the
+    n p = 50,000, and is kept to p < 500 (glmnet's own covariance range) and to n >= (K + 1) p,
+    so the K + 1 p x p matrices it keeps take no more memory than x itself. Even a path that dfmax stops after 20 of 200 variables gains from it: the
     BLAS product runs far faster per operation than the sweeps of x it replaces. Centring at
     the full data's means before the product keeps the corrections to each fit's means small,
     so columns with a large mean (years, say) lose no accuracy. A single :func:`glmnet` fit
@@ -573,8 +573,9 @@ def _held_out_products(
     if settings.family != "gaussian" or settings.type_gaussian != "covariance" or columns.sparse:
         return None
     n, p = columns.n_rows, columns.n_cols
-    if p > SHARED_GRAM_MAX_FEATURES or n < p or n * p < SHARED_GRAM_MIN_SIZE:
-        return None
+    n_fits = int(foldid.max()) + 1
+    if p > SHARED_GRAM_MAX_FEATURES or n < n_fits * p or n * p < SHARED_GRAM_MIN_SIZE:
+        return None  # too wide, more products to keep than x holds, or too small to pay
     x = columns.dense
     centre = (weights @ x) / weights.sum()
     folds = []
