@@ -564,10 +564,11 @@ def _held_out_products(
     variable entering its path: one BLAS product of x with itself (~n p^2) against
     ~(variables entering per fit) x n p for each of the K + 1 fits. It pays (measured) from
     n p = 50,000, and is kept to p < 500 (glmnet's own covariance range) and to n >= (K + 1) p,
-    so the K + 1 p x p matrices it keeps take no more memory than x itself. Even a path that dfmax stops after 20 of 200 variables gains from it: the
-    BLAS product runs far faster per operation than the sweeps of x it replaces. Centring at
-    the full data's means before the product keeps the corrections to each fit's means small,
-    so columns with a large mean (years, say) lose no accuracy. A single :func:`glmnet` fit
+    so the K + 1 p x p matrices it keeps take no more memory than x itself. Even a path that
+    dfmax stops after 20 of 200 variables gains from it: the BLAS product runs far faster per
+    operation than the sweeps of x it replaces. Centring at the full data's means before the
+    product keeps the corrections to each fit's means small, so columns with a large mean
+    (years, say) lose no accuracy. A single :func:`glmnet` fit
     keeps computing the Gram rows of the variables that enter its path only: for it the whole
     product costs more than it saves unless most variables enter."""
     if settings.family != "gaussian" or settings.type_gaussian != "covariance" or columns.sparse:

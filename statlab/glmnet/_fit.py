@@ -163,9 +163,9 @@ def cv_glmnet(
     ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
     own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
     per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
-    ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path and the folds in that many threads (R's
-    ``parallel = TRUE``; the Python backend only), with results identical to ``n_jobs=1``. With
-    the Gaussian covariance solver on dense ``X`` (fewer than 500 columns, at least nfolds + 1
+    ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path
+    and the folds in that many threads (R's ``parallel = TRUE``; the Python backend only), with
+    results identical to ``n_jobs=1``. With the Gaussian covariance solver on dense ``X`` (fewer than 500 columns, at least nfolds + 1
     rows per column, rows x columns >= 50,000) the Python backend computes ``X``'s cross-products
     once and derives every fold's Gram matrix from them, rather than each fold sweeping ``X`` for
     each variable entering its path.
