@@ -53,10 +53,10 @@ def glmnet(
     ``family="poisson"`` for counts, ``"multinomial"`` for K classes), x standardised internally.
     A multinomial fit has one coefficient set per class, penalised class by class
     (``type_multinomial="ungrouped"``) or per variable across classes (``"grouped"``); its
-    ``offset`` is an n x K matrix. ``offset`` is added to the linear
-    predictor (e.g. log exposure for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces glmnet's own sequence; it is then
-    solved in full, without early stopping. ``backend="auto"`` runs R when R, rpy2 and glmnet load,
-    else Python; the result's ``backend`` says which ran.
+    ``offset`` is an n x K matrix. ``offset`` is added to the linear predictor (e.g. log exposure
+    for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces
+    glmnet's own sequence; it is then solved in full, without early stopping. ``backend="auto"``
+    runs R when R, rpy2 and glmnet load, else Python; the result's ``backend`` says which ran.
 
     ``X`` may be dense or sparse (``scipy.sparse``, or a data frame with pandas sparse columns);
     sparse X is never densified (R receives a ``dgCMatrix``). ``type_gaussian`` picks glmnet's
@@ -165,10 +165,10 @@ def cv_glmnet(
     per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
     ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path
     and the folds in that many threads (R's ``parallel = TRUE``; the Python backend only), with
-    results identical to ``n_jobs=1``. With the Gaussian covariance solver on dense ``X`` (fewer than 500 columns, at least nfolds + 1
-    rows per column, rows x columns >= 50,000) the Python backend computes ``X``'s cross-products
-    once and derives every fold's Gram matrix from them, rather than each fold sweeping ``X`` for
-    each variable entering its path.
+    results identical to ``n_jobs=1``. With the Gaussian covariance solver on dense ``X`` (fewer
+    than 500 columns, at least nfolds + 1 rows per column, rows x columns >= 50,000) the Python
+    backend computes ``X``'s cross-products once and derives every fold's Gram matrix from them,
+    rather than each fold sweeping ``X`` for each variable entering its path.
 
     ``relax=True`` cross-validates the relaxed fit (see :func:`glmnet`) on the same folds, one curve
     per ``gamma`` (default 0, 0.25, 0.5, 0.75, 1; values outside [0, 1] dropped with R's warning):

@@ -32,8 +32,9 @@ scales implicitly with the weighted column means ``xm`` and scales ``xs``, as gl
 held-out rows' weights set to zero, and no fold copies dense ``x``. The sparse naive solver, whose
 passes are all gathers, keeps its own copy of the stored entries of the fit's rows divided by their
 column's scale (no per-column arithmetic in a pass, no held-out entries read), and every sparse loop
-indexes with unsigned integers (no negative-index handling: a quarter of a gather's cost). The dense inner loops are compiled with
-reassociation allowed so that they vectorise (deterministic for a given machine).
+indexes with unsigned integers (no negative-index handling: a quarter of a gather's cost). The dense
+inner loops are compiled with reassociation allowed so that they vectorise (deterministic for a
+given machine).
 
 Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``).
 Lambdas are in the standardised problem's units. A path of glmnet's own starts at ``BIG_LAMBDA`` (its
