@@ -1,4 +1,4 @@
-"""Data shared by the glmnet tests of families and offsets."""
+"""Data shared by the glmnet tests of families, offsets and multinomial fits."""
 
 from __future__ import annotations
 
@@ -23,3 +23,15 @@ def family_data() -> dict[str, np.ndarray]:
         "poisson": rng.poisson(np.exp(eta)),
         "multinomial": np.digitize(eta + rng.normal(size=150), [-0.3, 0.8]),
     }
+
+
+@pytest.fixture(scope="session")
+def three_classes() -> tuple[np.ndarray, np.ndarray]:
+    """150 x 6 predictors and labels "a", "b", "c" drawn from a multinomial logit."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(150, 6))
+    B = np.array([[1, -0.5, 0], [0, 0.8, -0.6], [0, 0, 0], [0.3, 0, 0], [0, 0, 0], [0, 0, 0.5]])
+    prob = np.exp(X @ B)
+    prob /= prob.sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
+    return X, y

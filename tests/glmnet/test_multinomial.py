@@ -10,17 +10,6 @@ import scipy.sparse as sp
 import statlab as sl
 
 
-@pytest.fixture(scope="module")
-def three_classes():
-    rng = np.random.default_rng(7)
-    X = rng.normal(size=(150, 6))
-    B = np.array([[1, -0.5, 0], [0, 0.8, -0.6], [0, 0, 0], [0.3, 0, 0], [0, 0, 0], [0, 0, 0.5]])
-    prob = np.exp(X @ B)
-    prob /= prob.sum(axis=1, keepdims=True)
-    y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
-    return X, y
-
-
 def fit(X, y, **kwargs):
     return sl.glmnet(X, y, family="multinomial", backend="python", **kwargs)
 

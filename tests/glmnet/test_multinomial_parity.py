@@ -15,17 +15,6 @@ EXACT = {"thresh": 1e-14, "maxit": 10**8}
 COEF_TOL = 1e-6
 
 
-@pytest.fixture(scope="module")
-def three_classes():
-    rng = np.random.default_rng(7)
-    X = rng.normal(size=(150, 6))
-    B = np.array([[1, -0.5, 0], [0, 0.8, -0.6], [0, 0, 0], [0.3, 0, 0], [0, 0, 0], [0, 0, 0.5]])
-    prob = np.exp(X @ B)
-    prob /= prob.sum(axis=1, keepdims=True)
-    y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
-    return X, y
-
-
 @pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0], ids=["lasso", "enet", "ridge"])
 @pytest.mark.parametrize("type_multinomial", ["ungrouped", "grouped"])
 def test_path_at_the_optimum(three_classes, type_multinomial, alpha):
