@@ -138,6 +138,7 @@ def _relax(
     settings: _Settings,
     path: PathArrays,
     cross: _CrossProducts | None = None,
+    stats: ColumnStats | None = None,
 ) -> RelaxedArrays:
     """R's ``relax.glmnet``: for each distinct non-empty active set of the path, glmnet at
     ``lambda = 0`` with every other column excluded (same family, weights, offset, limits,
@@ -150,7 +151,7 @@ def _relax(
     a0, relaxed_beta, dev_ratio = path.a0.copy(), beta.copy(), path.dev_ratio.copy()
     patterns, which = np.unique(active.T, axis=0, return_inverse=True)
     unconverged = 0
-    stats = _column_stats(columns, weights)
+    stats = stats if stats is not None else _column_stats(columns, weights)
     for k, pattern in enumerate(patterns):
         if not pattern.any() or pattern.sum() > n_obs - 3:
             continue
@@ -215,14 +216,14 @@ def _fit_rows(
     stats: ColumnStats | None = None,
 ) -> PathArrays:
     """The path on the rows of positive weight (a fold is all of x with held-out weights 0).
-    ``cross``, the cross-products of these rows' columns, gives the covariance solver its Gram;
+    ``cross``, sums over these rows shared by a cross-validation's fits, gives the Gaussian
+    covariance solver its gradient and Gram rows;
     ``stats``, these rows' column means, variances and non-constant columns, saves a sweep of x
     (the relaxed refits share their path's)."""
     w = weights / weights.sum()
     args = columns.kernel_args()
     options = settings.options
     x_mean, x_var, usable = stats if stats is not None else _column_stats(columns, weights)
-    row_mean = x_mean
     usable = usable & options.included
     if not usable.any():
         raise ValueError(
@@ -251,7 +252,10 @@ def _fit_rows(
         y_mean = w @ y if options.intercept else 0.0
         y_scale = float(np.sqrt(w @ (y - y_mean) ** 2))
         yz = (y - y_mean) / y_scale
-        gradient = _kernels.centred_products(*args, x_mean, x_scale, usable, w * yz)
+        if cross is not None:
+            gradient = np.where(usable, cross.gradient(x_mean, y_mean, x_scale, y_scale), 0.0)
+        else:
+            gradient = _kernels.centred_products(*args, x_mean, x_scale, usable, w * yz)
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
         else:
@@ -268,12 +272,12 @@ def _fit_rows(
                 *common, *control,
             )  # fmt: skip
         else:
-            shared = _NO_GRAM
+            shared, shared_rows = _NO_GRAM, np.zeros(p, dtype=np.bool_)
             if cross is not None:
-                shared = cross.gram(float(weights.sum()), row_mean, x_mean, x_scale)
+                shared, shared_rows = cross.gram(x_mean, x_scale)
             beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
                 *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control,
-                shared, cross is not None,
+                shared, shared_rows,
             )  # fmt: skip
         beta = beta_std[:, :n_steps] * y_scale / x_scale[:, None]
         a0 = y_mean - x_mean @ beta
@@ -455,28 +459,48 @@ def cross_validate(
         fit_args.get("type_multinomial") == "grouped",
     )  # fmt: skip
     n_folds = int(foldid.max())
-    held_out = _held_out_products(columns, weights, foldid, settings)
 
-    def fit(fold: int) -> PathArrays:
+    def fit(fold: int, sums: _HeldOutSums | None, path: PathArrays | None = None) -> PathArrays:
         if fold == 0:
             fold_weights, n_obs = weights, columns.n_rows
         else:
             train = foldid != fold
             fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
-        cross = None if held_out is None else held_out.training(fold)
-        fitted = _fit_rows(columns, y, fold_weights, n_obs, settings, cross)
+        cross, stats = (None, None) if sums is None else sums.training(fold)
+        fitted = (
+            path
+            if path is not None
+            else _fit_rows(columns, y, fold_weights, n_obs, settings, cross, stats)
+        )
         if relax:
-            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted, cross)
+            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted, cross, stats)
             fitted = replace(fitted, relaxed=relaxed)
         return fitted
 
-    tasks = range(n_folds + 1)
-    if n_jobs == 1:
-        fits = [fit(fold) for fold in tasks]
-    else:
+    def run(folds: range, sums: _HeldOutSums | None) -> list[PathArrays]:
+        if n_jobs == 1:
+            return [fit(fold, sums) for fold in folds]
         from joblib import Parallel, delayed
 
-        fits = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fit)(fold) for fold in tasks)
+        return Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fit)(f, sums) for f in folds)
+
+    if not _shares_gram(columns, foldid, settings):
+        fits = run(range(n_folds + 1), None)
+    else:
+        response = y - settings.offset if settings.offset is not None else y
+        candidates = np.flatnonzero(settings.options.included)
+        reach = min(settings.options.dfmax + 1, settings.options.pmax)
+        if reach * SHORT_PATH_SHARE >= candidates.shape[0]:
+            sums = _held_out_sums(columns, response, weights, foldid, candidates)
+            fits = run(range(n_folds + 1), sums)
+        else:
+            # a path dfmax or pmax keeps short: the full-data path first, computing the Gram rows
+            # of the few variables it reaches; the folds share only those (a fold reaching
+            # another variable computes its row from x)
+            path = _fit_rows(columns, y, weights, columns.n_rows, settings)
+            reached = np.flatnonzero(np.abs(path.beta).sum(axis=1))
+            sums = _held_out_sums(columns, response, weights, foldid, reached)
+            fits = [fit(0, sums, path), *run(range(1, n_folds + 1), sums)]
     for fitted in fits:
         _warn_unconverged(fitted, settings)
     full = fits[0]
@@ -513,24 +537,49 @@ def cross_validate(
 
 @dataclass(frozen=True)
 class _CrossProducts:
-    """``sum_i v_i (x_i - centre)(x_i - centre)'`` over some rows of dense x (``v`` their
-    weights, not normalised): a fit's Gram once corrected for the fit's own means and scales."""
+    """Weighted sums over some rows of dense x (weights ``v``, not normalised) around the full
+    data's weighted means, x's at ``centre`` and y's at ``y_centre``: enough for a fit on these
+    rows to get its Gram rows and its starting gradient without a sweep of x."""
 
     centre: np.ndarray
-    products: np.ndarray
+    y_centre: float
+    weight_sum: float  # V = sum_i v_i
+    shift: np.ndarray  # the rows' weighted column means less ``centre``
+    y_shift: float  # the rows' weighted mean of y less ``y_centre``
+    xy: np.ndarray  # sum_i v_i (x_i - centre)(y_i - y_centre)
+    products: np.ndarray  # sum_i v_i (x_i - centre)(x_ik - centre_k) for k in ``gram_rows``: p x r
+    gram_rows: np.ndarray  # the variables whose Gram rows the products give
 
-    def gram(
-        self, weight_sum: float, mean: np.ndarray, centre: np.ndarray, scale: np.ndarray
-    ) -> np.ndarray:
-        """The covariance solver's Gram: ``sum_i w_i (x_ij - c_j)(x_ik - c_k) / (s_j s_k)`` with
-        ``w = v / weight_sum``, the rows' weighted ``mean`` and the fit's ``centre`` ``c`` (the
-        mean, or 0 without intercept) and ``scale`` ``s``. Moving the centre of ``v``-weighted
-        products from ``a`` to ``c`` adds ``V (m - c)(m - c)' - V (m - a)(m - a)'``."""
-        shift = mean - self.centre
-        products = self.products - weight_sum * np.outer(shift, shift)
+    def gram(self, centre: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The covariance solver's Gram rows ``sum_i w_i (x_ij - c_j)(x_ik - c_k) / (s_j s_k)``
+        for k in ``gram_rows`` (p x p, other rows unset) and which rows are set, with
+        ``w = v / V``, the fit's ``centre`` ``c`` (the rows' mean, or 0 without intercept) and
+        ``scale`` ``s``. Moving the centre of ``v``-weighted products from ``a`` to ``c`` adds
+        ``V (m - c)(m - c)' - V (m - a)(m - a)'``, ``m`` the rows' mean."""
+        p, rows = self.centre.shape[0], self.gram_rows
+        mean = self.centre + self.shift
+        block = self.products.T - self.weight_sum * np.outer(self.shift[rows], self.shift)
         if not np.array_equal(centre, mean):
-            products += weight_sum * np.outer(mean - centre, mean - centre)
-        return products / (weight_sum * np.outer(scale, scale))
+            block += self.weight_sum * np.outer(mean[rows] - centre[rows], mean - centre)
+        block /= self.weight_sum * np.outer(scale[rows], scale)
+        if rows.shape[0] == p:
+            return block, np.ones(p, dtype=np.bool_)
+        shared = np.zeros((p, p))
+        shared[rows] = block
+        available = np.zeros(p, dtype=np.bool_)
+        available[rows] = True
+        return shared, available
+
+    def gradient(
+        self, centre: np.ndarray, y_centre: float, scale: np.ndarray, y_scale: float
+    ) -> np.ndarray:
+        """``sum_i w_i (x_ij - c_j)(y_i - b) / (s_j y_scale)`` for the fit's ``centre`` ``c``,
+        ``y_centre`` ``b`` and scales: the rows' sums moved from the full data's centres."""
+        y_move = self.y_centre - y_centre
+        x_move = self.centre - centre
+        y_sum = self.weight_sum * (self.y_shift + y_move)  # sum_i v_i (y_i - b)
+        products = self.xy + y_move * self.weight_sum * self.shift + x_move * y_sum
+        return products / (self.weight_sum * scale * y_scale)
 
 
 _NO_GRAM = np.zeros((1, 1))  # placeholder: the covariance solver computes its Gram rows itself
@@ -539,52 +588,100 @@ _NO_GRAM = np.zeros((1, 1))  # placeholder: the covariance solver computes its G
 # rows per variable and n p of at least 50,000 (below that the direct sweeps cost no more)
 SHARED_GRAM_MAX_FEATURES = NAIVE_FROM_P - 1
 SHARED_GRAM_MIN_SIZE = 50_000
+# a path that dfmax or pmax lets reach fewer than 1 in 4 of the variables shares only the Gram
+# rows of the variables the full-data path reaches (below that the whole product costs more)
+SHORT_PATH_SHARE = 4
 
 
 @dataclass(frozen=True)
-class _HeldOutProducts:
-    """Each fold's held-out cross-products around the full data's weighted means, and their sum
-    (all rows): a fold's training rows' products are the sum less its own."""
+class _HeldOutSums:
+    """Each fold's held-out rows summed around the full data's weighted means (x's ``centre``,
+    y's ``y_centre``): their weight, column sums, squares, products with y and cross-products
+    with the columns in ``gram_rows``, and each column's smallest and largest value over the
+    rows of positive weight. A fold trains on all rows less its own, so each fit's column
+    statistics, gradient and Gram rows follow in O(K p + p r) instead of sweeps of x."""
 
     centre: np.ndarray
-    folds: list[np.ndarray]
-    total: np.ndarray
+    y_centre: float
+    gram_rows: np.ndarray
+    weight_sums: np.ndarray  # K
+    sums: np.ndarray  # K x p: sum_i v_i (x_i - centre)
+    squares: np.ndarray  # K x p: sum_i v_i (x_i - centre)^2
+    y_sums: np.ndarray  # K: sum_i v_i (y_i - y_centre)
+    xy: np.ndarray  # K x p: sum_i v_i (x_i - centre)(y_i - y_centre)
+    lows: np.ndarray  # K x p (+inf where a fold has no row of positive weight)
+    highs: np.ndarray  # K x p (-inf likewise)
+    products: list[
+        np.ndarray
+    ]  # per fold, p x r: sum_i v_i (x_i - centre)(x_i - centre)[gram_rows]'
+    total: np.ndarray  # the products summed over the folds
 
-    def training(self, fold: int) -> _CrossProducts:
-        """The products of the rows fold ``fold`` trains on (0: the full data)."""
-        products = self.total if fold == 0 else self.total - self.folds[fold - 1]
-        return _CrossProducts(self.centre, products)
+    def training(self, fold: int) -> tuple[_CrossProducts, ColumnStats]:
+        """The sums over the rows fold ``fold`` trains on (0: the full data), and their weighted
+        column means, variances and non-constant columns (as :func:`_column_stats`)."""
+        others = np.arange(self.weight_sums.shape[0]) != fold - 1
+        weight_sum = float(self.weight_sums[others].sum())
+        shift = self.sums[others].sum(axis=0) / weight_sum
+        variance = self.squares[others].sum(axis=0) / weight_sum - shift**2
+        usable = self.highs[others].max(axis=0) > self.lows[others].min(axis=0)
+        products = self.total if fold == 0 else self.total - self.products[fold - 1]
+        cross = _CrossProducts(
+            self.centre, self.y_centre, weight_sum, shift,
+            float(self.y_sums[others].sum()) / weight_sum, self.xy[others].sum(axis=0),
+            products, self.gram_rows,
+        )  # fmt: skip
+        return cross, (self.centre + shift, variance, usable)
 
 
-def _held_out_products(
-    columns: _Columns, weights: np.ndarray, foldid: np.ndarray, settings: _Settings
-) -> _HeldOutProducts | None:
-    """The cross-products the folds of a Gaussian covariance-solver cross-validation on dense x
-    share (None otherwise). Each fit's Gram then costs O(p^2) instead of a sweep of x per
-    variable entering its path: one BLAS product of x with itself (~n p^2) against
-    ~(variables entering per fit) x n p for each of the K + 1 fits. It pays (measured) from
-    n p = 50,000, and is kept to p < 500 (glmnet's own covariance range) and to n >= (K + 1) p,
-    so the K + 1 p x p matrices it keeps take no more memory than x itself. Even a path that
-    dfmax stops after 20 of 200 variables gains from it: the BLAS product runs far faster per
-    operation than the sweeps of x it replaces. Centring at the full data's means before the
-    product keeps the corrections to each fit's means small, so columns with a large mean
-    (years, say) lose no accuracy. A single :func:`glmnet` fit
-    keeps computing the Gram rows of the variables that enter its path only: for it the whole
-    product costs more than it saves unless most variables enter."""
+def _shares_gram(columns: _Columns, foldid: np.ndarray, settings: _Settings) -> bool:
+    """Whether the fits of a cross-validation share their sums (:func:`_held_out_sums`): a
+    Gaussian covariance-solver fit on dense x, below glmnet's covariance limit of variables
+    (p < 500), with n >= (K + 1) p so that the K + 1 p x p products take no more memory than x
+    itself, and n p >= 50,000, from where it pays (measured)."""
     if settings.family != "gaussian" or settings.type_gaussian != "covariance" or columns.sparse:
-        return None
+        return False
     n, p = columns.n_rows, columns.n_cols
     n_fits = int(foldid.max()) + 1
-    if p > SHARED_GRAM_MAX_FEATURES or n < n_fits * p or n * p < SHARED_GRAM_MIN_SIZE:
-        return None  # too wide, more products to keep than x holds, or too small to pay
+    return p <= SHARED_GRAM_MAX_FEATURES and n >= n_fits * p and n * p >= SHARED_GRAM_MIN_SIZE
+
+
+def _held_out_sums(
+    columns: _Columns,
+    y: np.ndarray,
+    weights: np.ndarray,
+    foldid: np.ndarray,
+    gram_rows: np.ndarray,
+) -> _HeldOutSums:
+    """What the fits of a Gaussian covariance-solver cross-validation share: per fold, one BLAS
+    product of its held-out rows with their columns ``gram_rows`` (~n p r for all folds) and
+    one pass over those rows for the rest. Without it each of the K + 1 fits sweeps x for its
+    column statistics, its gradient and each variable entering its path; the BLAS product runs
+    far faster per operation than those sweeps. ``y`` is the response less any offset.
+    Centring at the full data's means first keeps each fit's corrections small, so columns with
+    a large mean (years, say) lose no accuracy."""
     x = columns.dense
+    n_folds, p = int(foldid.max()), columns.n_cols
     centre = (weights @ x) / weights.sum()
-    folds = []
-    for fold in range(1, int(foldid.max()) + 1):
-        rows = foldid == fold
-        scaled = (x[rows] - centre) * np.sqrt(weights[rows])[:, None]
-        folds.append(scaled.T @ scaled)
-    return _HeldOutProducts(centre, folds, np.sum(folds, axis=0))
+    y_centre = float(weights @ y / weights.sum())
+    weight_sums, y_sums = np.empty(n_folds), np.empty(n_folds)
+    sums, squares, xy = np.empty((n_folds, p)), np.empty((n_folds, p)), np.empty((n_folds, p))
+    lows, highs = np.empty((n_folds, p)), np.empty((n_folds, p))
+    products = []
+    for fold in range(n_folds):
+        rows = np.flatnonzero(foldid == fold + 1).astype(np.uint32)
+        fold_weights = weights[rows]
+        chunk = np.empty((rows.shape[0], p), order="F")
+        _kernels.held_out_sums(
+            x, rows, fold_weights, y[rows] - y_centre, centre, chunk, lows[fold], highs[fold],
+            sums[fold], squares[fold], xy[fold],
+        )  # fmt: skip
+        weight_sums[fold] = fold_weights.sum()
+        y_sums[fold] = fold_weights @ (y[rows] - y_centre)
+        products.append(chunk.T @ (chunk if gram_rows.shape[0] == p else chunk[:, gram_rows]))
+    return _HeldOutSums(
+        centre, y_centre, gram_rows, weight_sums, sums, squares, y_sums, xy, lows, highs,
+        products, np.sum(products, axis=0),
+    )  # fmt: skip
 
 
 def _out_of_fold(
@@ -595,13 +692,16 @@ def _out_of_fold(
     full = fits[0]
     predictions = np.empty((foldid.shape[0], *full.a0.shape))
     for fold in range(1, int(foldid.max()) + 1):
-        held_out = foldid == fold
+        held_out = np.flatnonzero(foldid == fold)
         fold_fit = fits[fold]
         a0, beta = fold_fit.a0, fold_fit.beta
         if gamma != 1:
             a0, beta, _, _ = blend(a0, beta, fold_fit.dev_ratio, fold_fit.relaxed, gamma)
         a0, beta = interpolate(a0, beta, fold_fit.lambdas, full.lambdas)
-        predictions[held_out] = a0 + linear_part(rows[held_out], beta)
+        # only the columns the fold's path uses (fewer under dfmax or exclude)
+        used = np.flatnonzero(np.abs(beta).reshape(beta.shape[0], -1).sum(axis=1))
+        block = rows[held_out][:, used] if sp.issparse(rows) else rows[np.ix_(held_out, used)]
+        predictions[held_out] = a0 + linear_part(block, beta[used])
         if offset is not None:
             predictions[held_out] += offset[held_out][..., None]
     return predictions

@@ -319,6 +319,57 @@ def column_stats(
     return mean, var, usable
 
 
+@njit(cache=True, nogil=True, fastmath=_VECTORISE)
+def held_out_sums(
+    xd: np.ndarray,
+    rows: np.ndarray,
+    w: np.ndarray,
+    yc: np.ndarray,
+    centre: np.ndarray,
+    chunk: np.ndarray,
+    lows: np.ndarray,
+    highs: np.ndarray,
+    sums: np.ndarray,
+    squares: np.ndarray,
+    xy: np.ndarray,
+) -> None:
+    """One sweep of dense x's ``rows`` (a fold's held-out rows, weights ``w``, centred response
+    ``yc``, both of those rows only): writes ``chunk[t, j] = sqrt(w_t) (x[rows[t], j] - centre_j)``
+    (column-major, ready for a BLAS product) and, per column, the smallest and largest value
+    over the rows of positive weight, ``sum w d``, ``sum w d^2`` and ``sum w yc d`` with
+    ``d = x - centre``."""
+    n_rows = rows.shape[0]
+    root = np.sqrt(w)
+    all_positive = True
+    for t in range(n_rows):
+        if w[t] <= 0.0:
+            all_positive = False
+    for j in range(centre.shape[0]):
+        column = xd[:, j]
+        mean = centre[j]
+        low = np.inf
+        high = -np.inf
+        total = 0.0
+        square = 0.0
+        product = 0.0
+        for t in range(n_rows):
+            value = column[rows[t]]
+            if all_positive or w[t] > 0.0:
+                low = min(low, value)
+                high = max(high, value)
+            d = value - mean
+            scaled = root[t] * d
+            chunk[t, j] = scaled
+            total += w[t] * d
+            square += scaled * scaled
+            product += yc[t] * w[t] * d
+        lows[j] = low
+        highs[j] = high
+        sums[j] = total
+        squares[j] = square
+        xy[j] = product
+
+
 @njit(cache=True, nogil=True)
 def centred_products(
     xd: np.ndarray,
@@ -407,14 +458,14 @@ def _gram_row(
     k: int,
     scratch: np.ndarray,
     shared: np.ndarray,
-    use_shared: bool,
+    shared_rows: np.ndarray,
 ) -> None:
     """Fill ``gram[row, j]`` = weighted covariance of standardised columns j and k (the Gram row of
-    the variable k becoming active), copying the entries of variables already active; with
-    ``use_shared`` they are read from ``shared`` (the whole p x p Gram, computed beforehand)."""
+    the variable k becoming active), copying the entries of variables already active; where
+    ``shared_rows[k]``, the row is read from ``shared[k]`` (computed beforehand)."""
     p = xm.shape[0]
     n = w.shape[0]
-    if use_shared:
+    if shared_rows[k]:
         for j in range(p):
             if usable[j]:
                 gram[row, j] = xv[j] if j == k else shared[k, j]
@@ -479,7 +530,7 @@ def gaussian_cov_path(
     max_df: int,
     fdev: float,
     shared: np.ndarray,
-    use_shared: bool,
+    shared_rows: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by covariance updates, step for step as glmnet's
     covariance solver: full passes over every usable coefficient until the largest
@@ -496,9 +547,9 @@ def gaussian_cov_path(
     the gradient once the unpenalised variables are fitted, ``lambda_max * lambda_factor^k``;
     the path then stops when more than ``max_df`` coefficients are non-zero, the relative R^2 gain
     is below ``fdev`` or R^2 exceeds 0.999. More than ``max_active`` variables ever active stops
-    the path before that step (``STATUS_PMAX``). With ``use_shared``, the Gram rows are read
-    from ``shared`` (p x p, the covariances of the standardised columns under ``w``) instead of
-    being computed from ``x``.
+    the path before that step (``STATUS_PMAX``). The Gram row of a variable k with
+    ``shared_rows[k]`` is read from ``shared[k]`` (p x p, the covariances of the standardised
+    columns under ``w``) instead of being computed from ``x``.
     Returns (coefficients p x L, R^2 per step, number of steps stored, total passes, status); the
     number of passes exceeds ``max_passes`` when a step did not converge (that step is not stored).
     """
@@ -606,7 +657,7 @@ def gaussian_cov_path(
                     active[n_active] = k
                     _gram_row(
                         xd, indptr, indices, values, sparse, w, xm, xs, xv, usable, slot, gram,
-                        n_active, k, scratch, shared, use_shared,
+                        n_active, k, scratch, shared, shared_rows,
                     )  # fmt: skip
                     for a in range(n_active + 1):
                         gram_active[a, n_active] = gram[a, k]

@@ -1,7 +1,10 @@
-"""The Gram the folds of a Gaussian covariance-solver cv_glmnet share: the same fits as each fold
-computing its own Gram rows, on data whose columns have large means."""
+"""The sums the fits of a Gaussian covariance-solver cv_glmnet share (Gram rows, gradient, column
+statistics): the same fits as each fold sweeping x for them, on data whose columns have large
+means."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -37,43 +40,103 @@ OPTIONS = {
     "not standardized": {"standardize": False},
     "ridge": {"alpha": 0.0},
     "relax": {"relax": True, "gamma": [0.0, 0.5]},
+    # paths kept short: the folds share only the Gram rows the full-data path reaches
+    "dfmax": {"dfmax": 6},
+    "pmax": {"pmax": 8},
+    "dfmax relax": {"dfmax": 6, "relax": True, "gamma": [0.0, 0.5]},
 }
+# the most variables a path reaches
+REACH = {"dfmax": 6, "pmax": 7, "dfmax relax": 6}
+
+
+def _settings(**options: int) -> _backend_python._Settings:
+    return _backend_python._Settings(
+        1.0, "gaussian", True, 100, None, 1e-7, 100_000, None, "covariance",
+        replace(_backend_python.PathOptions.defaults(N_COLS), **options),
+    )  # fmt: skip
 
 
 def test_these_data_share_the_gram(data):
     x, _, foldid = data
     columns = _backend_python._Columns.of(x)
-    settings = _backend_python._Settings(
-        1.0, "gaussian", True, 100, None, 1e-7, 100_000, None, "covariance",
-        _backend_python.PathOptions.defaults(N_COLS),
-    )  # fmt: skip
-    shared = _backend_python._held_out_products(columns, np.ones(N_ROWS), foldid, settings)
-    assert shared is not None and len(shared.folds) == 10
+    assert _backend_python._shares_gram(columns, foldid, _settings())
     tiny = _backend_python._Columns.of(x[:100])
-    assert _backend_python._held_out_products(tiny, np.ones(100), foldid[:100], settings) is None
+    assert not _backend_python._shares_gram(tiny, foldid[:100], _settings())
 
 
 @pytest.mark.parametrize("no_intercept", [False, True])
-def test_fold_gram_equals_direct_products(data, no_intercept):
-    x, _, foldid = data
+@pytest.mark.parametrize("rows", ["all", "some"])
+def test_fold_sums_equal_direct_sums(data, no_intercept, rows):
+    """A fold's Gram rows, gradient and column statistics from the shared sums equal the same
+    computed directly on its training rows (weights include zeros)."""
+    x, y, foldid = data
     weights = np.resize([0.5, 1.0, 2.5, 0.0], N_ROWS)
-    settings = _backend_python._Settings(
-        1.0, "gaussian", True, 100, None, 1e-7, 100_000, None, "covariance",
-        _backend_python.PathOptions.defaults(N_COLS),
-    )  # fmt: skip
-    shared = _backend_python._held_out_products(
-        _backend_python._Columns.of(x), weights, foldid, settings
+    gram_rows = np.arange(N_COLS) if rows == "all" else np.array([0, 1, 5, 17])
+    sums = _backend_python._held_out_sums(
+        _backend_python._Columns.of(x), y, weights, foldid, gram_rows
     )
+    cross, (mean, variance, usable) = sums.training(3)
     train = np.where(foldid != 3, weights, 0.0)
     w = train / train.sum()
-    mean = w @ x
-    scale = np.sqrt(w @ (x - mean) ** 2)
-    centre = np.zeros(N_COLS) if no_intercept else mean
-    gram = shared.training(3).gram(float(train.sum()), mean, centre, scale)
+    direct_mean = w @ x
+    direct_variance = w @ (x - direct_mean) ** 2
+    # to rounding of the columns' spread (sd 1 to 10), not of means near zero
+    np.testing.assert_allclose(mean, direct_mean, rtol=1e-14, atol=1e-13)
+    np.testing.assert_allclose(variance, direct_variance, rtol=1e-11)
+    assert usable.all()
+    scale = np.sqrt(direct_variance)
+    centre = np.zeros(N_COLS) if no_intercept else direct_mean
+    y_centre = 0.0 if no_intercept else float(w @ y)
+    gram, available = cross.gram(centre, scale)
     direct = ((x - centre) * w[:, None]).T @ (x - centre) / np.outer(scale, scale)
-    np.testing.assert_allclose(gram, direct, rtol=1e-12, atol=1e-12 * np.abs(direct).max())
+    assert available.tolist() == np.isin(np.arange(N_COLS), gram_rows).tolist()
+    np.testing.assert_allclose(
+        gram[gram_rows], direct[gram_rows], rtol=1e-12, atol=1e-12 * np.abs(direct).max()
+    )
+    y_scale = 2.5
+    gradient = cross.gradient(centre, y_centre, scale, y_scale)
+    direct_gradient = (x - centre).T @ (w * (y - y_centre)) / (scale * y_scale)
+    np.testing.assert_allclose(
+        gradient, direct_gradient, rtol=1e-11, atol=1e-12 * np.abs(direct_gradient).max()
+    )
 
 
+def test_column_constant_on_a_folds_training_rows_is_unusable_there(data):
+    """A column that varies only within fold 3's rows is constant on fold 3's training rows:
+    unusable there (as glmnet drops it), usable for the other fits; the cross-validation equals
+    the one that sweeps x for its statistics."""
+    x, y, foldid = data
+    x = x.copy(order="F")
+    x[:, 4] = np.where(foldid == 3, np.arange(N_ROWS) % 7, 2.0)
+    sums = _backend_python._held_out_sums(
+        _backend_python._Columns.of(x), y, np.ones(N_ROWS), foldid, np.arange(N_COLS)
+    )
+    assert not sums.training(3)[1][2][4]
+    assert all(sums.training(fold)[1][2][4] for fold in (0, 1, 2, 4, 10))
+    shared = sl.cv_glmnet(x, y, foldid=foldid, backend="python")
+    direct = sl.cv_glmnet(x, y, foldid=foldid, backend="python", type_gaussian="naive")
+    np.testing.assert_allclose(shared.cvm, direct.cvm, rtol=1e-9)
+
+
+def test_fold_reaching_an_unshared_variable_computes_its_row(data):
+    """Shared rows for some variables only: a path reaching others computes their rows from x,
+    and the path equals the one computing every row itself."""
+    x, y, foldid = data
+    columns = _backend_python._Columns.of(x)
+    settings = _settings()
+    sums = _backend_python._held_out_sums(columns, y, np.ones(N_ROWS), foldid, np.array([2, 3, 9]))
+    train = np.where(foldid != 5, 1.0, 0.0)
+    n_train = int(train.sum())
+    cross, stats = sums.training(5)
+    mixed = _backend_python._fit_rows(columns, y, train, n_train, settings, cross, stats)
+    own = _backend_python._fit_rows(columns, y, train, n_train, settings)
+    assert np.count_nonzero(np.abs(own.beta).sum(axis=1)) > 10
+    assert mixed.npasses == own.npasses
+    np.testing.assert_allclose(mixed.lambdas, own.lambdas, rtol=1e-12)
+    np.testing.assert_allclose(mixed.beta, own.beta, rtol=0, atol=1e-12 * np.abs(own.beta).max())
+
+
+@pytest.mark.filterwarnings("ignore:pmax:RuntimeWarning")  # the pmax paths stop, as in R
 @pytest.mark.parametrize("option", list(OPTIONS))
 def test_shared_gram_cv_equals_per_fold_gram_rows(data, option, monkeypatch):
     x, y, foldid = data
@@ -89,14 +152,14 @@ def test_shared_gram_cv_equals_per_fold_gram_rows(data, option, monkeypatch):
     shared = cv()
     monkeypatch.setattr(_backend_python, "SHARED_GRAM_MAX_FEATURES", 0)
     own = cv()
-    assert shared.nzero.max() >= 10  # many Gram rows in play
+    assert shared.nzero.max() >= REACH.get(option, 10)  # many Gram rows in play
     assert len(shared.lambdas) == len(own.lambdas)
     np.testing.assert_allclose(shared.lambdas, own.lambdas, rtol=1e-12)
     np.testing.assert_allclose(shared.cvm, own.cvm, rtol=1e-12)
     np.testing.assert_allclose(shared.cvsd, own.cvsd, rtol=1e-10)
     beta, own_beta = shared.glmnet_fit.beta, own.glmnet_fit.beta
     np.testing.assert_allclose(beta, own_beta, rtol=0, atol=1e-12 * np.abs(own_beta).max())
-    if option == "relax":
+    if "relax" in option:
         np.testing.assert_allclose(shared.relaxed.cvm, own.relaxed.cvm, rtol=1e-12)
 
 
@@ -111,7 +174,8 @@ def test_shared_gram_cv_is_identical_across_n_jobs(data):
 
 
 @pytest.mark.needs_r
-@pytest.mark.parametrize("option", [name for name in OPTIONS if name != "relax"])
+@pytest.mark.filterwarnings("ignore:pmax:RuntimeWarning")
+@pytest.mark.parametrize("option", [name for name in OPTIONS if "relax" not in name])
 def test_shared_gram_cv_matches_r_pass_for_pass(data, option):
     x, y, foldid = data
     if option == "no intercept":
