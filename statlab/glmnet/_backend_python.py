@@ -137,7 +137,7 @@ def _relax(
     n_obs: int,
     settings: _Settings,
     path: PathArrays,
-    cross: _CrossProducts | None = None,
+    training_sums: _TrainingSums | None = None,
     stats: ColumnStats | None = None,
 ) -> RelaxedArrays:
     """R's ``relax.glmnet``: for each distinct non-empty active set of the path, glmnet at
@@ -158,7 +158,7 @@ def _relax(
         options = replace(settings.options, exclude=np.flatnonzero(~pattern))
         refit = _fit_rows(
             columns, y, weights, n_obs,
-            replace(settings, lambdas=np.zeros(1), options=options), cross, stats,
+            replace(settings, lambdas=np.zeros(1), options=options), training_sums, stats,
         )  # fmt: skip
         at = which.reshape(-1) == k
         if refit.npasses > settings.max_passes:  # R's glmnet returns an empty model: all zero
@@ -212,12 +212,12 @@ def _fit_rows(
     weights: np.ndarray,
     n_obs: int,
     settings: _Settings,
-    cross: _CrossProducts | None = None,
+    training_sums: _TrainingSums | None = None,
     stats: ColumnStats | None = None,
 ) -> PathArrays:
     """The path on the rows of positive weight (a fold is all of x with held-out weights 0).
-    ``cross``, sums over these rows shared by a cross-validation's fits, gives the Gaussian
-    covariance solver its gradient and Gram rows;
+    ``training_sums``, sums over these rows shared by a cross-validation's fits, give the
+    Gaussian covariance solver its gradient and Gram rows;
     ``stats``, these rows' column means, variances and non-constant columns, saves a sweep of x
     (the relaxed refits share their path's)."""
     w = weights / weights.sum()
@@ -252,8 +252,10 @@ def _fit_rows(
         y_mean = w @ y if options.intercept else 0.0
         y_scale = float(np.sqrt(w @ (y - y_mean) ** 2))
         yz = (y - y_mean) / y_scale
-        if cross is not None:
-            gradient = np.where(usable, cross.gradient(x_mean, y_mean, x_scale, y_scale), 0.0)
+        if training_sums is not None:
+            gradient = np.where(
+                usable, training_sums.gradient(x_mean, y_mean, x_scale, y_scale), 0.0
+            )
         else:
             gradient = _kernels.centred_products(*args, x_mean, x_scale, usable, w * yz)
         if own_sequence:
@@ -273,8 +275,8 @@ def _fit_rows(
             )  # fmt: skip
         else:
             shared, shared_rows = _NO_GRAM, np.zeros(p, dtype=np.bool_)
-            if cross is not None:
-                shared, shared_rows = cross.gram(x_mean, x_scale)
+            if training_sums is not None:
+                shared, shared_rows = training_sums.gram(x_mean, x_scale)
             beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
                 *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control,
                 shared, shared_rows,
@@ -466,14 +468,16 @@ def cross_validate(
         else:
             train = foldid != fold
             fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
-        cross, stats = (None, None) if sums is None else sums.training(fold)
+        training_sums, stats = (None, None) if sums is None else sums.training(fold)
         fitted = (
             path
             if path is not None
-            else _fit_rows(columns, y, fold_weights, n_obs, settings, cross, stats)
+            else _fit_rows(columns, y, fold_weights, n_obs, settings, training_sums, stats)
         )
         if relax:
-            relaxed = _relax(columns, y, fold_weights, n_obs, settings, fitted, cross, stats)
+            relaxed = _relax(
+                columns, y, fold_weights, n_obs, settings, fitted, training_sums, stats
+            )
             fitted = replace(fitted, relaxed=relaxed)
         return fitted
 
@@ -488,10 +492,10 @@ def cross_validate(
         fits = run(range(n_folds + 1), None)
     else:
         response = y - settings.offset if settings.offset is not None else y
-        candidates = np.flatnonzero(settings.options.included)
         reach = min(settings.options.dfmax + 1, settings.options.pmax)
-        if reach * SHORT_PATH_SHARE >= candidates.shape[0]:
-            sums = _held_out_sums(columns, response, weights, foldid, candidates)
+        if reach * SHORT_PATH_SHARE >= np.count_nonzero(settings.options.included):
+            every_row = np.arange(columns.n_cols)  # excluded ones too: cheaper than a column copy
+            sums = _held_out_sums(columns, response, weights, foldid, every_row)
             fits = run(range(n_folds + 1), sums)
         else:
             # a path dfmax or pmax keeps short: the full-data path first, computing the Gram rows
@@ -536,10 +540,10 @@ def cross_validate(
 
 
 @dataclass(frozen=True)
-class _CrossProducts:
-    """Weighted sums over some rows of dense x (weights ``v``, not normalised) around the full
-    data's weighted means, x's at ``centre`` and y's at ``y_centre``: enough for a fit on these
-    rows to get its Gram rows and its starting gradient without a sweep of x."""
+class _TrainingSums:
+    """Weighted sums over a fit's rows of dense x (weights ``v``, not normalised) around the full
+    data's weighted means, x's at ``centre`` and y's at ``y_centre``: enough for the fit to get
+    its Gram rows and its starting gradient without a sweep of x."""
 
     centre: np.ndarray
     y_centre: float
@@ -611,12 +615,11 @@ class _HeldOutSums:
     xy: np.ndarray  # K x p: sum_i v_i (x_i - centre)(y_i - y_centre)
     lows: np.ndarray  # K x p (+inf where a fold has no row of positive weight)
     highs: np.ndarray  # K x p (-inf likewise)
-    products: list[
-        np.ndarray
-    ]  # per fold, p x r: sum_i v_i (x_i - centre)(x_i - centre)[gram_rows]'
+    # per fold, p x r: sum_i v_i (x_i - centre)(x_ik - centre_k) for k in ``gram_rows``
+    products: list[np.ndarray]
     total: np.ndarray  # the products summed over the folds
 
-    def training(self, fold: int) -> tuple[_CrossProducts, ColumnStats]:
+    def training(self, fold: int) -> tuple[_TrainingSums, ColumnStats]:
         """The sums over the rows fold ``fold`` trains on (0: the full data), and their weighted
         column means, variances and non-constant columns (as :func:`_column_stats`)."""
         others = np.arange(self.weight_sums.shape[0]) != fold - 1
@@ -625,12 +628,12 @@ class _HeldOutSums:
         variance = self.squares[others].sum(axis=0) / weight_sum - shift**2
         usable = self.highs[others].max(axis=0) > self.lows[others].min(axis=0)
         products = self.total if fold == 0 else self.total - self.products[fold - 1]
-        cross = _CrossProducts(
+        training_sums = _TrainingSums(
             self.centre, self.y_centre, weight_sum, shift,
             float(self.y_sums[others].sum()) / weight_sum, self.xy[others].sum(axis=0),
             products, self.gram_rows,
         )  # fmt: skip
-        return cross, (self.centre + shift, variance, usable)
+        return training_sums, (self.centre + shift, variance, usable)
 
 
 def _shares_gram(columns: _Columns, foldid: np.ndarray, settings: _Settings) -> bool:
@@ -698,10 +701,14 @@ def _out_of_fold(
         if gamma != 1:
             a0, beta, _, _ = blend(a0, beta, fold_fit.dev_ratio, fold_fit.relaxed, gamma)
         a0, beta = interpolate(a0, beta, fold_fit.lambdas, full.lambdas)
-        # only the columns the fold's path uses (fewer under dfmax or exclude)
         used = np.flatnonzero(np.abs(beta).reshape(beta.shape[0], -1).sum(axis=1))
-        block = rows[held_out][:, used] if sp.issparse(rows) else rows[np.ix_(held_out, used)]
-        predictions[held_out] = a0 + linear_part(block, beta[used])
+        if 2 * used.shape[0] >= beta.shape[0]:  # most columns used: all of them, without a gather
+            block = rows[held_out]
+        elif sp.issparse(rows):
+            block, beta = rows[held_out][:, used], beta[used]
+        else:  # only the few columns used (dfmax, a short path)
+            block, beta = rows[np.ix_(held_out, used)], beta[used]
+        predictions[held_out] = a0 + linear_part(block, beta)
         if offset is not None:
             predictions[held_out] += offset[held_out][..., None]
     return predictions

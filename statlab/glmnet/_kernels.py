@@ -8,8 +8,8 @@ the course's problems, so the algorithm is written here and compiled with numba:
   through Gram rows of the variables ever active, pass for pass as glmnet's C++ core: full passes over
   all columns, passes over the active set in between, the same convergence rule (largest
   ``xv_j * delta^2`` below ``thresh``), pass counting (``maxit``) and early stopping of the path.
-  The rows come from a sweep of x per variable entering, or from a whole Gram computed beforehand
-  (cross-validation shares one product of x across its fits).
+  The rows come from a sweep of x per variable entering, or from rows computed beforehand
+  (cross-validation's fits share one BLAS product of x with the columns their paths reach).
 * Gaussian, ``naive``: the residual is kept and each update takes one inner product with its column,
   with glmnet's sequential strong rule and KKT check, in glmnet's order. Both agree with R to rounding
   even at R's default ``thresh``, not only at the optimum.
