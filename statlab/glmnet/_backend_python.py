@@ -715,10 +715,12 @@ def _out_of_fold(
 
 
 def _first_lambda(lambdas: np.ndarray) -> float:
-    """R reports the "infinite" first lambda as the geometric extrapolation of the next two."""
+    """R reports the "infinite" first lambda as the geometric extrapolation of the next two; a
+    path of one or two steps (stopped by maxit or pmax) keeps it as computed, glmnet's ``big``
+    in the response's units, as R's ``fix.lam`` does."""
     if lambdas.shape[0] > 2:
         return float(np.exp(2 * np.log(lambdas[1]) - np.log(lambdas[2])))
-    return float(lambdas[1] if lambdas.shape[0] == 2 else np.inf)
+    return float(lambdas[0])
 
 
 def _loss(y: np.ndarray, link: np.ndarray, family: str, measure: str) -> np.ndarray:
