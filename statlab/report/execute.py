@@ -139,8 +139,14 @@ def execute(
     report = f"report '{document.name}' ({document.path})"
     with tempfile.TemporaryFile("w+") as kernel_log:
         try:
+            # cleanup_kc: nbclient shuts down only kernels whose manager it made itself; this
+            # one is shut down as soon as its report is done, so its exit handlers run (joblib's
+            # stops its worker processes). Its output streams go to the log, not to statlab's.
             with client.setup_kernel(
-                env={**os.environ, "STATLAB_BACKEND": backend}, stderr=kernel_log
+                env={**os.environ, "STATLAB_BACKEND": backend},
+                stdout=kernel_log,
+                stderr=kernel_log,
+                cleanup_kc=True,
             ):
                 for index, cell in enumerate(notebook.cells):
                     try:

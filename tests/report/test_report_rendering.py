@@ -115,6 +115,37 @@ def test_failing_chunk_names_report_and_chunk_and_keeps_the_old_page(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["failing.html", "index.html"]
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie has exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states in /proc")
+def test_kernel_and_its_worker_processes_end_with_the_report(tmp_path: Path) -> None:
+    """The kernel is shut down when its report is done, not when statlab exits, so joblib's
+    worker processes stop with it; left running, they held statlab's output pipe open and a
+    caller reading it (a test, `statlab report | tee`) waited for ever."""
+    report = tmp_path / "workers.qmd"
+    report.write_text(
+        "```{python}\nimport os, time\nfrom joblib import Parallel, delayed\n"
+        "def pid(_):\n    time.sleep(0.2)\n    return os.getpid()\n"
+        "pids = sorted(set(Parallel(n_jobs=2)(delayed(pid)(i) for i in range(8))))\n```\n\n"
+        "Kernel `{python} os.getpid()`, workers `{python} ' '.join(map(str, pids))`.\n"
+    )
+
+    page = render_report(read_qmd(report), tmp_path).path.read_text(encoding="utf-8")
+
+    found = re.search(r"Kernel (\d+), workers ([\d ]+)\.", visible_text(page))
+    assert found is not None
+    kernel, workers = int(found[1]), [int(pid) for pid in found[2].split()]
+    assert workers and kernel not in workers
+    assert not any(_running(pid) for pid in [kernel, *workers])
+
+
 def test_failing_inline_expression_is_named(tmp_path: Path) -> None:
     report = tmp_path / "inline.qmd"
     report.write_text("---\ntitle: Inline\n---\n\nValue: `{python} undefined_name + 1`.\n")
