@@ -381,48 +381,13 @@ def _centre_over_classes(
 
 
 def _penalty_shift(alpha: float, row: np.ndarray) -> float:
-    """glmnetpp's ``elc``: the s minimising ``sum_k alpha |a_k - s| + (1 - alpha) / 2 (a_k - s)^2``
+    """glmnet's ``elc``: the s minimising ``sum_k alpha |a_k - s| + (1 - alpha) / 2 (a_k - s)^2``
     over the class coefficients ``a`` of one variable (the median for alpha = 1, the mean for 0).
 
     >>> _penalty_shift(1.0, np.array([0.0, 1.0, 5.0])), _penalty_shift(0.0, np.array([0.0, 1.0, 5.0]))
     (1.0, 2.0)
     """
-    n = row.shape[0]
-    mean = float(row.mean())
-    if not alpha or n == 2:
-        return mean
-    ordered = np.sort(row)
-    if ordered[0] == ordered[-1]:
-        return float(row[0])
-    median = ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2] + ordered[n // 2 - 1])
-    if alpha == 1:
-        return float(median)
-    low, high = min(mean, median), max(mean, median)
-    k2 = 1  # glmnetpp's 1-based positions in the sorted coefficients
-    while ordered[k2 - 1] <= low:
-        k2 += 1
-    k1 = k2 - 1
-    while ordered[k2 - 1] < high:
-        k2 += 1
-    ratio = alpha / ((1.0 - alpha) * n)
-    remaining = n - 2 * (k1 - 1)
-    for k in range(k1, k2):
-        remaining -= 2
-        candidate = ratio * remaining + mean
-        if ordered[k - 1] < candidate <= ordered[k]:
-            return float(candidate)
-    best, best_value = float(ordered[k1 - 1]), None
-    previous = ordered[k1 - 1]
-    best_value = 2 * ratio * np.abs(row - previous).sum() + previous * (previous - 2 * mean)
-    for k in range(k1 + 1, k2 + 1):
-        candidate = ordered[k - 1]
-        if candidate == previous:
-            continue
-        value = 2 * ratio * np.abs(row - candidate).sum() + candidate * (candidate - 2 * mean)
-        if value < best_value:
-            best, best_value = float(candidate), value
-        previous = candidate
-    return best
+    return float(_kernels.class_shift(alpha, np.ascontiguousarray(row, dtype=np.float64)))
 
 
 def cross_validate(

@@ -17,9 +17,10 @@ the course's problems, so the algorithm is written here and compiled with numba:
   with an offset and the intercept unpenalised, a sequential strong-rule screen with a KKT check,
   glmnet's deviance-ratio early stopping and its probability bounds. Its iterations are not
   glmnet's, so it meets R at the optimum (``thresh`` small) rather than step for step.
-* Multinomial: block coordinate descent on the majorised multinomial likelihood, one
-  block per variable across classes, with glmnet's ungrouped or grouped penalty; it too meets R at
-  the optimum.
+* Multinomial, ungrouped (glmnet's default): as glmnet, penalised IRLS one class at a time (the
+  other classes' linear predictors held), each variable's coefficients then shifted across classes
+  to the penalty's favourite. Grouped: block coordinate descent on the majorised multinomial
+  likelihood, one block per variable across classes. Both meet R at the optimum.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
@@ -1496,6 +1497,229 @@ def _multinomial_refresh(
             resid_sum[c] += resid[i, c]
 
 
+@njit(cache=True)
+def class_shift(alpha: float, row: np.ndarray) -> float:
+    """glmnet's ``elc``: the s minimising ``sum_k alpha |a_k - s| + (1 - alpha) / 2 (a_k - s)^2``
+    over the class coefficients ``a`` of one variable (the median for alpha = 1, the mean for 0).
+    Shifting a variable's coefficients in every class alike leaves the multinomial likelihood
+    unchanged, so glmnet takes the shift its penalty favours."""
+    n = row.shape[0]
+    mean = row.mean()
+    if alpha == 0.0 or n == 2:
+        return mean
+    ordered = np.sort(row)
+    if ordered[0] == ordered[-1]:
+        return row[0]
+    median = ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2] + ordered[n // 2 - 1])
+    if alpha == 1.0:
+        return median
+    low = min(mean, median)
+    high = max(mean, median)
+    k2 = 1  # glmnet's 1-based positions in the sorted coefficients
+    while ordered[k2 - 1] <= low:
+        k2 += 1
+    k1 = k2 - 1
+    while ordered[k2 - 1] < high:
+        k2 += 1
+    ratio = alpha / ((1.0 - alpha) * n)
+    remaining = n - 2 * (k1 - 1)
+    for position in range(k1, k2):
+        remaining -= 2
+        candidate = ratio * remaining + mean
+        if ordered[position - 1] < candidate <= ordered[position]:
+            return candidate
+    best = ordered[k1 - 1]
+    previous = best
+    best_value = 2.0 * ratio * np.abs(row - previous).sum() + previous * (previous - 2.0 * mean)
+    for position in range(k1 + 1, k2 + 1):
+        candidate = ordered[position - 1]
+        if candidate == previous:
+            continue
+        value = 2.0 * ratio * np.abs(row - candidate).sum() + candidate * (candidate - 2.0 * mean)
+        if value < best_value:
+            best = candidate
+            best_value = value
+        previous = candidate
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _multinomial_by_class(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    w: np.ndarray,
+    y: np.ndarray,
+    eta: np.ndarray,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    usable: np.ndarray,
+    screened: np.ndarray,
+    in_active: np.ndarray,
+    coef: np.ndarray,
+    a0: np.ndarray,
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    l1: float,
+    l2: float,
+    alpha: float,
+    intercept: bool,
+    thresh: float,
+    max_passes: int,
+    passes: int,
+    n_active: int,
+    max_active: int,
+) -> tuple[int, int, int]:
+    """The ungrouped multinomial fit at one lambda as glmnet's: for each class in turn, penalised
+    weighted least squares on the quadratic approximation of the likelihood in that class's
+    linear predictor (weights ``w p (1 - p)``, the other classes held), by coordinate descent with
+    passes over the variables ever active between full passes; each variable's coefficients are
+    then shifted across classes as the penalty favours (:func:`class_shift`, within the limits).
+    Cycles over the classes until no coefficient moves by more than ``thresh`` (as ``xv delta^2``),
+    then the unscreened variables' gradients are checked. Updates ``eta``, ``coef`` (p x K,
+    standardised), ``a0``, ``screened`` and ``in_active`` in place; returns (passes, variables
+    ever active, status)."""
+    n, k = eta.shape
+    p = xm.shape[0]
+    prob = np.empty((n, k))
+    v = np.empty(n)
+    resid = np.empty(n)
+    eta_class = np.empty(n)
+    xv = np.zeros(p)
+    vx = np.zeros(p)  # sparse: sum_i v_i x_ij over the stored entries
+    coef_before = np.empty(p)
+    resid_all = np.empty((n, k))
+    resid_sums = np.empty(k)
+    status = STATUS_OK
+    while True:
+        outer_change = 0.0
+        for c in range(k):
+            _softmax_rows(eta, prob)
+            v_sum = 0.0
+            for i in range(n):
+                q = min(max(prob[i, c], PROBABILITY_MIN), 1.0 - PROBABILITY_MIN)
+                v[i] = w[i] * q * (1.0 - q)
+                resid[i] = w[i] * (y[i, c] - prob[i, c])
+                eta_class[i] = eta[i, c]
+                v_sum += v[i]
+            for j in range(p):
+                if screened[j]:
+                    if sparse:
+                        vx[j] = _sparse_dot(indptr, indices, values, j, v)
+                        sq = 0.0
+                        for t in _stored(indptr, j):
+                            sq += v[indices[t]] * values[t] * values[t]
+                        xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
+                    else:
+                        xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], v) / (xs[j] * xs[j])
+            for j in range(p):
+                coef_before[j] = coef[j, c]
+            a0_before = a0[c]
+            partial = False
+            while passes <= max_passes:
+                passes += 1
+                members = np.flatnonzero(in_active) if partial else np.flatnonzero(screened)
+                largest_change = 0.0
+                resid_sum = 0.0
+                for i in range(n):
+                    resid_sum += resid[i]
+                eta_shift = 0.0
+                resid_shift = 0.0  # sparse: the working residual is resid - v * resid_shift
+                for j in members:
+                    if sparse:
+                        g = (
+                            _sparse_dot(indptr, indices, values, j, resid)
+                            - resid_shift * vx[j]
+                            - xm[j] * (resid_sum - resid_shift * v_sum)
+                        ) / xs[j]
+                    else:
+                        g = _dense_centred_dot(xd[:, j], xm[j], resid) / xs[j]
+                    old = coef[j, c]
+                    new = _penalised_update(
+                        g + xv[j] * old, xv[j], l1, l2, penalty[j], lower[j], upper[j]
+                    )
+                    if new == old:
+                        continue
+                    if not in_active[j]:
+                        if n_active >= max_active:
+                            status = STATUS_PMAX
+                            break
+                        in_active[j] = True
+                        n_active += 1
+                    delta = new - old
+                    coef[j, c] = new
+                    largest_change = max(largest_change, xv[j] * delta * delta)
+                    step = delta / xs[j]
+                    if sparse:
+                        for t in _stored(indptr, j):
+                            i = indices[t]
+                            resid[i] -= step * v[i] * values[t]
+                            eta_class[i] += step * values[t]
+                        resid_sum -= step * vx[j]
+                        resid_shift -= step * xm[j]
+                        eta_shift -= step * xm[j]
+                    else:
+                        _dense_irls_update(xd[:, j], xm[j], step, v, resid, eta_class)
+                if sparse and (resid_shift != 0.0 or eta_shift != 0.0):
+                    for i in range(n):
+                        resid[i] -= v[i] * resid_shift
+                        eta_class[i] += eta_shift
+                if status != STATUS_OK:
+                    break
+                r_sum = 0.0
+                for i in range(n):
+                    r_sum += resid[i]
+                delta0 = r_sum / v_sum if intercept else 0.0
+                if delta0 != 0.0:
+                    a0[c] += delta0
+                    largest_change = max(largest_change, v_sum * delta0 * delta0)
+                    for i in range(n):
+                        resid[i] -= delta0 * v[i]
+                        eta_class[i] += delta0
+                if largest_change < thresh:
+                    if not partial:
+                        break
+                    partial = False
+                else:
+                    partial = True
+            for i in range(n):
+                eta[i, c] = eta_class[i]
+            outer_change = max(outer_change, v_sum * (a0[c] - a0_before) ** 2)
+            for j in range(p):
+                outer_change = max(outer_change, xv[j] * (coef[j, c] - coef_before[j]) ** 2)
+            if passes > max_passes or status != STATUS_OK:
+                return passes, n_active, status
+        for j in range(p):
+            if in_active[j]:
+                row = coef[j]
+                shift = row.mean() if penalty[j] <= 0.0 else class_shift(alpha, row)
+                shift = max((row - upper[j]).max(), min((row - lower[j]).min(), shift))
+                if shift != 0.0:
+                    for c in range(k):
+                        row[c] -= shift  # every class alike: the probabilities are unchanged
+        if outer_change < thresh:
+            # converged at these approximations: check the unscreened variables' gradients
+            _multinomial_refresh(eta, w, y, prob, resid_all, resid_sums)
+            violation = False
+            for j in range(p):
+                if usable[j] and not screened[j]:
+                    largest = 0.0
+                    for c in range(k):
+                        g = _centred_dot(
+                            xd, indptr, indices, values, sparse, xm[j], j, resid_all[:, c],
+                            resid_sums[c],
+                        )  # fmt: skip
+                        largest = max(largest, abs(g) / xs[j])
+                    if largest > l1 * penalty[j]:
+                        screened[j] = True
+                        violation = True
+            if not violation:
+                return passes, n_active, status
+
+
 @njit(cache=True, nogil=True)
 def multinomial_path(
     xd: np.ndarray,
@@ -1529,8 +1753,9 @@ def multinomial_path(
     Solves ``min -sum w log softmax(offset + a + xz B)_class + lam sum_j penalty_j P(B_j)`` with
     ``P`` the elastic net of each class's coefficient (``grouped=False``, glmnet's default) or of
     the coefficient vector of variable j across classes (``grouped=True``: ``alpha ||B_j||_2 +
-    (1-alpha)/2 ||B_j||^2``, a variable enters for all classes at once). Coordinate descent on
-    majorised blocks: each variable's K coefficients are updated together with the curvature bound
+    (1-alpha)/2 ||B_j||^2``, a variable enters for all classes at once). Ungrouped, one class at a
+    time as glmnet (:func:`_multinomial_by_class`). Grouped, coordinate descent on majorised
+    blocks: each variable's K coefficients are updated together with the curvature bound
     ``xv_j / 2`` of the multinomial Hessian, the probabilities refreshed after each update; it
     reaches glmnet's optimum rather than following its iterations. Majorised steps are shorter than
     glmnet's Newton steps, so the change test uses ``thresh * MAJORISED_THRESH_FACTOR`` to stop as
@@ -1543,7 +1768,7 @@ def multinomial_path(
     p = xm.shape[0]
     k = y.shape[1]
     n_lambda = lambdas.shape[0]
-    thresh = thresh * MAJORISED_THRESH_FACTOR
+    block_thresh = thresh * MAJORISED_THRESH_FACTOR  # grouped: majorised block steps
     beta = np.zeros((p, k, n_lambda))
     a0_path = np.zeros((k, n_lambda))
     dev_ratio = np.zeros(n_lambda)
@@ -1631,91 +1856,61 @@ def multinomial_path(
         for j in range(p):
             if usable[j] and not screened[j] and norms[j] > strong_cut * penalty[j]:
                 screened[j] = True
-        while True:
+        if not grouped:
+            passes, n_active, status = _multinomial_by_class(
+                xd, indptr, indices, values, sparse, w, y, eta, xm, xs, usable, screened,
+                in_active, coef, a0, penalty, lower, upper, l1, l2, alpha, intercept, thresh,
+                max_passes, passes, n_active, max_active,
+            )  # fmt: skip
+            _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
+        else:
             while True:
-                passes += 1
-                largest_change = 0.0
-                for j in range(p):
-                    if not screened[j]:
-                        continue
-                    bound = 0.5 * xv[j]
-                    magnitude = 0.0
-                    for c in range(k):
-                        g = (
-                            _centred_dot(
-                                xd,
-                                indptr,
-                                indices,
-                                values,
-                                sparse,
-                                xm[j],
-                                j,
-                                resid[:, c],
-                                resid_sum[c],
+                while True:
+                    passes += 1
+                    largest_change = 0.0
+                    for j in range(p):
+                        if not screened[j]:
+                            continue
+                        bound = 0.5 * xv[j]
+                        magnitude = 0.0
+                        for c in range(k):
+                            g = (
+                                _centred_dot(
+                                    xd,
+                                    indptr,
+                                    indices,
+                                    values,
+                                    sparse,
+                                    xm[j],
+                                    j,
+                                    resid[:, c],
+                                    resid_sum[c],
+                                )
+                                / xs[j]
                             )
-                            / xs[j]
-                        )
-                        u[c] = g + bound * coef[j, c]
-                        magnitude += u[c] * u[c]
-                    magnitude = np.sqrt(magnitude)
-                    changed = False
-                    for c in range(k):
-                        if grouped:
-                            shrink = 1.0 - penalty[j] * l1 / magnitude if magnitude > 0 else 0.0
+                            u[c] = g + bound * coef[j, c]
+                            magnitude += u[c] * u[c]
+                        magnitude = np.sqrt(magnitude)
+                        changed = False
+                        shrink = 1.0 - penalty[j] * l1 / magnitude if magnitude > 0 else 0.0
+                        for c in range(k):
                             new = 0.0
                             if shrink > 0.0:
                                 new = shrink * u[c] / (bound + penalty[j] * l2)
                                 new = max(lower[j], min(upper[j], new))
-                        else:
-                            new = _penalised_update(
-                                u[c], bound, l1, l2, penalty[j], lower[j], upper[j]
-                            )
-                        delta = new - coef[j, c]
-                        if delta == 0.0:
-                            continue
-                        if not in_active[j]:
-                            if n_active >= max_active:
-                                status = STATUS_PMAX
-                                break
-                            in_active[j] = True
-                            n_active += 1
-                        changed = True
-                        coef[j, c] = new
-                        largest_change = max(largest_change, bound * delta * delta)
-                        _centred_add(
-                            xd, indptr, indices, values, sparse, xm[j], j, delta / xs[j], eta[:, c]
-                        )
-                    if status != STATUS_OK:
-                        break
-                    if changed:
-                        _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
-                if status != STATUS_OK:
-                    break
-                if intercept:
-                    for c in range(k):
-                        score = 0.0
-                        for i in range(n):
-                            score += w[i] * (y[i, c] - prob[i, c])
-                        step = 2.0 * score
-                        if step != 0.0:
-                            a0[c] += step
-                            largest_change = max(largest_change, 0.5 * step * step)
-                            for i in range(n):
-                                eta[i, c] += step
-                    _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
-                if largest_change < thresh or passes > max_passes:
-                    break
-            if status != STATUS_OK or passes > max_passes:
-                break
-            # KKT check of the variables outside the screened set
-            violation = False
-            for j in range(p):
-                if usable[j] and not screened[j]:
-                    largest = 0.0
-                    total = 0.0
-                    for c in range(k):
-                        g = (
-                            _centred_dot(
+                            delta = new - coef[j, c]
+                            if delta == 0.0:
+                                continue
+                            if not in_active[j]:
+                                if n_active >= max_active:
+                                    status = STATUS_PMAX
+                                    break
+                                in_active[j] = True
+                                n_active += 1
+                            changed = True
+                            coef[j, c] = new
+                            largest_change = max(largest_change, bound * delta * delta)
+                            _centred_add(
                                 xd,
                                 indptr,
                                 indices,
@@ -1723,19 +1918,60 @@ def multinomial_path(
                                 sparse,
                                 xm[j],
                                 j,
-                                resid[:, c],
-                                resid_sum[c],
+                                delta / xs[j],
+                                eta[:, c],
                             )
-                            / xs[j]
-                        )
-                        largest = max(largest, abs(g))
-                        total += g * g
-                    size = np.sqrt(total) if grouped else largest
-                    if size > l1 * penalty[j]:
-                        screened[j] = True
-                        violation = True
-            if not violation:
-                break
+                        if status != STATUS_OK:
+                            break
+                        if changed:
+                            _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
+                    if status != STATUS_OK:
+                        break
+                    if intercept:
+                        for c in range(k):
+                            score = 0.0
+                            for i in range(n):
+                                score += w[i] * (y[i, c] - prob[i, c])
+                            step = 2.0 * score
+                            if step != 0.0:
+                                a0[c] += step
+                                largest_change = max(largest_change, 0.5 * step * step)
+                                for i in range(n):
+                                    eta[i, c] += step
+                        _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
+                    if largest_change < block_thresh or passes > max_passes:
+                        break
+                if status != STATUS_OK or passes > max_passes:
+                    break
+                # KKT check of the variables outside the screened set
+                violation = False
+                for j in range(p):
+                    if usable[j] and not screened[j]:
+                        largest = 0.0
+                        total = 0.0
+                        for c in range(k):
+                            g = (
+                                _centred_dot(
+                                    xd,
+                                    indptr,
+                                    indices,
+                                    values,
+                                    sparse,
+                                    xm[j],
+                                    j,
+                                    resid[:, c],
+                                    resid_sum[c],
+                                )
+                                / xs[j]
+                            )
+                            largest = max(largest, abs(g))
+                            total += g * g
+                        size = np.sqrt(total)
+                        if size > l1 * penalty[j]:
+                            screened[j] = True
+                            violation = True
+                if not violation:
+                    break
         if status != STATUS_OK:
             break
         beta[:, :, m] = coef
