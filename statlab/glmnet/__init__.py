@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
 
 from statlab.glmnet._fit import cv_glmnet, glmnet
 from statlab.glmnet._inputs import fold_ids
@@ -38,8 +37,9 @@ __all__ = [
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> GlmnetPath:
-        return glmnet(*args, **kwargs)
+    # the function itself, not a wrapper around it: a warning's stacklevel then reaches the
+    # caller's line through the module as through the function
+    __call__ = staticmethod(glmnet)
 
 
 sys.modules[__name__].__class__ = _CallableModule

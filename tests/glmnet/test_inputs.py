@@ -102,3 +102,16 @@ def test_unknown_column_names_in_predict(xy):
     reordered = X[list(reversed(X.columns))]
     np.testing.assert_allclose(fit.predict(reordered), fit.predict(X))
     assert isinstance(renamed, pd.DataFrame)
+
+
+@pytest.mark.parametrize("called", ["function", "module"])
+def test_warnings_point_at_the_callers_line(xy, called):
+    """statlab.glmnet is the function and, once the submodule is imported, a callable module:
+    either way a warning names the line that called it."""
+    import importlib
+
+    fit = sl.glmnet if called == "function" else importlib.import_module("statlab.glmnet")
+    X, y = xy
+    with pytest.warns(UserWarning, match="lower_limits has 12 values") as caught:
+        fit(X, y, lower_limits=np.zeros(12), backend="python")
+    assert [record.filename for record in caught] == [__file__]
