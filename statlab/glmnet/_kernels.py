@@ -19,8 +19,9 @@ the course's problems, so the algorithm is written here and compiled with numba:
   glmnet's, so it meets R at the optimum (``thresh`` small) rather than step for step.
 * Multinomial, ungrouped (glmnet's default): as glmnet, penalised IRLS one class at a time (the
   other classes' linear predictors held), each variable's coefficients then shifted across classes
-  to the penalty's favourite. Grouped: block coordinate descent on the majorised multinomial
-  likelihood, one block per variable across classes. Both meet R at the optimum.
+  to the penalty's favourite. Grouped, as glmnet: block coordinate descent, one block per
+  variable across classes, on a quadratic approximation with one curvature for every class,
+  renewed until the fit settles. Both meet R at the optimum.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
@@ -1146,7 +1147,6 @@ def gaussian_naive_path(
 
 BINOMIAL = 0
 POISSON = 1
-MAJORISED_THRESH_FACTOR = 0.01  # multinomial: majorised steps need a tighter change test
 
 
 @njit(cache=True, inline="always")
@@ -1721,6 +1721,178 @@ def _multinomial_by_class(
 
 
 @njit(cache=True, nogil=True)
+def _multinomial_grouped(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    w: np.ndarray,
+    y: np.ndarray,
+    eta: np.ndarray,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    xv: np.ndarray,
+    usable: np.ndarray,
+    screened: np.ndarray,
+    in_active: np.ndarray,
+    coef: np.ndarray,
+    a0: np.ndarray,
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    l1: float,
+    l2: float,
+    intercept: bool,
+    thresh: float,
+    max_passes: int,
+    passes: int,
+    n_active: int,
+    max_active: int,
+) -> tuple[int, int, int]:
+    """The grouped multinomial fit at one lambda as glmnet's: the likelihood is approximated at the
+    current fit by a quadratic with one curvature ``t xv_j`` in every class, ``t`` twice the
+    largest ``p (1 - p)`` over the fit's rows and classes (``w`` summing to 1), which is minimised
+    by block coordinate descent (one block per variable, its K coefficients under the group
+    penalty), with passes over the variables ever active between full passes; the approximation
+    is then renewed at the new fit, until no block moves by more than ``thresh`` (as
+    ``t xv |delta|^2``), and the unscreened variables' gradients are checked. Each renewal costs
+    one evaluation of the probabilities. Arguments, updates and returns as
+    :func:`_multinomial_by_class`; ``xv`` holds the weighted variances of the standardised
+    columns."""
+    n, k = eta.shape
+    p = xm.shape[0]
+    prob = np.empty((n, k))
+    resid = np.empty(
+        (n, k)
+    )  # the bound's residual: w (y - prob) less its curvature times the moves
+    resid_sums = np.zeros(k)
+    coef_before = np.empty((p, k))
+    a0_before = np.empty(k)
+    u = np.empty(k)
+    proposed = np.empty(k)
+    column_step = np.empty(k)
+    while True:
+        _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
+        # glmnet's curvature: twice the largest p (1 - p) over the fit's rows and classes, a
+        # bound on the Hessian near the current fit that is tighter than 1/2 for confident fits
+        curvature = 0.0
+        for i in range(n):
+            if w[i] > 0.0:
+                for c in range(k):
+                    curvature = max(curvature, prob[i, c] * (1.0 - prob[i, c]))
+        curvature = max(2.0 * curvature, 1e-6)
+        coef_before[:] = coef
+        a0_before[:] = a0
+        partial = False
+        while passes <= max_passes:
+            passes += 1
+            members = np.flatnonzero(in_active) if partial else np.flatnonzero(screened)
+            largest_change = 0.0
+            for j in members:
+                bound = curvature * xv[j]
+                magnitude = 0.0
+                for c in range(k):
+                    g = _centred_dot(
+                        xd, indptr, indices, values, sparse, xm[j], j, resid[:, c], resid_sums[c]
+                    )
+                    u[c] = g / xs[j] + bound * coef[j, c]
+                    magnitude += u[c] * u[c]
+                magnitude = np.sqrt(magnitude)
+                shrink = 1.0 - penalty[j] * l1 / magnitude if magnitude > 0.0 else 0.0
+                moved = False
+                for c in range(k):
+                    proposed[c] = 0.0
+                    if shrink > 0.0:
+                        proposed[c] = max(
+                            lower[j], min(upper[j], shrink * u[c] / (bound + penalty[j] * l2))
+                        )
+                    if proposed[c] != coef[j, c]:
+                        moved = True
+                if not moved:
+                    continue
+                if not in_active[j]:
+                    if n_active >= max_active:
+                        return passes, n_active, STATUS_PMAX
+                    in_active[j] = True
+                    n_active += 1
+                for c in range(k):
+                    delta = proposed[c] - coef[j, c]
+                    largest_change = max(largest_change, bound * delta * delta)
+                    coef[j, c] = proposed[c]
+                    column_step[c] = delta / xs[j]
+                # the bound's residual falls by w_i (x_ij - xm_j) step / 2 in each class
+                weighted_sum = 0.0  # sum_i w_i (x_ij - xm_j): 0 when xm holds the weighted means
+                if sparse:
+                    for t in _stored(indptr, j):
+                        i = indices[t]
+                        weighted_sum += w[i] * values[t]
+                        for c in range(k):
+                            resid[i, c] -= curvature * w[i] * values[t] * column_step[c]
+                            eta[i, c] += values[t] * column_step[c]
+                    if xm[j] != 0.0:
+                        for i in range(n):
+                            weighted_sum -= w[i] * xm[j]
+                            for c in range(k):
+                                resid[i, c] += curvature * w[i] * xm[j] * column_step[c]
+                                eta[i, c] -= xm[j] * column_step[c]
+                else:
+                    column = xd[:, j]
+                    for i in range(n):
+                        centred = column[i] - xm[j]
+                        weighted_sum += w[i] * centred
+                        for c in range(k):
+                            resid[i, c] -= curvature * w[i] * centred * column_step[c]
+                            eta[i, c] += centred * column_step[c]
+                for c in range(k):
+                    resid_sums[c] -= curvature * weighted_sum * column_step[c]
+            if intercept:
+                for c in range(k):
+                    step = resid_sums[c] / curvature  # the curvature in a0: sum(w) = 1 times it
+                    if step != 0.0:
+                        a0[c] += step
+                        largest_change = max(largest_change, curvature * step * step)
+                        for i in range(n):
+                            resid[i, c] -= curvature * w[i] * step
+                            eta[i, c] += step
+                        resid_sums[c] -= curvature * step
+            if largest_change < thresh:
+                if not partial:
+                    break
+                partial = False
+            else:
+                partial = True
+        if passes > max_passes:
+            return passes, n_active, STATUS_OK
+        outer_change = 0.0
+        for c in range(k):
+            outer_change = max(outer_change, curvature * (a0[c] - a0_before[c]) ** 2)
+        for j in range(p):
+            moved = 0.0
+            for c in range(k):
+                moved += (coef[j, c] - coef_before[j, c]) ** 2
+            outer_change = max(outer_change, curvature * xv[j] * moved)
+        if outer_change < thresh:
+            # converged: check the unscreened variables' gradients at the new fit
+            _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
+            violation = False
+            for j in range(p):
+                if usable[j] and not screened[j]:
+                    total = 0.0
+                    for c in range(k):
+                        g = _centred_dot(
+                            xd, indptr, indices, values, sparse, xm[j], j, resid[:, c],
+                            resid_sums[c],
+                        ) / xs[j]  # fmt: skip
+                        total += g * g
+                    if np.sqrt(total) > l1 * penalty[j]:
+                        screened[j] = True
+                        violation = True
+            if not violation:
+                return passes, n_active, STATUS_OK
+
+
+@njit(cache=True, nogil=True)
 def multinomial_path(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -1754,12 +1926,9 @@ def multinomial_path(
     ``P`` the elastic net of each class's coefficient (``grouped=False``, glmnet's default) or of
     the coefficient vector of variable j across classes (``grouped=True``: ``alpha ||B_j||_2 +
     (1-alpha)/2 ||B_j||^2``, a variable enters for all classes at once). Ungrouped, one class at a
-    time as glmnet (:func:`_multinomial_by_class`). Grouped, coordinate descent on majorised
-    blocks: each variable's K coefficients are updated together with the curvature bound
-    ``xv_j / 2`` of the multinomial Hessian, the probabilities refreshed after each update; it
-    reaches glmnet's optimum rather than following its iterations. Majorised steps are shorter than
-    glmnet's Newton steps, so the change test uses ``thresh * MAJORISED_THRESH_FACTOR`` to stop as
-    close to the optimum as glmnet does. Options, lambdas and returns
+    time (:func:`_multinomial_by_class`); grouped, one variable's classes at a time under a common
+    curvature (:func:`_multinomial_grouped`), both as glmnet; they reach glmnet's optimum rather
+    than following its iterations. Options, lambdas and returns
     as :func:`glm_path`, with intercepts K x L and coefficients p x K x L; intercepts are centred
     to sum to zero, as glmnet reports them. Sparse x is centred implicitly: gradients read only
     the stored entries, with the weighted residual's class sums for the centring.
@@ -1768,7 +1937,6 @@ def multinomial_path(
     p = xm.shape[0]
     k = y.shape[1]
     n_lambda = lambdas.shape[0]
-    block_thresh = thresh * MAJORISED_THRESH_FACTOR  # grouped: majorised block steps
     beta = np.zeros((p, k, n_lambda))
     a0_path = np.zeros((k, n_lambda))
     dev_ratio = np.zeros(n_lambda)
@@ -1820,7 +1988,6 @@ def multinomial_path(
     previous_ratio = 0.0
     previous_lambda = BIG_LAMBDA
     null_norm = np.zeros(p)
-    u = np.zeros(k)
     for m in range(n_lambda):
         norms = np.zeros(p)
         for j in range(p):
@@ -1864,114 +2031,12 @@ def multinomial_path(
             )  # fmt: skip
             _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
         else:
-            while True:
-                while True:
-                    passes += 1
-                    largest_change = 0.0
-                    for j in range(p):
-                        if not screened[j]:
-                            continue
-                        bound = 0.5 * xv[j]
-                        magnitude = 0.0
-                        for c in range(k):
-                            g = (
-                                _centred_dot(
-                                    xd,
-                                    indptr,
-                                    indices,
-                                    values,
-                                    sparse,
-                                    xm[j],
-                                    j,
-                                    resid[:, c],
-                                    resid_sum[c],
-                                )
-                                / xs[j]
-                            )
-                            u[c] = g + bound * coef[j, c]
-                            magnitude += u[c] * u[c]
-                        magnitude = np.sqrt(magnitude)
-                        changed = False
-                        shrink = 1.0 - penalty[j] * l1 / magnitude if magnitude > 0 else 0.0
-                        for c in range(k):
-                            new = 0.0
-                            if shrink > 0.0:
-                                new = shrink * u[c] / (bound + penalty[j] * l2)
-                                new = max(lower[j], min(upper[j], new))
-                            delta = new - coef[j, c]
-                            if delta == 0.0:
-                                continue
-                            if not in_active[j]:
-                                if n_active >= max_active:
-                                    status = STATUS_PMAX
-                                    break
-                                in_active[j] = True
-                                n_active += 1
-                            changed = True
-                            coef[j, c] = new
-                            largest_change = max(largest_change, bound * delta * delta)
-                            _centred_add(
-                                xd,
-                                indptr,
-                                indices,
-                                values,
-                                sparse,
-                                xm[j],
-                                j,
-                                delta / xs[j],
-                                eta[:, c],
-                            )
-                        if status != STATUS_OK:
-                            break
-                        if changed:
-                            _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
-                    if status != STATUS_OK:
-                        break
-                    if intercept:
-                        for c in range(k):
-                            score = 0.0
-                            for i in range(n):
-                                score += w[i] * (y[i, c] - prob[i, c])
-                            step = 2.0 * score
-                            if step != 0.0:
-                                a0[c] += step
-                                largest_change = max(largest_change, 0.5 * step * step)
-                                for i in range(n):
-                                    eta[i, c] += step
-                        _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
-                    if largest_change < block_thresh or passes > max_passes:
-                        break
-                if status != STATUS_OK or passes > max_passes:
-                    break
-                # KKT check of the variables outside the screened set
-                violation = False
-                for j in range(p):
-                    if usable[j] and not screened[j]:
-                        largest = 0.0
-                        total = 0.0
-                        for c in range(k):
-                            g = (
-                                _centred_dot(
-                                    xd,
-                                    indptr,
-                                    indices,
-                                    values,
-                                    sparse,
-                                    xm[j],
-                                    j,
-                                    resid[:, c],
-                                    resid_sum[c],
-                                )
-                                / xs[j]
-                            )
-                            largest = max(largest, abs(g))
-                            total += g * g
-                        size = np.sqrt(total)
-                        if size > l1 * penalty[j]:
-                            screened[j] = True
-                            violation = True
-                if not violation:
-                    break
+            passes, n_active, status = _multinomial_grouped(
+                xd, indptr, indices, values, sparse, w, y, eta, xm, xs, xv, usable, screened,
+                in_active, coef, a0, penalty, lower, upper, l1, l2, intercept, thresh,
+                max_passes, passes, n_active, max_active,
+            )  # fmt: skip
+            _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
         if status != STATUS_OK:
             break
         beta[:, :, m] = coef
