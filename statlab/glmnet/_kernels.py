@@ -1763,15 +1763,18 @@ def _multinomial_grouped(
     n, k = eta.shape
     p = xm.shape[0]
     prob = np.empty((n, k))
-    resid = np.empty(
-        (n, k)
-    )  # the bound's residual: w (y - prob) less its curvature times the moves
+    resid = np.empty((n, k))
+    # class by class, contiguous: the quadratic's residual (w (y - prob) at the renewal, less the
+    # curvature times the moves since) and the linear predictors
+    resid_classes = np.empty((k, n))
+    eta_classes = np.empty((k, n))
     resid_sums = np.zeros(k)
     coef_before = np.empty((p, k))
     a0_before = np.empty(k)
     u = np.empty(k)
     proposed = np.empty(k)
     column_step = np.empty(k)
+    status = STATUS_OK
     while True:
         _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
         # glmnet's curvature: twice the largest p (1 - p) over the fit's rows and classes, a
@@ -1782,6 +1785,11 @@ def _multinomial_grouped(
                 for c in range(k):
                     curvature = max(curvature, prob[i, c] * (1.0 - prob[i, c]))
         curvature = max(2.0 * curvature, 1e-6)
+        curved_w = curvature * w
+        for i in range(n):
+            for c in range(k):
+                resid_classes[c, i] = resid[i, c]
+                eta_classes[c, i] = eta[i, c]
         coef_before[:] = coef
         a0_before[:] = a0
         partial = False
@@ -1794,8 +1802,9 @@ def _multinomial_grouped(
                 magnitude = 0.0
                 for c in range(k):
                     g = _centred_dot(
-                        xd, indptr, indices, values, sparse, xm[j], j, resid[:, c], resid_sums[c]
-                    )
+                        xd, indptr, indices, values, sparse, xm[j], j, resid_classes[c],
+                        resid_sums[c],
+                    )  # fmt: skip
                     u[c] = g / xs[j] + bound * coef[j, c]
                     magnitude += u[c] * u[c]
                 magnitude = np.sqrt(magnitude)
@@ -1813,7 +1822,8 @@ def _multinomial_grouped(
                     continue
                 if not in_active[j]:
                     if n_active >= max_active:
-                        return passes, n_active, STATUS_PMAX
+                        status = STATUS_PMAX
+                        break
                     in_active[j] = True
                     n_active += 1
                 for c in range(k):
@@ -1821,31 +1831,40 @@ def _multinomial_grouped(
                     largest_change = max(largest_change, bound * delta * delta)
                     coef[j, c] = proposed[c]
                     column_step[c] = delta / xs[j]
-                # the bound's residual falls by w_i (x_ij - xm_j) step / 2 in each class
+                # the residual falls by curvature w_i (x_ij - xm_j) step in each class
                 weighted_sum = 0.0  # sum_i w_i (x_ij - xm_j): 0 when xm holds the weighted means
                 if sparse:
                     for t in _stored(indptr, j):
-                        i = indices[t]
-                        weighted_sum += w[i] * values[t]
-                        for c in range(k):
-                            resid[i, c] -= curvature * w[i] * values[t] * column_step[c]
-                            eta[i, c] += values[t] * column_step[c]
+                        weighted_sum += w[indices[t]] * values[t]
+                    for c in range(k):
+                        step = column_step[c]
+                        resid_class = resid_classes[c]
+                        eta_class = eta_classes[c]
+                        for t in _stored(indptr, j):
+                            i = indices[t]
+                            resid_class[i] -= curved_w[i] * values[t] * step
+                            eta_class[i] += values[t] * step
                     if xm[j] != 0.0:
                         for i in range(n):
                             weighted_sum -= w[i] * xm[j]
-                            for c in range(k):
-                                resid[i, c] += curvature * w[i] * xm[j] * column_step[c]
-                                eta[i, c] -= xm[j] * column_step[c]
+                        for c in range(k):
+                            shift = xm[j] * column_step[c]
+                            for i in range(n):
+                                resid_classes[c, i] += curved_w[i] * shift
+                                eta_classes[c, i] -= shift
                 else:
                     column = xd[:, j]
                     for i in range(n):
-                        centred = column[i] - xm[j]
-                        weighted_sum += w[i] * centred
-                        for c in range(k):
-                            resid[i, c] -= curvature * w[i] * centred * column_step[c]
-                            eta[i, c] += centred * column_step[c]
+                        weighted_sum += w[i] * (column[i] - xm[j])
+                    for c in range(k):
+                        _dense_irls_update(
+                            column, xm[j], column_step[c], curved_w, resid_classes[c],
+                            eta_classes[c],
+                        )  # fmt: skip
                 for c in range(k):
                     resid_sums[c] -= curvature * weighted_sum * column_step[c]
+            if status != STATUS_OK:
+                break
             if intercept:
                 for c in range(k):
                     step = resid_sums[c] / curvature  # the curvature in a0: sum(w) = 1 times it
@@ -1853,17 +1872,17 @@ def _multinomial_grouped(
                         a0[c] += step
                         largest_change = max(largest_change, curvature * step * step)
                         for i in range(n):
-                            resid[i, c] -= curvature * w[i] * step
-                            eta[i, c] += step
+                            resid_classes[c, i] -= curvature * w[i] * step
+                            eta_classes[c, i] += step
                         resid_sums[c] -= curvature * step
-            if largest_change < thresh:
-                if not partial:
-                    break
-                partial = False
-            else:
-                partial = True
-        if passes > max_passes:
-            return passes, n_active, STATUS_OK
+            if largest_change < thresh and not partial:
+                break
+            partial = largest_change >= thresh
+        for i in range(n):
+            for c in range(k):
+                eta[i, c] = eta_classes[c, i]
+        if passes > max_passes or status != STATUS_OK:
+            return passes, n_active, status
         outer_change = 0.0
         for c in range(k):
             outer_change = max(outer_change, curvature * (a0[c] - a0_before[c]) ** 2)
