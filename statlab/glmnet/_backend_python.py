@@ -458,9 +458,10 @@ def cross_validate(
     else:
         response = y - settings.offset if settings.offset is not None else y
         reach = min(settings.options.dfmax + 1, settings.options.pmax)
-        if reach * SHORT_PATH_SHARE >= np.count_nonzero(settings.options.included):
-            every_row = np.arange(columns.n_cols)  # excluded ones too: cheaper than a column copy
-            sums = _held_out_sums(columns, response, weights, foldid, every_row)
+        included = np.flatnonzero(settings.options.included)
+        if reach * SHORT_PATH_SHARE >= included.shape[0]:
+            # the rows and columns of the variables not excluded: no fit reads the others
+            sums = _held_out_sums(columns, response, weights, foldid, included, included)
             fits = run(range(n_folds + 1), sums)
         else:
             # a path dfmax or pmax keeps short: the full-data path first, computing the Gram rows
@@ -516,27 +517,29 @@ class _TrainingSums:
     shift: np.ndarray  # the rows' weighted column means less ``centre``
     y_shift: float  # the rows' weighted mean of y less ``y_centre``
     xy: np.ndarray  # sum_i v_i (x_i - centre)(y_i - y_centre)
-    products: np.ndarray  # sum_i v_i (x_i - centre)(x_ik - centre_k) for k in ``gram_rows``: p x r
+    # sum_i v_i (x_ij - centre_j)(x_ik - centre_k) for j in ``gram_columns``, k in ``gram_rows``
+    products: np.ndarray
     gram_rows: np.ndarray  # the variables whose Gram rows the products give
+    gram_columns: np.ndarray  # the variables those rows hold (the others are never read)
 
     def gram(self, centre: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The covariance solver's Gram rows ``sum_i w_i (x_ij - c_j)(x_ik - c_k) / (s_j s_k)``
-        for k in ``gram_rows`` (p x p, other rows unset) and which rows are set, with
-        ``w = v / V``, the fit's ``centre`` ``c`` (the rows' mean, or 0 without intercept) and
-        ``scale`` ``s``. Moving the centre of ``v``-weighted products from ``a`` to ``c`` adds
-        ``V (m - c)(m - c)' - V (m - a)(m - a)'``, ``m`` the rows' mean."""
-        p, rows = self.centre.shape[0], self.gram_rows
-        mean = self.centre + self.shift
-        block = self.products.T - self.weight_sum * np.outer(self.shift[rows], self.shift)
+        for k in ``gram_rows`` and j in ``gram_columns`` (p x p, the rest 0) and which rows are
+        set, with ``w = v / V``, the fit's ``centre`` ``c`` (the rows' mean, or 0 without
+        intercept) and ``scale`` ``s``. Moving the centre of ``v``-weighted products from ``a``
+        to ``c`` adds ``V (m - c)(m - c)' - V (m - a)(m - a)'``, ``m`` the rows' mean."""
+        p, rows, cols = self.centre.shape[0], self.gram_rows, self.gram_columns
+        mean, move = self.centre + self.shift, self.centre + self.shift - centre
+        block = self.products.T - self.weight_sum * np.outer(self.shift[rows], self.shift[cols])
         if not np.array_equal(centre, mean):
-            block += self.weight_sum * np.outer(mean[rows] - centre[rows], mean - centre)
-        block /= self.weight_sum * np.outer(scale[rows], scale)
-        if rows.shape[0] == p:
-            return block, np.ones(p, dtype=np.bool_)
-        shared = np.zeros((p, p))
-        shared[rows] = block
+            block += self.weight_sum * np.outer(move[rows], move[cols])
+        block /= self.weight_sum * np.outer(scale[rows], scale[cols])
         available = np.zeros(p, dtype=np.bool_)
         available[rows] = True
+        if rows.shape[0] == p and cols.shape[0] == p:
+            return block, available
+        shared = np.zeros((p, p))
+        shared[np.ix_(rows, cols)] = block
         return shared, available
 
     def gradient(
@@ -573,6 +576,7 @@ class _HeldOutSums:
     centre: np.ndarray
     y_centre: float
     gram_rows: np.ndarray
+    gram_columns: np.ndarray
     weight_sums: np.ndarray  # K
     sums: np.ndarray  # K x p: sum_i v_i (x_i - centre)
     squares: np.ndarray  # K x p: sum_i v_i (x_i - centre)^2
@@ -580,7 +584,8 @@ class _HeldOutSums:
     xy: np.ndarray  # K x p: sum_i v_i (x_i - centre)(y_i - y_centre)
     lows: np.ndarray  # K x p (+inf where a fold has no row of positive weight)
     highs: np.ndarray  # K x p (-inf likewise)
-    # per fold, p x r: sum_i v_i (x_i - centre)(x_ik - centre_k) for k in ``gram_rows``
+    # per fold, c x r: sum_i v_i (x_ij - centre_j)(x_ik - centre_k), j in ``gram_columns``, k in
+    # ``gram_rows``
     products: list[np.ndarray]
     total: np.ndarray  # the products summed over the folds
 
@@ -596,7 +601,7 @@ class _HeldOutSums:
         training_sums = _TrainingSums(
             self.centre, self.y_centre, weight_sum, shift,
             float(self.y_sums[others].sum()) / weight_sum, self.xy[others].sum(axis=0),
-            products, self.gram_rows,
+            products, self.gram_rows, self.gram_columns,
         )  # fmt: skip
         return training_sums, (self.centre + shift, variance, usable)
 
@@ -619,16 +624,23 @@ def _held_out_sums(
     weights: np.ndarray,
     foldid: np.ndarray,
     gram_rows: np.ndarray,
+    gram_columns: np.ndarray | None = None,
 ) -> _HeldOutSums:
     """What the fits of a Gaussian covariance-solver cross-validation share: per fold, one BLAS
-    product of its held-out rows with their columns ``gram_rows`` (~n p r for all folds) and
-    one pass over those rows for the rest. Without it each of the K + 1 fits sweeps x for its
+    product of its held-out rows' columns ``gram_columns`` (default all) with their columns
+    ``gram_rows`` (~n c r for all folds) and one pass over those rows for the rest. Without it each of the K + 1 fits sweeps x for its
     column statistics, its gradient and each variable entering its path; the BLAS product runs
     far faster per operation than those sweeps. ``y`` is the response less any offset.
     Centring at the full data's means first keeps each fit's corrections small, so columns with
     a large mean (years, say) lose no accuracy."""
     x = columns.dense
     n_folds, p = int(foldid.max()), columns.n_cols
+    if gram_columns is None:
+        gram_columns = np.arange(p)
+    slots = np.full(p, -1, dtype=np.int64)
+    slots[gram_columns] = np.arange(gram_columns.shape[0])
+    row_slots = slots[gram_rows]
+    every_row = np.array_equal(row_slots, np.arange(gram_columns.shape[0]))
     centre = (weights @ x) / weights.sum()
     y_centre = float(weights @ y / weights.sum())
     weight_sums, y_sums = np.empty(n_folds), np.empty(n_folds)
@@ -638,17 +650,17 @@ def _held_out_sums(
     for fold in range(n_folds):
         rows = np.flatnonzero(foldid == fold + 1).astype(np.uint32)
         fold_weights = weights[rows]
-        chunk = np.empty((rows.shape[0], p), order="F")
+        chunk = np.empty((rows.shape[0], gram_columns.shape[0]), order="F")
         _kernels.held_out_sums(
-            x, rows, fold_weights, y[rows] - y_centre, centre, chunk, lows[fold], highs[fold],
-            sums[fold], squares[fold], xy[fold],
+            x, rows, fold_weights, y[rows] - y_centre, centre, slots, chunk, lows[fold],
+            highs[fold], sums[fold], squares[fold], xy[fold],
         )  # fmt: skip
         weight_sums[fold] = fold_weights.sum()
         y_sums[fold] = fold_weights @ (y[rows] - y_centre)
-        products.append(chunk.T @ (chunk if gram_rows.shape[0] == p else chunk[:, gram_rows]))
+        products.append(chunk.T @ (chunk if every_row else chunk[:, row_slots]))
     return _HeldOutSums(
-        centre, y_centre, gram_rows, weight_sums, sums, squares, y_sums, xy, lows, highs,
-        products, np.sum(products, axis=0),
+        centre, y_centre, gram_rows, gram_columns, weight_sums, sums, squares, y_sums, xy, lows,
+        highs, products, np.sum(products, axis=0),
     )  # fmt: skip
 
 

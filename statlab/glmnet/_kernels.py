@@ -328,6 +328,7 @@ def held_out_sums(
     w: np.ndarray,
     yc: np.ndarray,
     centre: np.ndarray,
+    slots: np.ndarray,
     chunk: np.ndarray,
     lows: np.ndarray,
     highs: np.ndarray,
@@ -336,10 +337,10 @@ def held_out_sums(
     xy: np.ndarray,
 ) -> None:
     """One sweep of dense x's ``rows`` (a fold's held-out rows, weights ``w``, centred response
-    ``yc``, both of those rows only): writes ``chunk[t, j] = sqrt(w_t) (x[rows[t], j] - centre_j)``
-    (column-major, ready for a BLAS product) and, per column, the smallest and largest value
-    over the rows of positive weight, ``sum w d``, ``sum w d^2`` and ``sum w yc d`` with
-    ``d = x - centre``."""
+    ``yc``, both of those rows only): writes ``chunk[t, slots[j]] = sqrt(w_t) (x[rows[t], j] -
+    centre_j)`` for the columns with a slot (>= 0; column-major, ready for a BLAS product) and,
+    per column, the smallest and largest value over the rows of positive weight, ``sum w d``,
+    ``sum w d^2`` and ``sum w yc d`` with ``d = x - centre``."""
     n_rows = rows.shape[0]
     root = np.sqrt(w)
     all_positive = True
@@ -349,6 +350,7 @@ def held_out_sums(
     for j in range(centre.shape[0]):
         column = xd[:, j]
         mean = centre[j]
+        slot = slots[j]
         low = np.inf
         high = -np.inf
         total = 0.0
@@ -361,7 +363,8 @@ def held_out_sums(
                 high = max(high, value)
             d = value - mean
             scaled = root[t] * d
-            chunk[t, j] = scaled
+            if slot >= 0:
+                chunk[t, slot] = scaled
             total += w[t] * d
             square += scaled * scaled
             product += yc[t] * w[t] * d
