@@ -1211,6 +1211,126 @@ def _null_intercept(y: np.ndarray, w: np.ndarray, offset: np.ndarray, family: in
 
 
 @njit(cache=True, nogil=True)
+def _weighted_least_squares(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    v: np.ndarray,
+    v_sum: float,
+    resid: np.ndarray,
+    eta: np.ndarray,
+    coef: np.ndarray,
+    a0: float,
+    screened: np.ndarray,
+    in_active: np.ndarray,
+    active: np.ndarray,
+    n_active: int,
+    max_active: int,
+    penalty: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    l1: float,
+    l2: float,
+    intercept: bool,
+    thresh: float,
+    max_passes: int,
+    passes: int,
+    xv: np.ndarray,
+    vx: np.ndarray,
+) -> tuple[float, int, int, int]:
+    """One quadratic approximation of an IRLS fit (working weights ``v``, summing to
+    ``v_sum``; ``resid`` the weighted working residual), solved as glmnet does: a full pass over
+    the screened variables, then passes over the variables ever active until they settle, then a
+    full pass again, the intercept updated after each pass. Fills ``xv`` (and, for sparse x,
+    ``vx = sum_i v_i x_ij``) for the screened variables and updates ``resid``, ``eta``, ``coef``
+    and the active list in place; returns (intercept, passes, variables ever active, status)."""
+    n = v.shape[0]
+    p = xm.shape[0]
+    status = STATUS_OK
+    for j in range(p):
+        if screened[j]:
+            if sparse:
+                vx[j] = _sparse_dot(indptr, indices, values, j, v)
+                sq = 0.0
+                for t in _stored(indptr, j):
+                    sq += v[indices[t]] * values[t] * values[t]
+                xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
+            else:
+                xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], v) / (xs[j] * xs[j])
+    partial = False
+    while passes <= max_passes:
+        passes += 1
+        members = active[:n_active].copy() if partial else np.flatnonzero(screened)
+        largest_change = 0.0
+        resid_sum = 0.0
+        for i in range(n):
+            resid_sum += resid[i]
+        eta_shift = 0.0
+        resid_shift = 0.0  # sparse: the working residual is resid - v * resid_shift
+        for j in members:
+            if sparse:
+                g = (
+                    _sparse_dot(indptr, indices, values, j, resid)
+                    - resid_shift * vx[j]
+                    - xm[j] * (resid_sum - resid_shift * v_sum)
+                ) / xs[j]
+            else:
+                g = _dense_centred_dot(xd[:, j], xm[j], resid) / xs[j]
+            old = coef[j]
+            new = _penalised_update(g + xv[j] * old, xv[j], l1, l2, penalty[j], lower[j], upper[j])
+            if new == old:
+                continue
+            if not in_active[j]:
+                if n_active >= max_active:
+                    status = STATUS_PMAX
+                    break
+                in_active[j] = True
+                active[n_active] = j
+                n_active += 1
+            delta = new - old
+            coef[j] = new
+            largest_change = max(largest_change, xv[j] * delta * delta)
+            step = delta / xs[j]
+            if sparse:
+                for t in _stored(indptr, j):
+                    i = indices[t]
+                    resid[i] -= step * v[i] * values[t]
+                    eta[i] += step * values[t]
+                resid_sum -= step * vx[j]
+                resid_shift -= step * xm[j]
+                eta_shift -= step * xm[j]
+            else:
+                _dense_irls_update(xd[:, j], xm[j], step, v, resid, eta)
+        if sparse and (resid_shift != 0.0 or eta_shift != 0.0):
+            for i in range(n):
+                resid[i] -= v[i] * resid_shift
+                eta[i] += eta_shift
+        if status != STATUS_OK:
+            break
+        r_sum = 0.0
+        for i in range(n):
+            r_sum += resid[i]
+        delta0 = r_sum / v_sum if intercept else 0.0
+        if delta0 != 0.0:
+            a0 += delta0
+            largest_change = max(largest_change, v_sum * delta0 * delta0)
+            for i in range(n):
+                resid[i] -= delta0 * v[i]
+                eta[i] += delta0
+        if largest_change < thresh:
+            if not partial:
+                break
+            partial = False
+        else:
+            partial = True
+    return a0, passes, n_active, status
+
+
+@njit(cache=True, nogil=True)
 def glm_path(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -1317,88 +1437,13 @@ def glm_path(
                     v[i] = w[i] * prob[i] * (1.0 - prob[i])
                 resid[i] = w[i] * (y[i] - prob[i])
                 v_sum += v[i]
-            for j in range(p):
-                if screened[j]:
-                    if sparse:
-                        vx[j] = _sparse_dot(indptr, indices, values, j, v)
-                        sq = 0.0
-                        for t in _stored(indptr, j):
-                            sq += v[indices[t]] * values[t] * values[t]
-                        xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
-                    else:
-                        xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], v) / (xs[j] * xs[j])
             coef_before = coef.copy()
             a0_before = a0
-            # weighted least squares: a full pass over the screened set, then passes over the
-            # variables ever active until they settle, then a full pass again (as glmnet)
-            partial = False
-            while passes <= max_passes:
-                passes += 1
-                members = active[:n_active].copy() if partial else np.flatnonzero(screened)
-                largest_change = 0.0
-                resid_sum = 0.0
-                for i in range(n):
-                    resid_sum += resid[i]
-                eta_shift = 0.0
-                resid_shift = 0.0  # sparse: the working residual is resid - v * resid_shift
-                for j in members:
-                    if sparse:
-                        g = (
-                            _sparse_dot(indptr, indices, values, j, resid)
-                            - resid_shift * vx[j]
-                            - xm[j] * (resid_sum - resid_shift * v_sum)
-                        ) / xs[j]
-                    else:
-                        g = _dense_centred_dot(xd[:, j], xm[j], resid) / xs[j]
-                    old = coef[j]
-                    new = _penalised_update(
-                        g + xv[j] * old, xv[j], l1, l2, penalty[j], lower[j], upper[j]
-                    )
-                    if new == old:
-                        continue
-                    if not in_active[j]:
-                        if n_active >= max_active:
-                            status = STATUS_PMAX
-                            break
-                        in_active[j] = True
-                        active[n_active] = j
-                        n_active += 1
-                    delta = new - old
-                    coef[j] = new
-                    largest_change = max(largest_change, xv[j] * delta * delta)
-                    step = delta / xs[j]
-                    if sparse:
-                        for t in _stored(indptr, j):
-                            i = indices[t]
-                            resid[i] -= step * v[i] * values[t]
-                            eta[i] += step * values[t]
-                        resid_sum -= step * vx[j]
-                        resid_shift -= step * xm[j]
-                        eta_shift -= step * xm[j]
-                    else:
-                        _dense_irls_update(xd[:, j], xm[j], step, v, resid, eta)
-                if sparse and (resid_shift != 0.0 or eta_shift != 0.0):
-                    for i in range(n):
-                        resid[i] -= v[i] * resid_shift
-                        eta[i] += eta_shift
-                if status != STATUS_OK:
-                    break
-                r_sum = 0.0
-                for i in range(n):
-                    r_sum += resid[i]
-                delta0 = r_sum / v_sum if intercept else 0.0
-                if delta0 != 0.0:
-                    a0 += delta0
-                    largest_change = max(largest_change, v_sum * delta0 * delta0)
-                    for i in range(n):
-                        resid[i] -= delta0 * v[i]
-                        eta[i] += delta0
-                if largest_change < thresh:
-                    if not partial:
-                        break
-                    partial = False
-                else:
-                    partial = True
+            a0, passes, n_active, status = _weighted_least_squares(
+                xd, indptr, indices, values, sparse, xm, xs, v, v_sum, resid, eta, coef, a0,
+                screened, in_active, active, n_active, max_active, penalty, lower, upper, l1, l2,
+                intercept, thresh, max_passes, passes, xv, vx,
+            )  # fmt: skip
             outer_change = v_sum * (a0 - a0_before) ** 2
             for j in range(p):
                 outer_change = max(outer_change, xv[j] * (coef[j] - coef_before[j]) ** 2)
@@ -1561,6 +1606,7 @@ def _multinomial_by_class(
     usable: np.ndarray,
     screened: np.ndarray,
     in_active: np.ndarray,
+    active: np.ndarray,
     coef: np.ndarray,
     a0: np.ndarray,
     penalty: np.ndarray,
@@ -1583,8 +1629,8 @@ def _multinomial_by_class(
     then shifted across classes as the penalty favours (:func:`class_shift`, within the limits).
     Cycles over the classes until no coefficient moves by more than ``thresh`` (as ``xv delta^2``),
     then the unscreened variables' gradients are checked. Updates ``eta``, ``coef`` (p x K,
-    standardised), ``a0``, ``screened`` and ``in_active`` in place; returns (passes, variables
-    ever active, status)."""
+    standardised), ``a0``, ``screened`` and the active list (``in_active``, ``active`` in order of
+    entry) in place; returns (passes, variables ever active, status)."""
     n, k = eta.shape
     p = xm.shape[0]
     prob = np.empty((n, k))
@@ -1593,6 +1639,7 @@ def _multinomial_by_class(
     eta_class = np.empty(n)
     xv = np.zeros(p)
     vx = np.zeros(p)  # sparse: sum_i v_i x_ij over the stored entries
+    coef_class = np.empty(p)
     coef_before = np.empty(p)
     resid_all = np.empty((n, k))
     resid_sums = np.empty(k)
@@ -1609,85 +1656,16 @@ def _multinomial_by_class(
                 eta_class[i] = eta[i, c]
                 v_sum += v[i]
             for j in range(p):
-                if screened[j]:
-                    if sparse:
-                        vx[j] = _sparse_dot(indptr, indices, values, j, v)
-                        sq = 0.0
-                        for t in _stored(indptr, j):
-                            sq += v[indices[t]] * values[t] * values[t]
-                        xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
-                    else:
-                        xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], v) / (xs[j] * xs[j])
-            for j in range(p):
+                coef_class[j] = coef[j, c]
                 coef_before[j] = coef[j, c]
             a0_before = a0[c]
-            partial = False
-            while passes <= max_passes:
-                passes += 1
-                members = np.flatnonzero(in_active) if partial else np.flatnonzero(screened)
-                largest_change = 0.0
-                resid_sum = 0.0
-                for i in range(n):
-                    resid_sum += resid[i]
-                eta_shift = 0.0
-                resid_shift = 0.0  # sparse: the working residual is resid - v * resid_shift
-                for j in members:
-                    if sparse:
-                        g = (
-                            _sparse_dot(indptr, indices, values, j, resid)
-                            - resid_shift * vx[j]
-                            - xm[j] * (resid_sum - resid_shift * v_sum)
-                        ) / xs[j]
-                    else:
-                        g = _dense_centred_dot(xd[:, j], xm[j], resid) / xs[j]
-                    old = coef[j, c]
-                    new = _penalised_update(
-                        g + xv[j] * old, xv[j], l1, l2, penalty[j], lower[j], upper[j]
-                    )
-                    if new == old:
-                        continue
-                    if not in_active[j]:
-                        if n_active >= max_active:
-                            status = STATUS_PMAX
-                            break
-                        in_active[j] = True
-                        n_active += 1
-                    delta = new - old
-                    coef[j, c] = new
-                    largest_change = max(largest_change, xv[j] * delta * delta)
-                    step = delta / xs[j]
-                    if sparse:
-                        for t in _stored(indptr, j):
-                            i = indices[t]
-                            resid[i] -= step * v[i] * values[t]
-                            eta_class[i] += step * values[t]
-                        resid_sum -= step * vx[j]
-                        resid_shift -= step * xm[j]
-                        eta_shift -= step * xm[j]
-                    else:
-                        _dense_irls_update(xd[:, j], xm[j], step, v, resid, eta_class)
-                if sparse and (resid_shift != 0.0 or eta_shift != 0.0):
-                    for i in range(n):
-                        resid[i] -= v[i] * resid_shift
-                        eta_class[i] += eta_shift
-                if status != STATUS_OK:
-                    break
-                r_sum = 0.0
-                for i in range(n):
-                    r_sum += resid[i]
-                delta0 = r_sum / v_sum if intercept else 0.0
-                if delta0 != 0.0:
-                    a0[c] += delta0
-                    largest_change = max(largest_change, v_sum * delta0 * delta0)
-                    for i in range(n):
-                        resid[i] -= delta0 * v[i]
-                        eta_class[i] += delta0
-                if largest_change < thresh:
-                    if not partial:
-                        break
-                    partial = False
-                else:
-                    partial = True
+            a0[c], passes, n_active, status = _weighted_least_squares(
+                xd, indptr, indices, values, sparse, xm, xs, v, v_sum, resid, eta_class,
+                coef_class, a0[c], screened, in_active, active, n_active, max_active, penalty,
+                lower, upper, l1, l2, intercept, thresh, max_passes, passes, xv, vx,
+            )  # fmt: skip
+            for j in range(p):
+                coef[j, c] = coef_class[j]
             for i in range(n):
                 eta[i, c] = eta_class[i]
             outer_change = max(outer_change, v_sum * (a0[c] - a0_before) ** 2)
@@ -2003,6 +1981,7 @@ def multinomial_path(
     grad = np.zeros((p, k))
     screened = np.zeros(p, dtype=np.bool_)
     in_active = np.zeros(p, dtype=np.bool_)
+    active = np.empty(p, dtype=np.int64)  # in order of entry
     n_active = 0
     status = STATUS_OK
     passes = 0
@@ -2048,8 +2027,8 @@ def multinomial_path(
         if not grouped:
             passes, n_active, status = _multinomial_by_class(
                 xd, indptr, indices, values, sparse, w, y, eta, xm, xs, usable, screened,
-                in_active, coef, a0, penalty, lower, upper, l1, l2, alpha, intercept, thresh,
-                max_passes, passes, n_active, max_active,
+                in_active, active, coef, a0, penalty, lower, upper, l1, l2, alpha, intercept,
+                thresh, max_passes, passes, n_active, max_active,
             )  # fmt: skip
             _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
         else:
