@@ -167,8 +167,9 @@ def cv_glmnet(
     and the folds in that many threads (R's ``parallel = TRUE``; the Python backend only), with
     results identical to ``n_jobs=1``. With the Gaussian covariance solver on dense ``X`` (fewer
     than 500 columns, at least nfolds + 1 rows per column, rows x columns >= 50,000) the Python
-    backend computes ``X``'s cross-products once and derives every fold's Gram matrix from them,
-    rather than each fold sweeping ``X`` for each variable entering its path.
+    backend sums each fold's held-out rows once (their cross-products by BLAS) and derives every
+    fit's Gram rows, column statistics and starting gradient from those sums, rather than each
+    fit sweeping ``X``.
 
     ``relax=True`` cross-validates the relaxed fit (see :func:`glmnet`) on the same folds, one curve
     per ``gamma`` (default 0, 0.25, 0.5, 0.75, 1; values outside [0, 1] dropped with R's warning):
