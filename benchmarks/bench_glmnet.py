@@ -268,6 +268,11 @@ def count_problem(n: int, p: int) -> tuple[Problem, np.ndarray]:
                    "poisson"), exposure  # fmt: skip
 
 
+# a Python call here takes 20-50 ms, against R's 0.2-15 s: five calls per repeat give its
+# fastest time as many chances to run undisturbed as R's far longer calls have
+PYTHON_CALLS_PER_REPEAT = 5
+
+
 def options_table(repeats: int, only: set[str] | None = None) -> None:
     gaussian = correlated(10_000, 200)
     binomial = correlated(5_000, 100, "binomial")
@@ -296,8 +301,8 @@ def options_table(repeats: int, only: set[str] | None = None) -> None:
     usable = _rbridge.status().usable
     print(
         f"cv_glmnet (10 folds) with an option / without it: CPU seconds, timed alternately, "
-        f"fastest of {repeats} runs each (the least disturbed by other load); Python's BLAS "
-        "held to one thread"
+        f"fastest of {repeats} runs each in R and {repeats * PYTHON_CALLS_PER_REPEAT} in Python "
+        "(the least disturbed by other load); Python's BLAS held to one thread"
     )
     print(
         f"{'problem':<22}{'option':<32}{'R s':>7}{'R ratio':>9}{'Python s':>10}"
@@ -317,7 +322,8 @@ def options_table(repeats: int, only: set[str] | None = None) -> None:
         for _ in range(repeats):
             for kind, extra in (("plain", {}), ("option", options)):
                 with threadpool_limits(1):
-                    python_times[kind].append(time_python(lambda e=extra: python_call(e), 1)[1])
+                    for _ in range(PYTHON_CALLS_PER_REPEAT):
+                        python_times[kind].append(time_python(lambda e=extra: python_call(e), 1)[1])
                 if usable:
                     r_times[kind].append(time_r_options(problem, foldid, extra, 1))
         python_ratio = min(python_times["option"]) / min(python_times["plain"])
