@@ -1576,6 +1576,22 @@ def _softmax_rows(eta: np.ndarray, prob: np.ndarray) -> None:
             prob[i, c] /= total
 
 
+EXP_ROW_FLOOR = 1e-100  # a row's sum of exp(eta - top) below this is taken anew at its maximum
+
+
+@njit(cache=True, inline="always")
+def _exp_row(eta: np.ndarray, i: int, expo: np.ndarray, top: np.ndarray, total: np.ndarray) -> None:
+    """Row ``i``'s ``expo = exp(eta - top)`` at ``top`` its largest ``eta``, and their sum."""
+    k = eta.shape[1]
+    top[i] = eta[i, 0]
+    for c in range(1, k):
+        top[i] = max(top[i], eta[i, c])
+    total[i] = 0.0
+    for c in range(k):
+        expo[i, c] = np.exp(eta[i, c] - top[i])
+        total[i] += expo[i, c]
+
+
 @njit(cache=True)
 def _multinomial_deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray) -> float:
     """-2 sum_i w_i log p_{i, class of i} (probabilities bounded below as glmnet does)."""
@@ -1710,16 +1726,23 @@ def _multinomial_by_class(
     coef_before = np.empty(p)
     resid_all = np.empty((n, k))
     resid_sums = np.empty(k)
+    # exp(eta - top) per row and class, top a row's largest eta when last taken, and row sums:
+    # only the class just fitted changes, so its exponentials alone are renewed after its fit
+    expo = np.empty((n, k))
+    top = np.empty(n)
+    total = np.empty(n)
+    for i in range(n):
+        _exp_row(eta, i, expo, top, total)
     status = STATUS_OK
     while True:
         outer_change = 0.0
         for c in range(k):
-            _softmax_rows(eta, prob)
             v_sum = 0.0
             for i in range(n):
-                q = min(max(prob[i, c], PROBABILITY_MIN), 1.0 - PROBABILITY_MIN)
+                prob_c = expo[i, c] / total[i]
+                q = min(max(prob_c, PROBABILITY_MIN), 1.0 - PROBABILITY_MIN)
                 v[i] = w[i] * q * (1.0 - q)
-                resid[i] = w[i] * (y[i, c] - prob[i, c])
+                resid[i] = w[i] * (y[i, c] - prob_c)
                 eta_class[i] = eta[i, c]
                 v_sum += v[i]
             for j in range(p):
@@ -1735,6 +1758,18 @@ def _multinomial_by_class(
                 coef[j, c] = coef_class[j]
             for i in range(n):
                 eta[i, c] = eta_class[i]
+                exponent = eta_class[i] - top[i]
+                if exponent > 0.0:  # class c now leads the row: exponentials anew from it
+                    _exp_row(eta, i, expo, top, total)
+                    continue
+                expo[i, c] = np.exp(exponent)
+                row_total = 0.0
+                for other in range(k):
+                    row_total += expo[i, other]
+                if row_total < EXP_ROW_FLOOR:  # the row's leader fell far: anew from the new one
+                    _exp_row(eta, i, expo, top, total)
+                else:
+                    total[i] = row_total
             outer_change = max(outer_change, v_sum * (a0[c] - a0_before) ** 2)
             for j in range(p):
                 outer_change = max(outer_change, xv[j] * (coef[j, c] - coef_before[j]) ** 2)
