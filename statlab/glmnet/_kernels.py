@@ -122,6 +122,15 @@ def _dense_centred_dot(column: np.ndarray, mean: float, v: np.ndarray) -> float:
 
 
 @njit(cache=True, fastmath=_VECTORISE)
+def _sum(v: np.ndarray) -> float:
+    """sum_i v_i (vectorised: the kernels calling it do not reassociate their own loops)."""
+    total = 0.0
+    for i in range(v.shape[0]):
+        total += v[i]
+    return total
+
+
+@njit(cache=True, fastmath=_VECTORISE)
 def _dense_centred_weighted_sq(column: np.ndarray, mean: float, v: np.ndarray) -> float:
     """sum_i v_i (x_i - mean)^2."""
     total = 0.0
@@ -1333,9 +1342,7 @@ def _weighted_least_squares(
         passes += 1
         members = active[:n_active].copy() if partial else np.flatnonzero(screened)
         largest_change = 0.0
-        resid_sum = 0.0
-        for i in range(n):
-            resid_sum += resid[i]
+        resid_sum = _sum(resid) if sparse else 0.0  # read by the sparse gradients only
         eta_shift = 0.0
         resid_shift = 0.0  # sparse: the working residual is resid - v * resid_shift
         for j in members:
@@ -1378,10 +1385,7 @@ def _weighted_least_squares(
                 eta[i] += eta_shift
         if status != STATUS_OK:
             break
-        r_sum = 0.0
-        for i in range(n):
-            r_sum += resid[i]
-        delta0 = r_sum / v_sum if intercept else 0.0
+        delta0 = _sum(resid) / v_sum if intercept else 0.0
         if delta0 != 0.0:
             a0 += delta0
             largest_change = max(largest_change, v_sum * delta0 * delta0)
@@ -1857,6 +1861,7 @@ def _multinomial_grouped(
     u = np.empty(k)
     proposed = np.empty(k)
     column_step = np.empty(k)
+    weighted_sums = np.full(p, np.nan)  # dense: sum_i w_i (x_ij - xm_j), once a column needs it
     status = STATUS_OK
     while True:
         _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
@@ -1937,8 +1942,9 @@ def _multinomial_grouped(
                                 eta_classes[c, i] -= shift
                 else:
                     column = xd[:, j]
-                    for i in range(n):
-                        weighted_sum += w[i] * (column[i] - xm[j])
+                    if np.isnan(weighted_sums[j]):
+                        weighted_sums[j] = _dense_centred_dot(column, xm[j], w)
+                    weighted_sum = weighted_sums[j]
                     for c in range(k):
                         _dense_irls_update(
                             column, xm[j], column_step[c], curved_w, resid_classes[c],
