@@ -274,12 +274,12 @@ def _fit_rows(
                 *common, *control,
             )  # fmt: skip
         else:
-            shared, shared_rows = _NO_GRAM, np.zeros(p, dtype=np.bool_)
+            shared, shared_rows, shared_columns = _NO_GRAM, np.full(p, -1), np.full(p, -1)
             if training_sums is not None:
-                shared, shared_rows = training_sums.gram(x_mean, x_scale)
+                shared, shared_rows, shared_columns = training_sums.gram(x_mean, x_scale)
             beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
                 *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control,
-                shared, shared_rows,
+                shared, shared_rows, shared_columns,
             )  # fmt: skip
         beta = beta_std[:, :n_steps] * y_scale / x_scale[:, None]
         a0 = y_mean - x_mean @ beta
@@ -522,25 +522,25 @@ class _TrainingSums:
     gram_rows: np.ndarray  # the variables whose Gram rows the products give
     gram_columns: np.ndarray  # the variables those rows hold (the others are never read)
 
-    def gram(self, centre: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def gram(
+        self, centre: np.ndarray, scale: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The covariance solver's Gram rows ``sum_i w_i (x_ij - c_j)(x_ik - c_k) / (s_j s_k)``
-        for k in ``gram_rows`` and j in ``gram_columns`` (p x p, the rest 0) and which rows are
-        set, with ``w = v / V``, the fit's ``centre`` ``c`` (the rows' mean, or 0 without
-        intercept) and ``scale`` ``s``. Moving the centre of ``v``-weighted products from ``a``
-        to ``c`` adds ``V (m - c)(m - c)' - V (m - a)(m - a)'``, ``m`` the rows' mean."""
+        for k in ``gram_rows`` and j in ``gram_columns`` (r x c, in their order), and each
+        variable's row and column there (-1 if none), with ``w = v / V``, the fit's ``centre``
+        ``c`` (the rows' mean, or 0 without intercept) and ``scale`` ``s``. Moving the centre of
+        ``v``-weighted products from ``a`` to ``c`` adds ``V (m - c)(m - c)' - V (m - a)(m - a)'``,
+        ``m`` the rows' mean."""
         p, rows, cols = self.centre.shape[0], self.gram_rows, self.gram_columns
         mean, move = self.centre + self.shift, self.centre + self.shift - centre
         block = self.products.T - self.weight_sum * np.outer(self.shift[rows], self.shift[cols])
         if not np.array_equal(centre, mean):
             block += self.weight_sum * np.outer(move[rows], move[cols])
         block /= self.weight_sum * np.outer(scale[rows], scale[cols])
-        available = np.zeros(p, dtype=np.bool_)
-        available[rows] = True
-        if rows.shape[0] == p and cols.shape[0] == p:
-            return block, available
-        shared = np.zeros((p, p))
-        shared[np.ix_(rows, cols)] = block
-        return shared, available
+        row_slots, column_slots = np.full(p, -1), np.full(p, -1)
+        row_slots[rows] = np.arange(rows.shape[0])
+        column_slots[cols] = np.arange(cols.shape[0])
+        return block, row_slots, column_slots
 
     def gradient(
         self, centre: np.ndarray, y_centre: float, scale: np.ndarray, y_scale: float

@@ -485,16 +485,19 @@ def _gram_row(
     scratch: np.ndarray,
     shared: np.ndarray,
     shared_rows: np.ndarray,
+    shared_columns: np.ndarray,
 ) -> None:
     """Fill ``gram[row, j]`` = weighted covariance of standardised columns j and k (the Gram row of
     the variable k becoming active), copying the entries of variables already active; where
-    ``shared_rows[k]``, the row is read from ``shared[k]`` (computed beforehand)."""
+    ``shared_rows[k]`` >= 0, the row is read from that row of ``shared`` (computed beforehand),
+    at the columns ``shared_columns`` gives (every usable variable has one)."""
     p = xm.shape[0]
     n = w.shape[0]
-    if shared_rows[k]:
+    if shared_rows[k] >= 0:
+        shared_row = shared_rows[k]
         for j in range(p):
             if usable[j]:
-                gram[row, j] = xv[j] if j == k else shared[k, j]
+                gram[row, j] = xv[j] if j == k else shared[shared_row, shared_columns[j]]
         return
     if sparse:
         for t in _stored(indptr, k):
@@ -584,6 +587,7 @@ def gaussian_cov_path(
     fdev: float,
     shared: np.ndarray,
     shared_rows: np.ndarray,
+    shared_columns: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by covariance updates, step for step as glmnet's
     covariance solver: full passes over every usable coefficient until the largest
@@ -601,8 +605,9 @@ def gaussian_cov_path(
     the path then stops when more than ``max_df`` coefficients are non-zero, the relative R^2 gain
     is below ``fdev`` or R^2 exceeds 0.999. More than ``max_active`` variables ever active stops
     the path before that step (``STATUS_PMAX``). The Gram row of a variable k with
-    ``shared_rows[k]`` is read from ``shared[k]`` (p x p, the covariances of the standardised
-    columns under ``w``) instead of being computed from ``x``.
+    ``shared_rows[k]`` >= 0 is read from that row of ``shared`` (the covariances of the
+    standardised columns under ``w``, at the columns ``shared_columns`` gives every usable
+    variable) instead of being computed from ``x``.
     Returns (coefficients p x L, R^2 per step, number of steps stored, total passes, status); the
     number of passes exceeds ``max_passes`` when a step did not converge (that step is not stored).
     """
@@ -735,7 +740,7 @@ def gaussian_cov_path(
                     active[n_active] = k
                     _gram_row(
                         xd, indptr, indices, values, sparse, w, xm, xs, xv, usable, slot, gram,
-                        n_active, k, scratch, shared, shared_rows,
+                        n_active, k, scratch, shared, shared_rows, shared_columns,
                     )  # fmt: skip
                     for a in range(n_active + 1):
                         gram_active[a, n_active] = gram[a, k]

@@ -91,13 +91,15 @@ def test_fold_sums_equal_direct_sums(data, no_intercept, rows):
     scale = np.sqrt(direct_variance)
     centre = np.zeros(N_COLS) if no_intercept else direct_mean
     y_centre = 0.0 if no_intercept else float(w @ y)
-    gram, available = cross.gram(centre, scale)
+    block, row_slots, column_slots = cross.gram(centre, scale)
     direct = ((x - centre) * w[:, None]).T @ (x - centre) / np.outer(scale, scale)
-    assert available.tolist() == np.isin(np.arange(N_COLS), gram_rows).tolist()
-    read = np.ix_(gram_rows, np.arange(N_COLS) if gram_columns is None else gram_columns)
-    np.testing.assert_allclose(
-        gram[read], direct[read], rtol=1e-12, atol=1e-12 * np.abs(direct).max()
-    )
+    held_columns = np.arange(N_COLS) if gram_columns is None else gram_columns
+    assert np.flatnonzero(row_slots >= 0).tolist() == sorted(gram_rows.tolist())
+    assert row_slots[gram_rows].tolist() == list(range(gram_rows.shape[0]))
+    assert column_slots[held_columns].tolist() == list(range(held_columns.shape[0]))
+    assert (column_slots >= 0).sum() == held_columns.shape[0]
+    read = np.ix_(gram_rows, held_columns)
+    np.testing.assert_allclose(block, direct[read], rtol=1e-12, atol=1e-12 * np.abs(direct).max())
     y_scale = 2.5
     gradient = cross.gradient(centre, y_centre, scale, y_scale)
     direct_gradient = (x - centre).T @ (w * (y - y_centre)) / (scale * y_scale)
