@@ -228,17 +228,31 @@ def cv_summary(
     )
 
 
+# cvm values this close (relative) count as equal when choosing lambda: where a path has stopped
+# moving (limits reached, dfmax, pmax) the curve is flat, R's values there are equal to the last
+# bit and it takes the largest lambda; computed in another order they differ in the last bits
+ROUNDING_TIE = 1e-12
+
+
+def _at_most(values: np.ndarray, bound: float) -> np.ndarray:
+    """``values <= bound``, counting values within rounding of ``bound`` as equal to it."""
+    return values <= bound + ROUNDING_TIE * abs(bound)
+
+
 def select_lambda(cvm: np.ndarray, cvsd: np.ndarray) -> tuple[int, int]:
     """glmnet's rules as 0-based indices: the largest lambda reaching min(cvm) (``lambda.min``) and the
-    largest lambda whose cvm is within one standard error of that minimum (``lambda.1se``).
+    largest lambda whose cvm is within one standard error of that minimum (``lambda.1se``); values
+    equal to rounding are ties (``ROUNDING_TIE``).
 
     >>> select_lambda(np.array([3.0, 2.0, 1.0, 1.0]), np.array([0.1, 0.1, 1.5, 0.1]))
     (2, 1)
+    >>> select_lambda(np.array([3.0, 1.0, 1.0 - 2e-16]), np.zeros(3))
+    (1, 1)
     """
     finite = np.where(np.isfinite(cvm), cvm, np.inf)
-    index_min = int(np.flatnonzero(finite <= finite.min())[0])
+    index_min = int(np.flatnonzero(_at_most(finite, finite.min()))[0])
     bound = finite[index_min] + cvsd[index_min]
-    index_1se = int(np.flatnonzero(finite <= bound)[0])
+    index_1se = int(np.flatnonzero(_at_most(finite, bound))[0])
     return index_min, index_1se
 
 
@@ -247,7 +261,8 @@ def select_lambda_gamma(
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """glmnet's ``getOptcv.relaxed`` over a gamma x lambda grid of curves, as 0-based (gamma,
     lambda) pairs: min is the smallest cvm, 1se the cells within one standard error of it; ties go
-    to the largest lambda, then the largest gamma. ``cvm`` is to be minimised (negate an AUC).
+    to the largest lambda, then the largest gamma (values equal to rounding tie, as
+    :func:`select_lambda`). ``cvm`` is to be minimised (negate an AUC).
 
     >>> cvm = np.array([[3.0, 1.0, 1.5], [2.0, 1.2, 1.1]])
     >>> select_lambda_gamma(cvm, np.full((2, 3), 0.3), np.array([3.0, 2.0, 1.0]), np.array([0, 1]))
@@ -262,6 +277,6 @@ def select_lambda_gamma(
         best = np.lexsort((-gamma_grid[rows, cols], -lambda_grid[rows, cols]))[0]
         return int(rows[best]), int(cols[best])
 
-    choice_min = first(finite <= finite.min())
+    choice_min = first(_at_most(finite, finite.min()))
     bound = finite[choice_min] + cvsd[choice_min]
-    return choice_min, first(finite <= bound)
+    return choice_min, first(_at_most(finite, bound))

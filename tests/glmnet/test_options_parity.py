@@ -118,6 +118,23 @@ def test_pmax_stops_both_paths_at_the_same_step(prostate_xy):
             sl.glmnet(X, y, alpha=0.0, pmax=3, backend=backend)
 
 
+def test_flat_curve_takes_the_largest_lambda_as_r_does():
+    """Limits every coefficient reaches leave the CV curve flat over the path's last lambdas: R's
+    values there are equal to the last bit and it takes the largest lambda of the tie; statlab's,
+    summed in another order, differ in the last bits, and must tie all the same."""
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(200, 12))
+    y = X[:, :4] @ np.array([1.0, -0.8, 0.6, 0.5]) + rng.normal(size=200)
+    fits = both(sl.cv_glmnet, X, y, foldid=np.resize(np.arange(1, 6), 200), lower_limits=-0.05,
+                upper_limits=0.05)  # fmt: skip
+    np.testing.assert_allclose(fits[0].cvm, fits[1].cvm, rtol=CVM_RTOL)
+    tied = np.flatnonzero(np.isclose(fits[1].cvm, min(fits[1].cvm), rtol=1e-12, atol=0))
+    assert len(tied) >= 2  # the data do tie
+    assert fits[0].lambda_min == pytest.approx(fits[1].lambda_min, rel=1e-12)
+    assert fits[0].lambda_min == pytest.approx(fits[1].lambdas[tied[0]], rel=1e-12)
+    assert fits[0].lambda_1se == pytest.approx(fits[1].lambda_1se, rel=1e-12)
+
+
 def assert_same_optimum(python_path, r_path):
     common = min(len(python_path.lambdas), len(r_path.lambdas))
     assert common >= 5 and abs(len(python_path.lambdas) - len(r_path.lambdas)) <= 1
