@@ -268,9 +268,11 @@ def count_problem(n: int, p: int) -> tuple[Problem, np.ndarray]:
                    "poisson"), exposure  # fmt: skip
 
 
-# a Python call here takes 20-50 ms, against R's 0.2-15 s: five calls per repeat give its
-# fastest time as many chances to run undisturbed as R's far longer calls have
+# a Gaussian Python call here takes 20-50 ms, against R's 0.2-0.5 s: five calls per repeat give
+# its fastest time as many chances to run undisturbed as R's far longer calls have (calls of a
+# second or more, binomial, Poisson and relaxed, get one)
 PYTHON_CALLS_PER_REPEAT = 5
+SHORT_CALL_SECONDS = 0.2
 
 
 def options_table(repeats: int, only: set[str] | None = None) -> None:
@@ -301,8 +303,9 @@ def options_table(repeats: int, only: set[str] | None = None) -> None:
     usable = _rbridge.status().usable
     print(
         f"cv_glmnet (10 folds) with an option / without it: CPU seconds, timed alternately, "
-        f"fastest of {repeats} runs each in R and {repeats * PYTHON_CALLS_PER_REPEAT} in Python "
-        "(the least disturbed by other load); Python's BLAS held to one thread"
+        f"fastest of {repeats} runs each in R and in Python ({repeats * PYTHON_CALLS_PER_REPEAT} "
+        f"for Python calls under {SHORT_CALL_SECONDS} s), the least disturbed by other load; "
+        "Python's BLAS held to one thread"
     )
     print(
         f"{'problem':<22}{'option':<32}{'R s':>7}{'R ratio':>9}{'Python s':>10}"
@@ -316,13 +319,15 @@ def options_table(repeats: int, only: set[str] | None = None) -> None:
                                 backend="python", **extra)  # fmt: skip
 
         python_call(options)  # compile / load the cache
+        start = time.process_time()
         python_call({})
+        calls = PYTHON_CALLS_PER_REPEAT if time.process_time() - start < SHORT_CALL_SECONDS else 1
         python_times: dict[str, list[float]] = {"plain": [], "option": []}
         r_times: dict[str, list[float]] = {"plain": [], "option": []}
         for _ in range(repeats):
             for kind, extra in (("plain", {}), ("option", options)):
                 with threadpool_limits(1):
-                    for _ in range(PYTHON_CALLS_PER_REPEAT):
+                    for _ in range(calls):
                         python_times[kind].append(time_python(lambda e=extra: python_call(e), 1)[1])
                 if usable:
                     r_times[kind].append(time_r_options(problem, foldid, extra, 1))
