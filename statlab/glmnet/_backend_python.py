@@ -464,12 +464,12 @@ def cross_validate(
             sums = _held_out_sums(columns, response, weights, foldid, included, included)
             fits = run(range(n_folds + 1), sums)
         else:
-            # a path dfmax or pmax keeps short: the full-data path first, computing the Gram rows
-            # of the few variables it reaches; the folds share only those (a fold reaching
-            # another variable computes its row from x)
-            path = _fit_rows(columns, y, weights, columns.n_rows, settings)
-            reached = np.flatnonzero(np.abs(path.beta).sum(axis=1))
-            sums = _held_out_sums(columns, response, weights, foldid, reached)
+            # a path dfmax or pmax keeps short: the full-data path first, its statistics from
+            # the sums, computing the Gram rows of the few variables it reaches; the folds share
+            # only those (a fold reaching another variable computes its row from x)
+            sums = _held_out_sums(columns, response, weights, foldid, None, included)
+            path = _fit_rows(columns, y, weights, columns.n_rows, settings, *sums.training(0))
+            sums = sums.with_gram_rows(np.flatnonzero(np.abs(path.beta).sum(axis=1)))
             fits = [fit(0, sums, path), *run(range(1, n_folds + 1), sums)]
     for fitted in fits:
         _warn_unconverged(fitted, settings)
@@ -588,6 +588,9 @@ class _HeldOutSums:
     # ``gram_rows``
     products: list[np.ndarray]
     total: np.ndarray  # the products summed over the folds
+    # per fold, sqrt(v_i) (x_ij - centre_j) over its held-out rows, j in ``gram_columns``: kept
+    # until the Gram rows are known (:meth:`with_gram_rows`), else empty
+    blocks: list[np.ndarray]
 
     def training(self, fold: int) -> tuple[_TrainingSums, ColumnStats]:
         """The sums over the rows fold ``fold`` trains on (0: the full data), and their weighted
@@ -604,6 +607,14 @@ class _HeldOutSums:
             products, self.gram_rows, self.gram_columns,
         )  # fmt: skip
         return training_sums, (self.centre + shift, variance, usable)
+
+    def with_gram_rows(self, gram_rows: np.ndarray) -> _HeldOutSums:
+        """These sums with the products of the kept blocks' columns with their columns
+        ``gram_rows`` (variables in ``gram_columns``); the blocks are let go."""
+        products = _block_products(self.blocks, self.gram_columns, gram_rows)
+        return replace(
+            self, gram_rows=gram_rows, products=products, total=np.sum(products, axis=0), blocks=[]
+        )
 
 
 def _shares_gram(columns: _Columns, foldid: np.ndarray, settings: _Settings) -> bool:
@@ -623,45 +634,60 @@ def _held_out_sums(
     y: np.ndarray,
     weights: np.ndarray,
     foldid: np.ndarray,
-    gram_rows: np.ndarray,
+    gram_rows: np.ndarray | None,
     gram_columns: np.ndarray | None = None,
 ) -> _HeldOutSums:
     """What the fits of a Gaussian covariance-solver cross-validation share: per fold, one BLAS
     product of its held-out rows' columns ``gram_columns`` (default all) with their columns
-    ``gram_rows`` (~n c r for all folds) and one pass over those rows for the rest. Without it each of the K + 1 fits sweeps x for its
-    column statistics, its gradient and each variable entering its path; the BLAS product runs
-    far faster per operation than those sweeps. ``y`` is the response less any offset.
-    Centring at the full data's means first keeps each fit's corrections small, so columns with
-    a large mean (years, say) lose no accuracy."""
+    ``gram_rows`` (~n c r for all folds) and one pass over those rows for the rest. Without it
+    each of the K + 1 fits sweeps x for its column statistics, its gradient and each variable
+    entering its path; the BLAS product runs far faster per operation than those sweeps. ``y``
+    is the response less any offset. Centring at the full data's means first keeps each fit's
+    corrections small, so columns with a large mean (years, say) lose no accuracy. With
+    ``gram_rows`` None the held-out rows are kept instead, for
+    :meth:`_HeldOutSums.with_gram_rows` once a first fit has told which rows are needed."""
     x = columns.dense
     n_folds, p = int(foldid.max()), columns.n_cols
     if gram_columns is None:
         gram_columns = np.arange(p)
     slots = np.full(p, -1, dtype=np.int64)
     slots[gram_columns] = np.arange(gram_columns.shape[0])
-    row_slots = slots[gram_rows]
-    every_row = np.array_equal(row_slots, np.arange(gram_columns.shape[0]))
     centre = (weights @ x) / weights.sum()
     y_centre = float(weights @ y / weights.sum())
     weight_sums, y_sums = np.empty(n_folds), np.empty(n_folds)
     sums, squares, xy = np.empty((n_folds, p)), np.empty((n_folds, p)), np.empty((n_folds, p))
     lows, highs = np.empty((n_folds, p)), np.empty((n_folds, p))
-    products = []
+    blocks = []
     for fold in range(n_folds):
         rows = np.flatnonzero(foldid == fold + 1).astype(np.uint32)
         fold_weights = weights[rows]
-        chunk = np.empty((rows.shape[0], gram_columns.shape[0]), order="F")
+        block = np.empty((rows.shape[0], gram_columns.shape[0]), order="F")
         _kernels.held_out_sums(
-            x, rows, fold_weights, y[rows] - y_centre, centre, slots, chunk, lows[fold],
+            x, rows, fold_weights, y[rows] - y_centre, centre, slots, block, lows[fold],
             highs[fold], sums[fold], squares[fold], xy[fold],
         )  # fmt: skip
         weight_sums[fold] = fold_weights.sum()
         y_sums[fold] = fold_weights @ (y[rows] - y_centre)
-        products.append(chunk.T @ (chunk if every_row else chunk[:, row_slots]))
-    return _HeldOutSums(
-        centre, y_centre, gram_rows, gram_columns, weight_sums, sums, squares, y_sums, xy, lows,
-        highs, products, np.sum(products, axis=0),
+        blocks.append(block)
+    no_rows = np.empty(0, dtype=np.int64)
+    empty = [np.empty((gram_columns.shape[0], 0))] * n_folds
+    sums_only = _HeldOutSums(
+        centre, y_centre, no_rows, gram_columns, weight_sums, sums, squares, y_sums, xy, lows,
+        highs, empty, np.sum(empty, axis=0), blocks,
     )  # fmt: skip
+    return sums_only if gram_rows is None else sums_only.with_gram_rows(gram_rows)
+
+
+def _block_products(
+    blocks: list[np.ndarray], gram_columns: np.ndarray, gram_rows: np.ndarray
+) -> list[np.ndarray]:
+    """Each fold's block (columns ``gram_columns``) times its own columns ``gram_rows``: one
+    BLAS product per fold, made one block at a time so that only one product is in the making."""
+    slots = np.full(int(gram_columns.max(initial=-1)) + 1, -1, dtype=np.int64)
+    slots[gram_columns] = np.arange(gram_columns.shape[0])
+    row_slots = slots[gram_rows]
+    every_row = np.array_equal(row_slots, np.arange(gram_columns.shape[0]))
+    return [block.T @ (block if every_row else block[:, row_slots]) for block in blocks]
 
 
 def _out_of_fold(
