@@ -611,7 +611,8 @@ class _HeldOutSums:
     def with_gram_rows(self, gram_rows: np.ndarray) -> _HeldOutSums:
         """These sums with the products of the kept blocks' columns with their columns
         ``gram_rows`` (variables in ``gram_columns``); the blocks are let go."""
-        products = _block_products(self.blocks, self.gram_columns, gram_rows)
+        row_slots = _row_slots(self.gram_columns, gram_rows)
+        products = [_block_product(block, row_slots) for block in self.blocks]
         return replace(
             self, gram_rows=gram_rows, products=products, total=np.sum(products, axis=0), blocks=[]
         )
@@ -652,12 +653,14 @@ def _held_out_sums(
         gram_columns = np.arange(p)
     slots = np.full(p, -1, dtype=np.int64)
     slots[gram_columns] = np.arange(gram_columns.shape[0])
+    keep_blocks = gram_rows is None
+    row_slots = None if keep_blocks else _row_slots(gram_columns, gram_rows)
     centre = (weights @ x) / weights.sum()
     y_centre = float(weights @ y / weights.sum())
     weight_sums, y_sums = np.empty(n_folds), np.empty(n_folds)
     sums, squares, xy = np.empty((n_folds, p)), np.empty((n_folds, p)), np.empty((n_folds, p))
     lows, highs = np.empty((n_folds, p)), np.empty((n_folds, p))
-    blocks = []
+    products, blocks = [], []
     for fold in range(n_folds):
         rows = np.flatnonzero(foldid == fold + 1).astype(np.uint32)
         fold_weights = weights[rows]
@@ -668,26 +671,30 @@ def _held_out_sums(
         )  # fmt: skip
         weight_sums[fold] = fold_weights.sum()
         y_sums[fold] = fold_weights @ (y[rows] - y_centre)
-        blocks.append(block)
-    no_rows = np.empty(0, dtype=np.int64)
-    empty = [np.empty((gram_columns.shape[0], 0))] * n_folds
-    sums_only = _HeldOutSums(
-        centre, y_centre, no_rows, gram_columns, weight_sums, sums, squares, y_sums, xy, lows,
-        highs, empty, np.sum(empty, axis=0), blocks,
+        if keep_blocks:
+            blocks.append(block)
+            products.append(np.empty((gram_columns.shape[0], 0)))
+        else:  # one block alive at a time
+            products.append(_block_product(block, row_slots))
+    return _HeldOutSums(
+        centre, y_centre, np.empty(0, dtype=np.int64) if gram_rows is None else gram_rows,
+        gram_columns, weight_sums, sums, squares, y_sums, xy, lows, highs, products,
+        np.sum(products, axis=0), blocks,
     )  # fmt: skip
-    return sums_only if gram_rows is None else sums_only.with_gram_rows(gram_rows)
 
 
-def _block_products(
-    blocks: list[np.ndarray], gram_columns: np.ndarray, gram_rows: np.ndarray
-) -> list[np.ndarray]:
-    """Each fold's block (columns ``gram_columns``) times its own columns ``gram_rows``: one
-    BLAS product per fold, made one block at a time so that only one product is in the making."""
+def _row_slots(gram_columns: np.ndarray, gram_rows: np.ndarray) -> np.ndarray | None:
+    """Where the variables ``gram_rows`` sit among ``gram_columns`` (None: all of them, in order)."""
     slots = np.full(int(gram_columns.max(initial=-1)) + 1, -1, dtype=np.int64)
     slots[gram_columns] = np.arange(gram_columns.shape[0])
     row_slots = slots[gram_rows]
-    every_row = np.array_equal(row_slots, np.arange(gram_columns.shape[0]))
-    return [block.T @ (block if every_row else block[:, row_slots]) for block in blocks]
+    return None if np.array_equal(row_slots, np.arange(gram_columns.shape[0])) else row_slots
+
+
+def _block_product(block: np.ndarray, row_slots: np.ndarray | None) -> np.ndarray:
+    """A fold's block (its held-out rows, weighted and centred) times its own columns
+    ``row_slots`` (None: all): the fold's share of the Gram rows, one BLAS product."""
+    return block.T @ (block if row_slots is None else block[:, row_slots])
 
 
 def _out_of_fold(
