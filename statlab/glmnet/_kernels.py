@@ -85,6 +85,22 @@ def _shrunk_update(u: float, cut: float, inverse: float, low: float, high: float
     return max(low, min(high, (magnitude if u > 0.0 else -magnitude) * inverse))
 
 
+@njit(cache=True, inline="always")
+def _enter_active(
+    j: int, in_active: np.ndarray, active: np.ndarray, n_active: int, max_active: int
+) -> int:
+    """The number of variables ever active once variable j has moved: j joins the list in order
+    of entry if new; -1 if it would make one more than ``max_active`` (glmnet's ``pmax``), and
+    then it does not join."""
+    if in_active[j]:
+        return n_active
+    if n_active >= max_active:
+        return -1
+    in_active[j] = True
+    active[n_active] = j
+    return n_active + 1
+
+
 @njit(cache=True)
 def _first_lambda_max(
     abs_grad: np.ndarray, usable: np.ndarray, penalty: np.ndarray, alpha: float
@@ -1027,13 +1043,11 @@ def _gaussian_naive_path(
                     )
                     if new == old:
                         continue
-                    if not in_active[k]:
-                        if n_active >= max_active:
-                            status = STATUS_PMAX
-                            break
-                        in_active[k] = True
-                        active[n_active] = k
-                        n_active += 1
+                    entered = _enter_active(k, in_active, active, n_active, max_active)
+                    if entered < 0:
+                        status = STATUS_PMAX
+                        break
+                    n_active = entered
                     delta = new - old
                     coef[k] = new
                     largest_change = max(largest_change, xv[k] * delta * delta)
@@ -1363,13 +1377,11 @@ def _weighted_least_squares(
             new = _penalised_update(g + xv[j] * old, xv[j], l1, l2, penalty[j], lower[j], upper[j])
             if new == old:
                 continue
-            if not in_active[j]:
-                if n_active >= max_active:
-                    status = STATUS_PMAX
-                    break
-                in_active[j] = True
-                active[n_active] = j
-                n_active += 1
+            entered = _enter_active(j, in_active, active, n_active, max_active)
+            if entered < 0:
+                status = STATUS_PMAX
+                break
+            n_active = entered
             delta = new - old
             coef[j] = new
             largest_change = max(largest_change, xv[j] * delta * delta)
