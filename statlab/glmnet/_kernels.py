@@ -1695,6 +1695,43 @@ def class_shift(alpha: float, row: np.ndarray) -> float:
     return best
 
 
+@njit(cache=True)
+def _screen_violators(
+    xd: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    sparse: bool,
+    xm: np.ndarray,
+    xs: np.ndarray,
+    usable: np.ndarray,
+    screened: np.ndarray,
+    resid: np.ndarray,
+    resid_sums: np.ndarray,
+    l1: float,
+    penalty: np.ndarray,
+    grouped: bool,
+) -> bool:
+    """The multinomial KKT check: each usable unscreened variable's gradients over the classes
+    (weighted residuals ``resid``, n x K, with class sums ``resid_sums``) against its threshold
+    ``l1 * penalty``, taken as their largest magnitude (ungrouped) or their Euclidean norm
+    (grouped). Violators are screened in; returns whether there was any."""
+    violation = False
+    for j in range(xm.shape[0]):
+        if not usable[j] or screened[j]:
+            continue
+        size = 0.0
+        for c in range(resid.shape[1]):
+            g = _centred_dot(
+                xd, indptr, indices, values, sparse, xm[j], j, resid[:, c], resid_sums[c]
+            ) / xs[j]  # fmt: skip
+            size = size + g * g if grouped else max(size, abs(g))
+        if (np.sqrt(size) if grouped else size) > l1 * penalty[j]:
+            screened[j] = True
+            violation = True
+    return violation
+
+
 @njit(cache=True, nogil=True)
 def _multinomial_by_class(
     xd: np.ndarray,
@@ -1807,20 +1844,10 @@ def _multinomial_by_class(
         if outer_change < thresh:
             # converged at these approximations: check the unscreened variables' gradients
             _multinomial_refresh(eta, w, y, prob, resid_all, resid_sums)
-            violation = False
-            for j in range(p):
-                if usable[j] and not screened[j]:
-                    largest = 0.0
-                    for c in range(k):
-                        g = _centred_dot(
-                            xd, indptr, indices, values, sparse, xm[j], j, resid_all[:, c],
-                            resid_sums[c],
-                        )  # fmt: skip
-                        largest = max(largest, abs(g) / xs[j])
-                    if largest > l1 * penalty[j]:
-                        screened[j] = True
-                        violation = True
-            if not violation:
+            if not _screen_violators(
+                xd, indptr, indices, values, sparse, xm, xs, usable, screened, resid_all,
+                resid_sums, l1, penalty, False,
+            ):  # fmt: skip
                 return passes, n_active, status
 
 
@@ -2000,20 +2027,10 @@ def _multinomial_grouped(
         if outer_change < thresh:
             # converged: check the unscreened variables' gradients at the new fit
             _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
-            violation = False
-            for j in range(p):
-                if usable[j] and not screened[j]:
-                    total = 0.0
-                    for c in range(k):
-                        g = _centred_dot(
-                            xd, indptr, indices, values, sparse, xm[j], j, resid[:, c],
-                            resid_sums[c],
-                        ) / xs[j]  # fmt: skip
-                        total += g * g
-                    if np.sqrt(total) > l1 * penalty[j]:
-                        screened[j] = True
-                        violation = True
-            if not violation:
+            if not _screen_violators(
+                xd, indptr, indices, values, sparse, xm, xs, usable, screened, resid, resid_sums,
+                l1, penalty, True,
+            ):  # fmt: skip
                 return passes, n_active, STATUS_OK
 
 
