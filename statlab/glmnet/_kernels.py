@@ -576,6 +576,116 @@ def _subtract_rows(
             grad[b] -= gram[r, b] * delta
 
 
+@njit(cache=True, inline="always")
+def _four_visits(
+    grads: tuple[float, float, float, float],
+    rows: tuple[int, int, int, int],
+    columns: tuple[int, int, int, int],
+    gram: np.ndarray,
+    coef: np.ndarray,
+    xv: np.ndarray,
+    cut: np.ndarray,
+    inverse: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> tuple[
+    tuple[float, float, float, float],
+    tuple[float, float, float, float],
+    tuple[float, float, float, float],
+]:
+    """glmnet's coordinate updates of the variables ``columns`` (indices of ``coef``, ``xv`` and
+    the lambda's constants) in turn, from their gradients ``grads``, each corrected by the
+    group's earlier changes through ``gram[rows[r], columns[q]]``; all in registers, where
+    glmnet's sweep after each change makes the next visit wait on memory. Returns the new
+    coefficients, their changes and the gradients they came from; nothing is written."""
+    k0, k1, k2, k3 = columns
+    r0, r1, r2, _ = rows
+    g0 = grads[0]
+    n0 = _shrunk_update(g0 + coef[k0] * xv[k0], cut[k0], inverse[k0], lower[k0], upper[k0])
+    d0 = n0 - coef[k0]
+    g1 = grads[1] - gram[r0, k1] * d0
+    n1 = _shrunk_update(g1 + coef[k1] * xv[k1], cut[k1], inverse[k1], lower[k1], upper[k1])
+    d1 = n1 - coef[k1]
+    g2 = grads[2] - gram[r0, k2] * d0 - gram[r1, k2] * d1
+    n2 = _shrunk_update(g2 + coef[k2] * xv[k2], cut[k2], inverse[k2], lower[k2], upper[k2])
+    d2 = n2 - coef[k2]
+    g3 = grads[3] - gram[r0, k3] * d0 - gram[r1, k3] * d1 - gram[r2, k3] * d2
+    n3 = _shrunk_update(g3 + coef[k3] * xv[k3], cut[k3], inverse[k3], lower[k3], upper[k3])
+    d3 = n3 - coef[k3]
+    return (n0, n1, n2, n3), (d0, d1, d2, d3), (g0, g1, g2, g3)
+
+
+@njit(cache=True, inline="always")
+def _fit_gain(delta: float, g: float, xv: float) -> float:
+    """The rise in R^2 when a coefficient with gradient ``g`` moves by ``delta``."""
+    return delta * (2.0 * g - delta * xv)
+
+
+@njit(cache=True)
+def _active_passes(
+    gram: np.ndarray,
+    grad: np.ndarray,
+    coef: np.ndarray,
+    xv: np.ndarray,
+    cut: np.ndarray,
+    inverse: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    n_active: int,
+    thresh: float,
+    passes: int,
+    max_passes: int,
+    rsq: float,
+) -> tuple[int, bool, float]:
+    """glmnet's passes over the active set of the covariance solver, on arrays in active order
+    (``gram[a, b]``, the covariance of the a-th and b-th active variables): passes until the
+    largest ``xv * delta^2`` is below ``thresh`` or ``passes`` exceeds ``max_passes``. Returns
+    (passes, converged, R^2). The variables are visited in order, four at a time
+    (:func:`_four_visits`), the four changes then reaching every gradient in one sweep."""
+    while True:
+        passes += 1
+        largest_change = 0.0
+        start = 0
+        while start + 4 <= n_active:
+            group = (start, start + 1, start + 2, start + 3)
+            a0, a1, a2, a3 = group
+            news, (d0, d1, d2, d3), (g0, g1, g2, g3) = _four_visits(
+                (grad[a0], grad[a1], grad[a2], grad[a3]), group, group, gram, coef, xv, cut,
+                inverse, lower, upper,
+            )  # fmt: skip
+            coef[a0], coef[a1], coef[a2], coef[a3] = news
+            if d0 != 0.0 or d1 != 0.0 or d2 != 0.0 or d3 != 0.0:
+                rsq += _fit_gain(d0, g0, xv[a0])
+                rsq += _fit_gain(d1, g1, xv[a1])
+                rsq += _fit_gain(d2, g2, xv[a2])
+                rsq += _fit_gain(d3, g3, xv[a3])
+                largest_change = max(
+                    largest_change,
+                    xv[a0] * d0 * d0, xv[a1] * d1 * d1, xv[a2] * d2 * d2, xv[a3] * d3 * d3,
+                )  # fmt: skip
+                for b in range(n_active):
+                    grad[b] -= (
+                        gram[a0, b] * d0 + gram[a1, b] * d1 + gram[a2, b] * d2 + gram[a3, b] * d3
+                    )
+            start += 4
+        for a in range(start, n_active):  # the last one to three, one at a time
+            g = grad[a]
+            old = coef[a]
+            new = _shrunk_update(g + old * xv[a], cut[a], inverse[a], lower[a], upper[a])
+            if new == old:
+                continue
+            delta = new - old
+            coef[a] = new
+            rsq += _fit_gain(delta, g, xv[a])
+            largest_change = max(largest_change, xv[a] * delta * delta)
+            for b in range(n_active):
+                grad[b] -= gram[a, b] * delta
+        if largest_change < thresh:
+            return passes, True, rsq
+        if passes > max_passes:
+            return passes, False, rsq
+
+
 @njit(cache=True, nogil=True)
 def gaussian_cov_path(
     xd: np.ndarray,
@@ -638,6 +748,12 @@ def gaussian_cov_path(
     # and their gradients in the active passes: contiguous rows, so those updates vectorise
     gram_active = np.zeros((capacity, capacity))
     grad_active = np.zeros(p)
+    coef_active = np.zeros(p)
+    xv_active = np.zeros(p)
+    cut_active = np.zeros(p)
+    inverse_active = np.zeros(p)
+    lower_active = np.zeros(p)
+    upper_active = np.zeros(p)
     slot = np.full(p, -1)  # position of each variable in the active list, -1 if never active
     active = np.empty(p, dtype=np.int64)
     n_active = 0
@@ -645,9 +761,12 @@ def gaussian_cov_path(
     grad = grad0.copy()
     coef_before = np.zeros(p)
     scratch = np.zeros(n)
-    # coordinate updates not yet applied to the gradient (Gram row, change), at most four
-    pending = np.empty(PENDING_UPDATES, dtype=np.int64)
-    pending_delta = np.empty(PENDING_UPDATES)
+    # coordinate updates not yet applied to the gradient (Gram row, change): four are applied
+    # together, up to three more wait from a group of four visits
+    pending = np.empty(2 * PENDING_UPDATES, dtype=np.int64)
+    pending_delta = np.empty(2 * PENDING_UPDATES)
+    listed = np.flatnonzero(usable)
+    n_usable = listed.shape[0]
     cut = np.zeros(p)  # this lambda's threshold and shrinkage per variable (_shrunk_update)
     inverse = np.zeros(p)
     rsq = 0.0
@@ -670,51 +789,23 @@ def gaussian_cov_path(
         converged = True
         while True:
             if warm:
-                # passes over the active set only
+                # passes over the active set only, on its own contiguous copies
                 for a in range(n_active):
-                    coef_before[a] = coef[active[a]]
-                    grad_active[a] = grad[active[a]]
-                while True:
-                    passes += 1
-                    largest_change = 0.0
-                    n_pending = 0
-                    for a in range(n_active):
-                        k = active[a]
-                        g = grad_active[a]
-                        for q in range(n_pending):
-                            g -= gram_active[pending[q], a] * pending_delta[q]
-                        old = coef[k]
-                        new = _shrunk_update(
-                            g + old * xv[k], cut[k], inverse[k], lower[k], upper[k]
-                        )
-                        if new == old:
-                            continue
-                        delta = new - old
-                        coef[k] = new
-                        largest_change = max(largest_change, xv[k] * delta * delta)
-                        rsq += delta * (2.0 * g - delta * xv[k])
-                        pending[n_pending] = a
-                        pending_delta[n_pending] = delta
-                        n_pending += 1
-                        if n_pending == PENDING_UPDATES:
-                            _subtract_rows(
-                                grad_active,
-                                gram_active,
-                                pending,
-                                pending_delta,
-                                n_pending,
-                                n_active,
-                            )
-                            n_pending = 0
-                    _subtract_rows(
-                        grad_active, gram_active, pending, pending_delta, n_pending, n_active
-                    )
-                    if largest_change < thresh:
-                        break
-                    if passes > max_passes:
-                        converged = False
-                        break
+                    k = active[a]
+                    grad_active[a] = grad[k]
+                    coef_active[a] = coef[k]
+                    coef_before[a] = coef[k]
+                    xv_active[a] = xv[k]
+                    cut_active[a] = cut[k]
+                    inverse_active[a] = inverse[k]
+                    lower_active[a] = lower[k]
+                    upper_active[a] = upper[k]
+                passes, converged, rsq = _active_passes(
+                    gram_active, grad_active, coef_active, xv_active, cut_active, inverse_active,
+                    lower_active, upper_active, n_active, thresh, passes, max_passes, rsq,
+                )  # fmt: skip
                 for a in range(n_active):
+                    coef[active[a]] = coef_active[a]
                     grad[active[a]] = grad_active[a]
                 if not converged:
                     break
@@ -726,52 +817,101 @@ def gaussian_cov_path(
                         for a in range(n_active):
                             total += coef_before[a] * gram[a, j]
                         grad[j] += total
-            # a full pass over every usable variable
+            # a full pass over every usable variable, in order, four at a time as long as none
+            # of the four becomes active (a variable becoming active needs its Gram row before
+            # the next visit); changes reach the gradients four at a time
             passes += 1
             largest_change = 0.0
             n_pending = 0
-            for k in range(p):
-                if not usable[k]:
-                    continue
-                g = grad[k]
-                for q in range(n_pending):
-                    g -= gram[pending[q], k] * pending_delta[q]
-                old = coef[k]
-                new = _shrunk_update(g + old * xv[k], cut[k], inverse[k], lower[k], upper[k])
-                if new == old:
-                    continue
-                if slot[k] < 0:
-                    if n_active >= max_active:
-                        status = STATUS_PMAX
-                        break
-                    if n_active == capacity:
-                        capacity = min(p, 2 * capacity)
-                        grown = np.zeros((capacity, p))
-                        grown[:n_active] = gram[:n_active]
-                        gram = grown
-                        grown_active = np.zeros((capacity, capacity))
-                        grown_active[:n_active, :n_active] = gram_active[:n_active, :n_active]
-                        gram_active = grown_active
-                    slot[k] = n_active
-                    active[n_active] = k
-                    _gram_row(
-                        xd, indptr, indices, values, sparse, w, xm, xs, xv, usable, slot, gram,
-                        n_active, k, scratch, shared, shared_rows, shared_columns,
+            start = 0
+            while start < n_usable:
+                count = min(4, n_usable - start)
+                if count == 4:
+                    k0, k1, k2, k3 = (
+                        listed[start],
+                        listed[start + 1],
+                        listed[start + 2],
+                        listed[start + 3],
+                    )
+                    g0, g1, g2, g3 = grad[k0], grad[k1], grad[k2], grad[k3]
+                    for q in range(n_pending):
+                        row, change = pending[q], pending_delta[q]
+                        g0 -= gram[row, k0] * change
+                        g1 -= gram[row, k1] * change
+                        g2 -= gram[row, k2] * change
+                        g3 -= gram[row, k3] * change
+                    # a variable not yet active has no Gram row: row 0 stands in (times a zero
+                    # change), or the group is visited again one at a time below
+                    rows = (max(slot[k0], 0), max(slot[k1], 0), max(slot[k2], 0), max(slot[k3], 0))
+                    news, (d0, d1, d2, d3), (g0, g1, g2, g3) = _four_visits(
+                        (g0, g1, g2, g3), rows, (k0, k1, k2, k3), gram, coef, xv, cut, inverse,
+                        lower, upper,
                     )  # fmt: skip
-                    for a in range(n_active + 1):
-                        gram_active[a, n_active] = gram[a, k]
-                        gram_active[n_active, a] = gram[n_active, active[a]]
-                    n_active += 1
-                delta = new - old
-                coef[k] = new
-                largest_change = max(largest_change, xv[k] * delta * delta)
-                rsq += delta * (2.0 * g - delta * xv[k])
-                pending[n_pending] = slot[k]
-                pending_delta[n_pending] = delta
-                n_pending += 1
-                if n_pending == PENDING_UPDATES:
-                    _subtract_rows(grad, gram, pending, pending_delta, n_pending, p)
-                    n_pending = 0
+                    if (
+                        (d0 == 0.0 or slot[k0] >= 0)
+                        and (d1 == 0.0 or slot[k1] >= 0)
+                        and (d2 == 0.0 or slot[k2] >= 0)
+                        and (d3 == 0.0 or slot[k3] >= 0)
+                    ):
+                        coef[k0], coef[k1], coef[k2], coef[k3] = news
+                        for k, delta, g in ((k0, d0, g0), (k1, d1, g1), (k2, d2, g2), (k3, d3, g3)):
+                            if delta != 0.0:
+                                largest_change = max(largest_change, xv[k] * delta * delta)
+                                rsq += _fit_gain(delta, g, xv[k])
+                                pending[n_pending] = slot[k]
+                                pending_delta[n_pending] = delta
+                                n_pending += 1
+                        if n_pending >= PENDING_UPDATES:
+                            _subtract_rows(grad, gram, pending, pending_delta, PENDING_UPDATES, p)
+                            for q in range(PENDING_UPDATES, n_pending):
+                                pending[q - PENDING_UPDATES] = pending[q]
+                                pending_delta[q - PENDING_UPDATES] = pending_delta[q]
+                            n_pending -= PENDING_UPDATES
+                        start += 4
+                        continue
+                for k in listed[start : start + count]:
+                    g = grad[k]
+                    for q in range(n_pending):
+                        g -= gram[pending[q], k] * pending_delta[q]
+                    old = coef[k]
+                    new = _shrunk_update(g + old * xv[k], cut[k], inverse[k], lower[k], upper[k])
+                    if new == old:
+                        continue
+                    if slot[k] < 0:
+                        if n_active >= max_active:
+                            status = STATUS_PMAX
+                            break
+                        if n_active == capacity:
+                            capacity = min(p, 2 * capacity)
+                            grown = np.zeros((capacity, p))
+                            grown[:n_active] = gram[:n_active]
+                            gram = grown
+                            grown_active = np.zeros((capacity, capacity))
+                            grown_active[:n_active, :n_active] = gram_active[:n_active, :n_active]
+                            gram_active = grown_active
+                        slot[k] = n_active
+                        active[n_active] = k
+                        _gram_row(
+                            xd, indptr, indices, values, sparse, w, xm, xs, xv, usable, slot,
+                            gram, n_active, k, scratch, shared, shared_rows, shared_columns,
+                        )  # fmt: skip
+                        for a in range(n_active + 1):
+                            gram_active[a, n_active] = gram[a, k]
+                            gram_active[n_active, a] = gram[n_active, active[a]]
+                        n_active += 1
+                    delta = new - old
+                    coef[k] = new
+                    largest_change = max(largest_change, xv[k] * delta * delta)
+                    rsq += _fit_gain(delta, g, xv[k])
+                    pending[n_pending] = slot[k]
+                    pending_delta[n_pending] = delta
+                    n_pending += 1
+                    if n_pending == PENDING_UPDATES:
+                        _subtract_rows(grad, gram, pending, pending_delta, n_pending, p)
+                        n_pending = 0
+                if status != STATUS_OK:
+                    break
+                start += count
             _subtract_rows(grad, gram, pending, pending_delta, n_pending, p)
             if status != STATUS_OK:
                 converged = False
