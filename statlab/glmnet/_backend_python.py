@@ -479,11 +479,11 @@ def cross_validate(
 
     def curve(gamma_value: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         predictions = _out_of_fold(rows, fits, foldid, settings.offset, gamma_value)
-        fit_preval = predictions.copy() if keep else None
+        fit_preval = predictions if keep else None
         if measure == "auc":
             cvm, cvsd = _auc_curve(y, predictions, weights, foldid)
         else:
-            loss = _loss(y, predictions, settings.family, measure)
+            loss = _loss(y, predictions, settings.family, measure, in_place=not keep)
             cvm, cvsd = _cv_curve(loss, weights, foldid, grouped)
         return cvm, cvsd, fit_preval
 
@@ -733,12 +733,14 @@ def _first_lambda(lambdas: np.ndarray) -> float:
     return float(lambdas[0])
 
 
-def _loss(y: np.ndarray, link: np.ndarray, family: str, measure: str) -> np.ndarray:
+def _loss(
+    y: np.ndarray, link: np.ndarray, family: str, measure: str, in_place: bool = True
+) -> np.ndarray:
     """The loss per observation and lambda (cv.glmnet's ``cvraw``), computed in place of ``link``
-    (n x L, as large as a sizeable part of x)."""
+    (n x L, as large as a sizeable part of x) unless ``in_place`` is False (``link`` kept)."""
     if family == "gaussian":
-        link -= y[:, None]
-        return np.abs(link, out=link) if measure == "mae" else np.square(link, out=link)
+        error = np.subtract(link, y[:, None], out=link if in_place else None)
+        return np.abs(error, out=error) if measure == "mae" else np.square(error, out=error)
     if family == "multinomial":  # link is n x K x L; y the n x K class indicators
         with np.errstate(over="ignore"):
             prob = np.exp(link - link.max(axis=1, keepdims=True))
@@ -768,7 +770,8 @@ def _loss(y: np.ndarray, link: np.ndarray, family: str, measure: str) -> np.ndar
         return 2 * np.abs(prob) if measure == "mae" else 2 * np.square(prob)
     # deviance -2 log(prob of the observed class), prob clipped as cv.glmnet does
     sign = np.where(y == 1, -1.0, 1.0)[:, None]
-    link *= sign  # -eta for y = 1, eta for y = 0: prob of the observed class = 1 / (1 + exp(.))
+    # -eta for y = 1, eta for y = 0: prob of the observed class = 1 / (1 + exp(.))
+    link = np.multiply(link, sign, out=link if in_place else None)
     with np.errstate(over="ignore"):
         np.exp(link, out=link)
     link += 1.0
