@@ -718,9 +718,11 @@ def _out_of_fold(
             block, beta = rows[held_out][:, used], beta[used]
         else:  # only the few columns used (dfmax, a short path)
             block, beta = rows[np.ix_(held_out, used)], beta[used]
-        predictions[held_out] = a0 + linear_part(block, beta)
+        linear = linear_part(block, beta)
+        linear += a0
         if offset is not None:
-            predictions[held_out] += offset[held_out][..., None]
+            linear += offset[held_out][..., None]
+        predictions[held_out] = linear  # one scatter of the rows
     return predictions
 
 
