@@ -562,7 +562,8 @@ def _subtract_rows(
     length: int,
 ) -> None:
     """``grad[:length] -= sum_c gram[rows[c], :length] * deltas[c]`` over the first ``count``
-    (up to ``PENDING_UPDATES``) rows: one read and write of the gradient for four updates."""
+    (up to ``PENDING_UPDATES``) rows: one read and write of the gradient for four updates.
+    ``rows`` and ``deltas`` are arrays or tuples."""
     if count == 4:
         r0, r1, r2, r3 = rows[0], rows[1], rows[2], rows[3]
         d0, d1, d2, d3 = deltas[0], deltas[1], deltas[2], deltas[3]
@@ -663,10 +664,7 @@ def _active_passes(
                     largest_change,
                     xv[a0] * d0 * d0, xv[a1] * d1 * d1, xv[a2] * d2 * d2, xv[a3] * d3 * d3,
                 )  # fmt: skip
-                for b in range(n_active):
-                    grad[b] -= (
-                        gram[a0, b] * d0 + gram[a1, b] * d1 + gram[a2, b] * d2 + gram[a3, b] * d3
-                    )
+                _subtract_rows(grad, gram, group, (d0, d1, d2, d3), 4, n_active)
             start += 4
         for a in range(start, n_active):  # the last one to three, one at a time
             g = grad[a]
