@@ -15,13 +15,15 @@ the course's problems, so the algorithm is written here and compiled with numba:
   even at R's default ``thresh``, not only at the optimum.
 * Binomial and Poisson: iteratively reweighted least squares around penalised coordinate descent,
   with an offset and the intercept unpenalised, a sequential strong-rule screen with a KKT check,
-  glmnet's deviance-ratio early stopping and its probability bounds. Its iterations are not
-  glmnet's, so it meets R at the optimum (``thresh`` small) rather than step for step.
+  glmnet's deviance-ratio early stopping and its probability bounds. As glmnet, ``thresh`` is
+  scaled by the null deviance per unit weight, so at R's default ``thresh`` the passes are
+  glmnet's and the path agrees with R to rounding.
 * Multinomial, ungrouped (glmnet's default): as glmnet, penalised IRLS one class at a time (the
   other classes' linear predictors held), each variable's coefficients then shifted across classes
-  to the penalty's favourite. Grouped, as glmnet: block coordinate descent, one block per
-  variable across classes, on a quadratic approximation with one curvature for every class,
-  renewed until the fit settles. Both meet R at the optimum.
+  to the penalty's favourite, from glmnet's intercept-only start and with its scaled ``thresh``:
+  R's path to rounding. Grouped: block coordinate descent, one block per variable across
+  classes, on a quadratic approximation with one curvature for every class, renewed until the fit
+  settles; it meets R at the optimum (``thresh`` small) rather than step for step.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
@@ -1411,6 +1413,15 @@ def _deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray, family: int) -> flo
     return dev
 
 
+@njit(cache=True, inline="always")
+def _null_deviance_unit(null_dev: float) -> float:
+    """What glmnet multiplies ``thresh`` by for the binomial, Poisson and multinomial families:
+    the null model's deviance per unit weight, as glmnet counts it (half of ``null_dev``, twice
+    the negative log-likelihood ratio with weights summing to 1), so the stopping rule is relative
+    to how much there is to explain."""
+    return 0.5 * null_dev
+
+
 @njit(cache=True)
 def _null_intercept(y: np.ndarray, w: np.ndarray, offset: np.ndarray, family: int) -> float:
     """The intercept-only fit with the offset: closed form for Poisson, Newton's method for the
@@ -1613,6 +1624,7 @@ def glm_path(
     status = STATUS_OK
     eta = offset + a0
     null_dev = _deviance(y, w, eta, family)
+    thresh = thresh * _null_deviance_unit(null_dev)
     screened = np.zeros(p, dtype=np.bool_)
     prob = np.zeros(n)
     v = np.zeros(n)
@@ -2172,6 +2184,43 @@ def _multinomial_grouped(
                 return passes, n_active, STATUS_OK
 
 
+@njit(cache=True)
+def _multinomial_null_intercepts(y: np.ndarray, w: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """The intercept-only multinomial fit (``w`` summing to 1), centred to sum to zero, as glmnet
+    computes it: ``log`` of the class proportions without an offset; with one, Newton steps one
+    class at a time until no step exceeds 1e-7 (glmnet's own stopping point, which the rest of its
+    path starts from)."""
+    n, k = y.shape
+    a0 = np.zeros(k)
+    if not np.any(offset != 0.0):
+        for c in range(k):
+            a0[c] = np.log(np.dot(w, y[:, c]))
+        return a0 - a0.sum() / k
+    expo = np.exp(offset)
+    total = np.zeros(n)
+    for i in range(n):
+        total[i] = expo[i].sum()
+    largest_step = 1.0
+    while largest_step >= 1e-7:
+        largest_step = 0.0
+        for c in range(k):
+            score = 0.0
+            curvature = 0.0
+            for i in range(n):
+                prob = expo[i, c] / total[i]
+                score += w[i] * (y[i, c] - prob)
+                curvature += w[i] * prob * (1.0 - prob)
+            step = score / curvature
+            a0[c] += step
+            largest_step = max(largest_step, abs(step))
+            factor = np.exp(step)
+            for i in range(n):
+                before = expo[i, c]
+                expo[i, c] = before * factor
+                total[i] += expo[i, c] - before
+    return a0 - a0.sum() / k
+
+
 @njit(cache=True, nogil=True)
 def multinomial_path(
     xd: np.ndarray,
@@ -2207,8 +2256,7 @@ def multinomial_path(
     the coefficient vector of variable j across classes (``grouped=True``: ``alpha ||B_j||_2 +
     (1-alpha)/2 ||B_j||^2``, a variable enters for all classes at once). Ungrouped, one class at a
     time (:func:`_multinomial_by_class`); grouped, one variable's classes at a time under a common
-    curvature (:func:`_multinomial_grouped`), both as glmnet; they reach glmnet's optimum rather
-    than following its iterations. Options, lambdas and returns
+    curvature (:func:`_multinomial_grouped`). Options, lambdas and returns
     as :func:`glm_path`, with intercepts K x L and coefficients p x K x L; intercepts are centred
     to sum to zero, as glmnet reports them. Sparse x is centred implicitly: gradients read only
     the stored entries, with the weighted residual's class sums for the centring.
@@ -2223,25 +2271,7 @@ def multinomial_path(
     coef = np.zeros((p, k))
     a0 = np.zeros(k)
     if intercept:
-        # the intercept-only fit (with the offset) by majorised Newton steps
-        eta = offset.copy()
-        prob = np.empty((n, k))
-        for _ in range(10_000):
-            _softmax_rows(eta, prob)
-            largest = 0.0
-            for c in range(k):
-                score = 0.0
-                for i in range(n):
-                    score += w[i] * (y[i, c] - prob[i, c])
-                step = 2.0 * score
-                a0[c] += step
-                largest = max(largest, abs(step))
-                for i in range(n):
-                    eta[i, c] += step
-            if largest < 1e-15:
-                break
-        centre = a0.mean()
-        a0 -= centre
+        a0 = _multinomial_null_intercepts(y, w, offset)
     eta = offset.copy()
     for i in range(n):
         for c in range(k):
@@ -2251,6 +2281,7 @@ def multinomial_path(
     resid_sum = np.zeros(k)
     _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
     null_dev = _multinomial_deviance(y, w, eta)
+    thresh = thresh * _null_deviance_unit(null_dev)
     w_sum = w.sum()
     xv = np.zeros(p)
     for j in range(p):
