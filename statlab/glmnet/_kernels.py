@@ -2194,7 +2194,10 @@ def _multinomial_null_intercepts(y: np.ndarray, w: np.ndarray, offset: np.ndarra
     a0 = np.zeros(k)
     if not np.any(offset != 0.0):
         for c in range(k):
-            a0[c] = np.log(np.dot(w, y[:, c]))
+            share = 0.0
+            for i in range(n):
+                share += w[i] * y[i, c]
+            a0[c] = np.log(share)
         return a0 - a0.sum() / k
     expo = np.exp(offset)
     total = np.zeros(n)
