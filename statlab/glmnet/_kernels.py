@@ -1635,7 +1635,9 @@ def glm_path(
     active = np.empty(p, dtype=np.int64)
     n_active = 0
     passes = 0
-    previous_lambda = BIG_LAMBDA
+    # glmnet's strong rule screens at alpha (2 lam - previous lam); before a user's first lambda
+    # the previous one is 0, before its own sequence's "infinite" first step it is unbounded
+    previous_lambda = BIG_LAMBDA if early_stop else 0.0
     n_stored = 0
     previous_ratio = 0.0
     for m in range(n_lambda):
@@ -2301,7 +2303,9 @@ def multinomial_path(
     passes = 0
     n_stored = 0
     previous_ratio = 0.0
-    previous_lambda = BIG_LAMBDA
+    # glmnet's strong rule screens at alpha (2 lam - previous lam); before a user's first lambda
+    # the previous one is 0, before its own sequence's "infinite" first step it is unbounded
+    previous_lambda = BIG_LAMBDA if early_stop else 0.0
     null_norm = np.zeros(p)
     for m in range(n_lambda):
         norms = np.zeros(p)

@@ -112,3 +112,17 @@ def test_cv_curve_matches_r_at_default_thresh(family, type_measure):
     np.testing.assert_allclose(python_fit.cvm, r_fit.cvm, rtol=1e-9)
     np.testing.assert_allclose(python_fit.cvsd, r_fit.cvsd, rtol=1e-8)
     assert (python_fit.index_min, python_fit.index_1se) == (r_fit.index_min, r_fit.index_1se)
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson", "multinomial"])
+@pytest.mark.parametrize("n_lambdas", [1, 5], ids=["one-lambda", "five-lambdas"])
+def test_user_lambdas_match_r_pass_for_pass(family, n_lambdas):
+    # before a user's first lambda glmnet's strong rule screens at 2 alpha lambda (no previous
+    # lambda); screening at alpha lambda instead changed a single-lambda fit on 100 x 200 by 45%
+    X, y, _ = arguments(family, 100, 200, "dense")
+    lambda_max = sl.glmnet(X, y, family=family, backend="python").lambdas[0]
+    lambdas = lambda_max * np.geomspace(0.05, 0.01, n_lambdas)
+    python_path, r_path = (
+        sl.glmnet(X, y, family=family, lambdas=lambdas, backend=b) for b in ("python", "r")
+    )
+    assert_same_path(python_path, r_path)
