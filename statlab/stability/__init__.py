@@ -17,6 +17,7 @@ from statlab.stability._api import prediction_stability
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
 from statlab.stability._replicates import ReplicateError, run_replicates
 from statlab.stability._resampling import bootstrap_draw, holdout_rows
+from statlab.stability.paired import paired_differences
 from statlab.stability.result import StabilityResult
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "StabilityResult",
     "bootstrap_draw",
     "holdout_rows",
+    "paired_differences",
     "prediction_stability",
     "run_replicates",
 ]

@@ -99,11 +99,46 @@ class EfronResult:
     test_rmse_full: float
     test_rmse_trimmed: float
     backend: str
+    test_observed: np.ndarray
 
     @property
     def relative_change(self) -> float:
         """(RMSE_trim - RMSE_full) / RMSE_full on the test rows."""
         return (self.test_rmse_trimmed - self.test_rmse_full) / self.test_rmse_full
+
+    def relative_change_interval(
+        self, *, n_draws: int = 2000, level: float = 0.95, seed: int | None = 0
+    ) -> pd.Series:
+        """:attr:`relative_change` with a paired bootstrap interval over the test rows (both
+        forests scored on the same resampled rows; see
+        :func:`statlab.stability.paired_differences`): ``relative_change``, ``lower``, ``upper``
+        and ``clear`` (the interval excludes 0)."""
+        from statlab.stability import paired_differences
+
+        predictions = pd.DataFrame(
+            {
+                "model": np.repeat(["full", "trimmed"], len(self.test_observed)),
+                "replicate": 0,
+                "row": np.tile(np.arange(len(self.test_observed)), 2),
+                "observed": np.tile(self.test_observed, 2),
+                "predicted": np.concatenate(
+                    [self.full.test_prediction, self.trimmed.test_prediction]
+                ),
+            }
+        )
+        table = paired_differences(
+            predictions, by=["model"], statistic="rmse", reference=("full",), relative=True,
+            n_draws=n_draws, level=level, seed=seed,
+        )  # fmt: skip
+        trimmed = table.xs("trimmed", level="model").iloc[0]
+        return pd.Series(
+            {
+                "relative_change": float(trimmed["difference"]),
+                "lower": float(trimmed["lower"]),
+                "upper": float(trimmed["upper"]),
+                "clear": bool(trimmed["clear"]),
+            }
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The full forest's importance table, with ``removed`` marking the top features."""
@@ -228,6 +263,7 @@ def efron_experiment(
         test_rmse_full=rmse_full,
         test_rmse_trimmed=rmse_trimmed,
         backend=full.backend,
+        test_observed=target[test],
     )
 
 

@@ -105,6 +105,13 @@ def test_efron_simulation_trimmed_forest_loses_under_five_percent(redundant):
     assert set(result.summary()["n_features"]) == {100, 90}
     assert abs(result.relative_change) < 0.05
     assert all(redundant.attrs["signal"][name] != "noise" for name in result.removed)
+    # the change with its paired interval over the test rows: the same point, an interval around
+    # it, and (on 75 test rows) no clear change
+    change = result.relative_change_interval(seed=0)
+    assert change["relative_change"] == pytest.approx(result.relative_change)
+    assert change["lower"] < change["relative_change"] < change["upper"]
+    assert not change["clear"]
+    assert len(result.test_observed) == 75
 
 
 @pytest.mark.parametrize(
