@@ -6,6 +6,7 @@ Their methods never look at which backend ran; ``backend`` is only recorded.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -243,14 +244,17 @@ class GlmnetPath:
         table = table[table["drop"] >= min_drop]
         return table.sort_values("peak_abs_coef", ascending=False).reset_index(drop=True)
 
-    def plot(self, label: bool = True, gamma: float = 1.0) -> Any:
+    def plot(self, label: bool = True, gamma: float = 1.0, highlight: Sequence[str] = ()) -> Any:
         """The coefficient paths against -log(lambda), as R's ``plot(fit, xvar = "lambda")``; a
-        relaxed fit at ``gamma`` (on the lambdas the relaxed fit has, as R's plot does)."""
+        relaxed fit at ``gamma`` (on the lambdas the relaxed fit has, as R's plot does);
+        ``highlight`` names paths to draw thick, black and labelled, the others in grey."""
         from statlab.plots.glmnet import plot_coef_path
 
         if self._gamma(gamma) != 1:
-            return plot_coef_path(self.blended(gamma, extend=False), label=label)
-        return plot_coef_path(self, label=label)
+            return plot_coef_path(
+                self.blended(gamma, extend=False), label=label, highlight=highlight
+            )
+        return plot_coef_path(self, label=label, highlight=highlight)
 
     def __repr__(self) -> str:
         return (
@@ -516,9 +520,10 @@ class CVGlmnetResult:
             return plot_cv_relaxed(self)
         return plot_cv_curve(self)
 
-    def plot_path(self, label: bool = True) -> Any:
-        """The full-data coefficient paths (R's ``plot(cv_fit$glmnet.fit, xvar = "lambda")``)."""
-        return self.path.plot(label=label)
+    def plot_path(self, label: bool = True, highlight: Sequence[str] = ()) -> Any:
+        """The full-data coefficient paths (R's ``plot(cv_fit$glmnet.fit, xvar = "lambda")``),
+        ``highlight`` as in :meth:`GlmnetPath.plot`."""
+        return self.path.plot(label=label, highlight=highlight)
 
     def __repr__(self) -> str:
         table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")
