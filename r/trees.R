@@ -2,12 +2,6 @@
 # returns a named list of plain vectors and matrices; statlab rebuilds its own results from them.
 # An R user can source() this file and call the functions directly.
 
-# The tree packages this file uses that the running R lacks (character(0) when all load).
-trees_missing_packages <- function() {
-  packages <- c("rpart", "randomForest", "gbm")
-  packages[!vapply(packages, requireNamespace, logical(1), quietly = TRUE)]
-}
-
 # A data frame of x with syntactic column names x1..xp and the response .y.
 trees_frame <- function(x, y) {
   frame <- as.data.frame(x)

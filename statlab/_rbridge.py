@@ -105,20 +105,61 @@ def status() -> RStatus:
     return RStatus(True, "R, rpy2 and glmnet load", r_version, rpy2_version, glmnet_version)
 
 
-def require() -> None:
-    """Raise :class:`RUnavailableError` with the reason and the install line unless R is usable."""
+def debian_package(package: str) -> str:
+    """The Debian package that installs an R package (``randomForest`` -> ``r-cran-randomforest``).
+
+    >>> debian_package("randomForest")
+    'r-cran-randomforest'
+    """
+    return f"r-cran-{package.lower()}"
+
+
+@functools.cache
+def missing_packages(packages: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of the R ``packages`` that R cannot load (all of them where R itself is unusable);
+    glmnet is checked by :func:`status`, the others are asked of R once per process.
+
+    >>> missing_packages(()) == ()
+    True
+    """
+    if not packages:
+        return ()
+    if not status().usable:
+        return packages
+    others = [package for package in packages if package != "glmnet"]
+    if not others:
+        return ()
+    robjects = _robjects()
+    loads = robjects.r["requireNamespace"]
+    with _lock:
+        return tuple(package for package in others if not bool(loads(package, quietly=True)[0]))
+
+
+def require(packages: tuple[str, ...] = ("glmnet",)) -> None:
+    """Raise :class:`RUnavailableError` with the reason and the install line unless R is usable
+    and loads every one of the R ``packages``."""
     probe = status()
     if not probe.usable:
         raise RUnavailableError(
             f'backend="r" needs R with glmnet and rpy2: {probe.reason}; ' + INSTALL_HINT
         )
+    absent = missing_packages(tuple(packages))
+    if absent:
+        raise RUnavailableError(
+            f'backend="r" needs the R packages {", ".join(absent)}: install them with '
+            f"`apt-get install {' '.join(debian_package(p) for p in absent)}`"
+        )
 
 
-def resolve_backend(backend: str) -> Literal["r", "python"]:
-    """Turn ``"auto" | "r" | "python"`` into the backend that will run.
+def resolve_backend(
+    backend: str, packages: tuple[str, ...] = ("glmnet",)
+) -> Literal["r", "python"]:
+    """Turn ``"auto" | "r" | "python"`` into the backend that will run a computation needing the
+    R ``packages``.
 
-    ``"auto"`` picks R when :func:`status` says it is usable, else Python; ``"r"`` without a usable R
-    raises rather than switching silently.
+    ``"auto"`` picks R when it is usable and loads those packages, else Python (so a forest runs in
+    Python where R has glmnet but not randomForest); ``"r"`` without them raises, naming the
+    packages and their install line, rather than switching silently.
 
     >>> resolve_backend("python")
     'python'
@@ -126,10 +167,10 @@ def resolve_backend(backend: str) -> Literal["r", "python"]:
     if backend == "python":
         return "python"
     if backend == "r":
-        require()
+        require(packages)
         return "r"
     if backend == "auto":
-        return "r" if status().usable else "python"
+        return "r" if status().usable and not missing_packages(tuple(packages)) else "python"
     raise ValueError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
 
 

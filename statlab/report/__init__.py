@@ -19,7 +19,12 @@ from __future__ import annotations
 from statlab.report.cli import cli_main
 from statlab.report.document import QmdDocument, read_qmd
 from statlab.report.errors import ChunkError, ReportError
-from statlab.report.helpers import backend_comparison, r_usable, report_backend
+from statlab.report.helpers import (
+    backend_comparison,
+    r_missing_text,
+    r_usable,
+    report_backend,
+)
 from statlab.report.render import (
     RenderedReport,
     available_reports,
@@ -36,6 +41,7 @@ __all__ = [
     "available_reports",
     "backend_comparison",
     "cli_main",
+    "r_missing_text",
     "r_usable",
     "read_qmd",
     "render_report",

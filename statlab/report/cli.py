@@ -127,7 +127,9 @@ def cli_main(argv: Sequence[str]) -> int:
         return 2
     try:
         engine = resolve_engine(args.engine, args.format)
-        backend = resolve_backend(args.backend)
+        resolved = resolve_backend(args.backend)
+        # "auto" reaches the reports as it is: each resolves it for the R packages it needs
+        backend = "auto" if args.backend == "auto" else resolved
         paths = [report_path(name) for name in args.names] or [
             reports_dir() / f"{name}.qmd" for name in available_reports()
         ]
@@ -140,7 +142,7 @@ def cli_main(argv: Sequence[str]) -> int:
 
     console.print(
         f"Rendering {len(documents)} report(s) to {args.format} with the {engine} engine on the "
-        f"{backend} backend, {min(args.jobs, len(documents))} at a time, into {out}"
+        f"{_backend_text(backend, resolved)}, {min(args.jobs, len(documents))} at a time, into {out}"
     )
     if engine == "embedded":
         for document in documents:
@@ -159,6 +161,18 @@ def cli_main(argv: Sequence[str]) -> int:
         )
         return 1
     return 0
+
+
+def _backend_text(backend: str, resolved: str) -> str:
+    """How the command line names the backend: "auto" says what it resolves to here."""
+    if backend != "auto":
+        return f"{backend} backend"
+    if resolved == "python":
+        return "python backend (auto: R is not usable here)"
+    return (
+        "auto backend (R, except in reports whose R packages are missing here, which run in "
+        "Python and say so)"
+    )
 
 
 def _index_entries(documents: Sequence[QmdDocument]) -> list[Path]:

@@ -111,9 +111,9 @@ def resolve_engine(engine: str, output_format: str = "html") -> str:
     return engine
 
 
-def resolve_backend(backend: str) -> str:
-    """``r`` or ``python``, as :func:`statlab._rbridge.resolve_backend` decides; errors name
-    ``--backend``.
+def resolve_backend(backend: str, packages: tuple[str, ...] = ("glmnet",)) -> str:
+    """``r`` or ``python`` for a computation needing the R ``packages``, as
+    :func:`statlab._rbridge.resolve_backend` decides; errors name ``--backend``.
 
     >>> resolve_backend("python")
     'python'
@@ -125,7 +125,7 @@ def resolve_backend(backend: str) -> str:
             f"unknown backend {backend!r} for --backend; choose from {', '.join(BACKENDS)}"
         )
     try:
-        return _rbridge.resolve_backend(backend)
+        return _rbridge.resolve_backend(backend, packages)
     except _rbridge.RUnavailableError as error:
         raise ReportError(f"--backend r: {error}") from error
 

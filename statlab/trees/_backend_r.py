@@ -11,17 +11,10 @@ from statlab import _rbridge
 from statlab.trees import _structure
 from statlab.trees._structure import TreeStructure
 
-INSTALL_LINE = "apt-get install r-cran-rpart r-cran-randomforest r-cran-gbm"
-
-
-def require_packages() -> None:
-    """Raise :class:`statlab._rbridge.RUnavailableError` unless rpart, randomForest and gbm load."""
-    missing = _rbridge.call("trees_missing_packages")
-    missing = [missing] if isinstance(missing, str) else list(missing or [])
-    if missing:
-        raise _rbridge.RUnavailableError(
-            f'backend="r" needs the R packages {", ".join(missing)}: install them with `{INSTALL_LINE}`'
-        )
+CART = ("rpart",)  # the R packages each kind of tree model needs
+FOREST = ("randomForest",)
+BOOSTING = ("gbm",)
+LASSO_AND_CART = ("glmnet", "rpart")
 
 
 def rpart(
@@ -32,7 +25,7 @@ def rpart(
     folds: np.ndarray | None,
 ) -> tuple[TreeStructure, pd.DataFrame]:
     """rpart's tree (as a structure) and its complexity table."""
-    require_packages()
+    _rbridge.require(CART)
     codes = y if classes is None else np.searchsorted(classes, y).astype(np.int64)
     out = _rbridge.call(
         "rpart_fit",

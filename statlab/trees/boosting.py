@@ -29,6 +29,7 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab.trees import _checks
+from statlab.trees._backend_r import BOOSTING, CART
 from statlab.trees.fit import TreeResult, fit_tree
 
 
@@ -153,7 +154,7 @@ def boosting_steps(
     target, _, _ = _checks.response(y, len(points), "regression")
     n_steps = _checks.positive_int(n_steps, "n_steps")
     learning_rate = _checks.probability(learning_rate, "learning_rate")
-    ran = _rbridge.resolve_backend(backend)
+    ran = _rbridge.resolve_backend(backend, CART)
     trees = []
     residual = target.copy()
     for _ in range(n_steps):
@@ -184,7 +185,6 @@ def gbm_steps(
 ) -> pd.DataFrame:
     """R's gbm (gaussian) training predictions after each of ``n_trees`` trees, one column per
     tree (``tree_1``, ...), with its initial value (the mean of y) in ``.attrs["init"]``. R only."""
-    from statlab.trees import _backend_r
 
     one_predictor = not isinstance(X, pd.DataFrame) and np.ndim(X) == 1
     matrix, _ = _checks.design(np.reshape(X, (-1, 1)) if one_predictor else X)
@@ -194,8 +194,7 @@ def gbm_steps(
     shrinkage = _checks.probability(learning_rate, "learning_rate")
     min_bucket = _checks.positive_int(min_bucket, "min_bucket")
     bag_fraction = _checks.probability(bag_fraction, "bag_fraction")
-    _rbridge.require()
-    _backend_r.require_packages()
+    _rbridge.require(BOOSTING)
     out = _rbridge.call(
         "gbm_fit",
         matrix,

@@ -35,6 +35,7 @@ from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
 from statlab.trees import _checks
+from statlab.trees._backend_r import FOREST
 from statlab.trees.forest import (
     ForestResult,
     _cv_mtry,
@@ -218,7 +219,7 @@ def efron_experiment(
     nfolds = check.integer(nfolds, "nfolds", low=2, high=matrix.shape[0] - n_test)
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     progress = check.flag(progress, "progress")
-    ran = _rbridge.resolve_backend(check.backend(backend))
+    ran = _rbridge.resolve_backend(check.backend(backend), FOREST)
     p = matrix.shape[1]
     grids = {p: _mtry_grid(mtry_grid, p)}
     kept = p - n_remove
@@ -341,7 +342,7 @@ def efron_singh2002(
     n_trees = _checks.positive_int(n_trees, "n_trees")
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     progress = check.flag(progress, "progress")
-    ran = _rbridge.resolve_backend(check.backend(backend))
+    ran = _rbridge.resolve_backend(check.backend(backend), FOREST)
     counts = _removal_counts(removals, SINGH2002_GENES)
     frame = data.load("singh2002")
     y = frame["y"].astype(str).to_numpy()

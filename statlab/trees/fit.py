@@ -32,6 +32,7 @@ import pandas as pd
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab.trees import _checks, _structure
+from statlab.trees._backend_r import CART
 from statlab.trees._structure import TreeStructure
 
 Backend = Literal["auto", "r", "python"]
@@ -225,7 +226,7 @@ def fit_tree(
     if nfolds is not None or foldid is not None:
         folds = _checks.fold_ids(foldid, 10 if nfolds is None else nfolds, matrix.shape[0], seed)
     settings = {"max_depth": max_depth, "cp": cp, "min_split": min_split, "min_bucket": min_bucket}
-    ran = _rbridge.resolve_backend(backend)
+    ran = _rbridge.resolve_backend(backend, CART)
     if ran == "r":
         from statlab.trees import _backend_r
 

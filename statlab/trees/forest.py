@@ -36,6 +36,7 @@ from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
 from statlab.trees import _checks
+from statlab.trees._backend_r import FOREST
 
 Backend = Literal["auto", "r", "python"]
 
@@ -133,7 +134,7 @@ def random_forest(
         test, _ = _checks.design(X_test, "X_test")
         if test.shape[1] != matrix.shape[1]:
             raise ValueError(f"X_test has {test.shape[1]} columns but X has {matrix.shape[1]}")
-    ran = _rbridge.resolve_backend(backend)
+    ran = _rbridge.resolve_backend(backend, FOREST)
     if ran == "r":
         return _forest_r(matrix, target, names, task_name, classes, settings, test, seed)
     return _forest_python(matrix, target, names, task_name, settings, test, seed, n_jobs)
@@ -175,7 +176,7 @@ def tune_mtry(
     grid = _mtry_grid(mtry_grid, matrix.shape[1])
     settings = _forest_settings(matrix.shape[1], task_name, n_trees, int(grid[0]), node_size)
     folds = _checks.fold_ids(foldid, nfolds, matrix.shape[0], seed)
-    ran = _rbridge.resolve_backend(backend)
+    ran = _rbridge.resolve_backend(backend, FOREST)
     with progress_bar(len(np.unique(folds)) * len(grid), "mtry CV fits", progress) as bar:
         return _cv_mtry(matrix, target, classes, grid, settings, folds, seed, ran, n_jobs, bar)
 
@@ -195,9 +196,7 @@ def _cv_mtry(
     """The CV table of :func:`tune_mtry` for checked arguments; ``bar`` advances per fit."""
     task_name = "regression" if classes is None else "classification"
     if ran == "r":
-        from statlab.trees import _backend_r
-
-        _backend_r.require_packages()
+        _rbridge.require(FOREST)
         codes = target if classes is None else np.searchsorted(classes, target).astype(np.int64)
         errors = np.asarray(
             _rbridge.call(
@@ -459,9 +458,7 @@ def _forest_r(
     X_test: np.ndarray | None,
     seed: int,
 ) -> ForestResult:
-    from statlab.trees import _backend_r
-
-    _backend_r.require_packages()
+    _rbridge.require(FOREST)
     codes = y if classes is None else np.searchsorted(classes, y).astype(np.int64)
     out = _rbridge.call(
         "rf_fit",

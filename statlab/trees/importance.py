@@ -35,6 +35,7 @@ from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
 from statlab.trees import _checks
+from statlab.trees._backend_r import LASSO_AND_CART
 from statlab.trees.fit import TreeResult, fit_tree
 from statlab.trees.forest import _seed_and_jobs
 
@@ -284,7 +285,7 @@ def importance_stability(
     nfolds = check.integer(nfolds, "nfolds", low=3, high=matrix.shape[0])
     min_split = _checks.positive_int(min_split, "min_split", minimum=2)
     progress = check.flag(progress, "progress")
-    ran = _rbridge.resolve_backend(check.backend(backend))
+    ran = _rbridge.resolve_backend(check.backend(backend), LASSO_AND_CART)
     holdout, truth = _holdout(X_holdout, y_holdout, matrix.shape[1])
     folds = _checks.fold_ids(None, nfolds, matrix.shape[0], seed)
     binary = (labels == classes[1]).astype(np.float64)
@@ -367,9 +368,8 @@ def _bootstrap_r(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The refits in R, in up to ``R_CALLS`` calls of consecutive replicates so that a progress bar
     can move (each replicate depends on its rows only, so the split does not change the result)."""
-    from statlab.trees import _backend_r
 
-    _backend_r.require_packages()
+    _rbridge.require(LASSO_AND_CART)
     coefs, importances = [], []
     for block in np.array_split(rows, min(R_CALLS, len(rows))):
         out = _rbridge.call(
