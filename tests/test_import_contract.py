@@ -16,7 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "statlab"
 
 #: Shared by every layer: statlab's own private helpers.
-SHARED = {"statlab._paths", "statlab._validation", "statlab._rbridge", "statlab._progress"}
+SHARED = {
+    "statlab._paths",
+    "statlab._validation",
+    "statlab._rbridge",
+    "statlab._progress",
+    "statlab._random",
+}
 #: Layer of each top-level unit; anything not listed (a new model package) is a model.
 LAYERS = {
     "statlab": 0,

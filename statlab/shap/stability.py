@@ -20,6 +20,7 @@ import pandas as pd
 
 from statlab import _validation as check
 from statlab._progress import progress_bar
+from statlab._random import replicate_rng
 from statlab.shap import _checks
 from statlab.shap.result import ShapResult
 
@@ -213,7 +214,7 @@ def shap_stability(
 
 
 def _draw(seed: int, replicate: int, n_rows: int, subsample: float | None) -> np.ndarray:
-    rng = np.random.default_rng([seed, replicate])
+    rng = replicate_rng(seed, replicate)
     if subsample is None:
         return rng.integers(0, n_rows, size=n_rows)
     return rng.choice(n_rows, size=max(2, round(subsample * n_rows)), replace=False)

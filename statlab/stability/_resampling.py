@@ -1,10 +1,9 @@
 """Where every random number of a stability run comes from: the test split from ``seed`` alone, and
 each replicate's bootstrap rows and CV folds from ``(seed, replicate)`` alone.
 
-Replicate ``b`` uses the ``b``-th child of ``SeedSequence(seed)`` (``SeedSequence(seed).spawn(B)[b]``),
-so a replicate's draw does not depend on ``B``, on the other replicates, on ``n_jobs`` or on the
-backend. (``default_rng([seed, b])`` would be simpler, but ``[seed, 0]`` seeds the same stream as
-``seed``, which draws the test split.)
+Replicate ``b`` draws from :func:`statlab._random.replicate_rng` (the ``b``-th child of
+``SeedSequence(seed)``), so a replicate's draw does not depend on ``B``, on the other replicates, on
+``n_jobs`` or on the backend, and not on the stream of ``seed`` that draws the test split.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from statlab import _validation as check
+from statlab._random import replicate_rng
 
 
 def holdout_rows(n_rows: int, n_test: int, seed: int) -> np.ndarray:
@@ -42,7 +42,7 @@ def bootstrap_draw(
     replicate = check.integer(replicate, "replicate", low=0)
     n_train = check.integer(n_train, "n_train", low=1)
     nfolds = check.integer(nfolds, "nfolds", low=1)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replicate,)))
+    rng = replicate_rng(seed, replicate)
     rows = rng.integers(0, n_train, size=n_train)
     folds = rng.permutation(np.resize(np.arange(1, nfolds + 1), n_train))
     return rows, folds.astype(np.int64)
