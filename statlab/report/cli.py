@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="backend the reports compute with: r, python, or auto: R when usable (default)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render every page afresh (by default a page whose .qmd, statlab code, data, engine "
+        "and backend are unchanged since its last render is reused)",
+    )
     return parser
 
 
@@ -152,7 +159,13 @@ def cli_main(argv: Sequence[str]) -> int:
                         f"note: {document.name}: {chunk.name}: the embedded engine ignores "
                         f"the Quarto option(s) {', '.join(chunk.ignored_options)}"
                     )
-    rendered, failed = _render_all(console, documents, out, engine, backend, args.jobs, args.format)
+    if not args.no_cache:
+        from statlab.report.cache import backend_state
+
+        backend_state(backend)  # asks R here: rpy2 cannot be started from the render threads
+    rendered, failed = _render_all(
+        console, documents, out, engine, backend, args.jobs, args.format, not args.no_cache
+    )
     index = write_index(out, _index_entries(documents), rendered, suffix=f".{args.format}")
     console.print(f"Index: {index}")
     if failed:
@@ -161,6 +174,34 @@ def cli_main(argv: Sequence[str]) -> int:
         )
         return 1
     return 0
+
+
+def _render_or_reuse(
+    document: QmdDocument,
+    out: Path,
+    engine: str,
+    backend: str,
+    on_cell_done: Callable[[int, int], None],
+    output_format: str,
+) -> RenderedReport:
+    """:func:`render_report`, or the cached page when its inputs have not changed."""
+    from statlab.report import cache, quarto
+
+    started = time.perf_counter()
+    destination = out / f"{document.name}{quarto.FORMATS[output_format][1]}"
+    key = cache.page_key(document, engine, backend, output_format)
+    written: list[RenderedReport] = []
+
+    def render() -> Path:
+        written.append(render_report(document, out, engine, backend, on_cell_done, output_format))
+        return written[0].path
+
+    reused = cache.cached_render(document, destination, key, render)
+    if not reused:
+        return written[0]
+    return RenderedReport(
+        document.name, destination, engine, backend, time.perf_counter() - started, reused=True
+    )
 
 
 def _backend_text(backend: str, resolved: str) -> str:
@@ -190,9 +231,11 @@ def _render_all(
     backend: str,
     jobs: int,
     output_format: str,
+    use_cache: bool = True,
 ) -> tuple[list[RenderedReport], bool]:
     """Render ``documents``, ``jobs`` at a time (each in its own kernel), with a progress bar per
-    report; return the pages written and whether any report failed."""
+    report, reusing a page whose inputs are unchanged unless ``use_cache`` is false; return the
+    pages written and whether any report failed."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -224,7 +267,9 @@ def _render_all(
                 progress.update(task, completed=done, total=total)
 
             try:
-                return render_report(document, out, engine, backend, advance, output_format)
+                if not use_cache:
+                    return render_report(document, out, engine, backend, advance, output_format)
+                return _render_or_reuse(document, out, engine, backend, advance, output_format)
             finally:
                 progress.remove_task(task)
 
@@ -247,5 +292,6 @@ def _render_all(
                 failed = True
                 continue
             rendered.append(page)
-            console.print(Text(f"{prefix}: done in {page.seconds:.1f} s -> {page.path}"))
+            how = "unchanged, reused" if page.reused else "done"
+            console.print(Text(f"{prefix}: {how} in {page.seconds:.1f} s -> {page.path}"))
     return rendered, failed

@@ -31,13 +31,15 @@ FORMATS: tuple[str, ...] = ("html", "pdf")
 
 @dataclass(frozen=True)
 class RenderedReport:
-    """One written page: which report, where, with which engine and backend, and how long."""
+    """One written page: which report, where, with which engine and backend, how long, and
+    whether an unchanged page was reused rather than rendered."""
 
     name: str
     path: Path
     engine: str
     backend: str
     seconds: float
+    reused: bool = False
 
 
 def available_reports(folder: Path | None = None) -> list[str]:

@@ -132,3 +132,10 @@ def page_content(html: str) -> PageContent:
 
 def _words(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
+
+
+def written_files(folder: Path) -> list[str]:
+    """The names in an output folder, less the cache of unchanged pages ``statlab report`` keeps."""
+    from statlab.report.cache import CACHE_FOLDER
+
+    return sorted(p.name for p in folder.iterdir() if p.name != CACHE_FOLDER)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from conftest import require_quarto
-from report_testing import FIXTURES, run_report_command
+from report_testing import FIXTURES, run_report_command, written_files
 
 OLD_PAGE = "<html>the page from the last good render</html>"
 
@@ -97,7 +97,7 @@ def test_leftovers_of_dead_runs_are_removed_and_those_of_live_runs_kept(tmp_path
     )
 
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert written_files(out) == [
         f".tiny-{alive}-c3d4.html.part",
         "index.html",
         "tiny.html",
@@ -137,7 +137,7 @@ def test_a_killed_render_is_cleaned_up_by_the_next_run(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert list(scratch.iterdir()) == []
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "tiny.html"]
+    assert written_files(out) == ["index.html", "tiny.html"]
 
 
 def test_two_runs_into_one_folder_at_once(tmp_path: Path) -> None:
@@ -161,6 +161,6 @@ def test_two_runs_into_one_folder_at_once(tmp_path: Path) -> None:
         _stdout, stderr = run.communicate(timeout=600)
         assert run.returncode == 0, stderr
 
-    assert sorted(p.name for p in out.iterdir()) == ["first.html", "index.html", "second.html"]
+    assert written_files(out) == ["first.html", "index.html", "second.html"]
     for name in ("first", "second"):
         assert f"The {name}: 42." in (out / f"{name}.html").read_text(encoding="utf-8")
