@@ -139,10 +139,19 @@ LAYOUT_PROBLEMS = """(() => {
   const right = box.right - parseFloat(style.paddingRight);
   const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
     + (e.classList.length ? "." + Array.from(e.classList).join(".") : "");
-  // a wide table may scroll sideways inside its own box (it cannot shrink without wrapping its
-  // numbers); any other element whose content is wider than its box cuts or spills that content
-  const scrollingTable = e => ["auto", "scroll"].includes(getComputedStyle(e).overflowX)
-    && (e.tagName === "TABLE" || (e.children.length === 1 && e.children[0].tagName === "TABLE"));
+  // a table wider than the column scrolls sideways in a box of its own (it cannot shrink without
+  // wrapping its numbers): an element is excused when a table is what makes its content wide and
+  // it sits in a box that scrolls; any other element whose content is wider than its box cuts or
+  // spills that content
+  const scrolls = e => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+  const scrollingTable = e => {
+    const table = e.tagName === "TABLE" ? e : e.querySelector("table");
+    if (!table) return false;
+    const own = getComputedStyle(e), padding = parseFloat(own.paddingLeft) + parseFloat(own.paddingRight);
+    if (table.offsetWidth + padding + 1 < e.scrollWidth) return false;
+    for (let a = e; a && a !== root; a = a.parentElement) if (scrolls(a)) return true;
+    return false;
+  };
   const problems = [];
   for (const e of root.querySelectorAll("*")) {
     if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && !scrollingTable(e)) {
