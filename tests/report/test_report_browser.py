@@ -148,7 +148,7 @@ LAYOUT_PROBLEMS = """(() => {
     const table = e.tagName === "TABLE" ? e : e.querySelector("table");
     if (!table) return false;
     const own = getComputedStyle(e), padding = parseFloat(own.paddingLeft) + parseFloat(own.paddingRight);
-    if (table.offsetWidth + padding + 1 < e.scrollWidth) return false;
+    if (e !== table && table.offsetWidth + padding + 1 < e.scrollWidth) return false;
     for (let a = e; a && a !== root; a = a.parentElement) if (scrolls(a)) return true;
     return false;
   };
