@@ -198,4 +198,4 @@ def test_every_shipped_report_fits_its_column(
                 ]
     finally:
         browser.set_width(1200)
-    assert problems == []
+    assert not problems, "\n".join(problems)
