@@ -59,6 +59,10 @@ QUARTO_ONLY_OPTIONS = frozenset(
 )
 
 
+#: chunk options a report's header may set for every chunk as HTML-format options
+HTML_CHUNK_OPTIONS = ("code-fold", "code-summary")
+_HTML_OPTIONS = ("toc", "toc-title", "css", *HTML_CHUNK_OPTIONS)
+
 DEFAULT_CHUNK_OPTIONS: dict[str, Any] = {
     "echo": True,
     "eval": True,
@@ -136,6 +140,21 @@ class QmdDocument:
         """The code chunks, in order."""
         return [part for part in self.parts if isinstance(part, Chunk)]
 
+    @property
+    def toc(self) -> bool:
+        """Whether the page shows a table of contents (the header's ``toc``)."""
+        return bool(html_format(self.header).get("toc", False))
+
+    @property
+    def toc_title(self) -> str:
+        """The table of contents' heading (the header's ``toc-title``; Quarto's default)."""
+        return str(html_format(self.header).get("toc-title", "Table of contents"))
+
+    @property
+    def stylesheets(self) -> list[Path]:
+        """The header's ``css`` files, relative to the report's folder."""
+        return [self.path.parent / name for name in html_format(self.header).get("css", [])]
+
 
 def read_qmd(path: Path) -> QmdDocument:
     """Parse and check ``path``; raise :class:`ReportError` naming file and line if malformed.
@@ -162,7 +181,13 @@ def read_qmd(path: Path) -> QmdDocument:
     header: dict[str, Any] = {}
     if cells and cells[0].cell_type == "raw" and cells[0].source.startswith("---"):
         header = _parse_header(path, cells.pop(0).source)
-    defaults = {**DEFAULT_CHUNK_OPTIONS, **_execute_defaults(path, header)}
+    html_options = html_format(header)
+    chunk_defaults = {key: html_options[key] for key in HTML_CHUNK_OPTIONS if key in html_options}
+    defaults = {
+        **DEFAULT_CHUNK_OPTIONS,
+        **_check_options(f"{path}: header 'format: html'", chunk_defaults),
+        **_execute_defaults(path, header),
+    }
 
     parts: list[Chunk | Prose] = []
     code_cells = [cell for cell in cells if cell.cell_type == "code"]
@@ -227,6 +252,23 @@ def _parse_header(path: Path, raw: str) -> dict[str, Any]:
             f"not {type(header).__name__}"
         )
     return header
+
+
+def html_format(header: dict[str, Any]) -> dict[str, Any]:
+    """The HTML options of a report's header that both engines honour (``toc``, ``toc-title``,
+    ``css`` as a list, ``code-fold``, ``code-summary``), given at the top level or under
+    ``format: html:`` as in Quarto (the latter wins).
+
+    >>> html_format({"toc": True, "format": {"html": {"css": "a.css", "code-fold": True}}})
+    {'toc': True, 'css': ['a.css'], 'code-fold': True}
+    """
+    formats = header.get("format")
+    html_options = formats.get("html") if isinstance(formats, dict) else None
+    merged = {**header, **(html_options if isinstance(html_options, dict) else {})}
+    options = {key: merged[key] for key in _HTML_OPTIONS if key in merged}
+    if isinstance(options.get("css"), str):
+        options["css"] = [options["css"]]
+    return options
 
 
 def _execute_defaults(path: Path, header: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,8 @@ def report_markdown(document: QmdDocument, execution: Execution, figure_dir: Pat
     """
     header = {key: value for key, value in document.header.items() if key in _PANDOC_METADATA}
     header.setdefault("title", document.title)
+    if document.toc:
+        header["toc-title"] = document.toc_title
     pieces = ["---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---"]
     if document.header.get("description"):
         pieces.append(f"::: {{.description}}\n{document.header['description']}\n:::")
@@ -67,11 +69,19 @@ def report_markdown(document: QmdDocument, execution: Execution, figure_dir: Pat
     return "\n\n".join(pieces) + "\n"
 
 
-def write_html(markdown: str, resource_dir: Path, destination: Path) -> None:
+def write_html(
+    markdown: str,
+    resource_dir: Path,
+    destination: Path,
+    *,
+    stylesheets: Sequence[Path] = (),
+    toc: bool = False,
+) -> None:
     """Convert ``markdown`` to a self-contained page at ``destination``, replacing it atomically.
 
-    The page is written to a ``.part`` file next to ``destination`` and renamed over it, so an
-    earlier page stays intact if pandoc fails.
+    The page is styled by statlab's stylesheet, then by ``stylesheets`` (a report's ``css``), and
+    starts with a table of contents if ``toc``. It is written to a ``.part`` file next to
+    ``destination`` and renamed over it, so an earlier page stays intact if pandoc fails.
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -83,6 +93,9 @@ def write_html(markdown: str, resource_dir: Path, destination: Path) -> None:
 
     modern = _pandoc_at_least(pypandoc.get_pandoc_version(), (2, 19))
     embed = "--embed-resources" if modern else "--self-contained"
+    for stylesheet in stylesheets:
+        if not Path(stylesheet).is_file():
+            raise ReportError(f"the report's stylesheet {stylesheet} does not exist")
     try:
         page = pypandoc.convert_text(
             markdown,
@@ -93,7 +106,8 @@ def write_html(markdown: str, resource_dir: Path, destination: Path) -> None:
                 embed,
                 "--mathml",
                 "--variable=document-css",
-                f"--css={STYLESHEET}",
+                *(f"--css={css}" for css in (STYLESHEET, *stylesheets)),
+                *(["--toc"] if toc else []),
                 f"--resource-path={resource_dir}",
             ],
             sandbox=False,

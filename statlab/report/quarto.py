@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from statlab.report.document import QmdDocument
+from statlab.report.document import QmdDocument, html_format
 from statlab.report.errors import ChunkError, ReportError
 from statlab.report.execute import strip_ansi
 from statlab.report.kernel_setup import STARTUP_CODE
@@ -163,6 +163,7 @@ def render(document: QmdDocument, destination: Path, backend: str, output_format
         temporary.mkdir()
         source = work / document.path.name
         source.write_text(with_jupyter_engine(document), encoding="utf-8")
+        copy_stylesheets(document, work)
         environment_variables = environment(backend, temporary)
         startup = scratch / "ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True)
@@ -213,6 +214,17 @@ def with_jupyter_engine(document: QmdDocument) -> str:
     if text.startswith("---\n") and document.header:
         return "---\njupyter: python3\n" + text.removeprefix("---\n")
     return "---\njupyter: python3\n---\n\n" + text
+
+
+def copy_stylesheets(document: QmdDocument, work: Path) -> None:
+    """Copy the report's ``css`` files into ``work``, where the copy of the report refers to them
+    by the same relative names."""
+    for name in html_format(document.header).get("css", []):
+        stylesheet = document.path.parent / name
+        if not stylesheet.is_file():
+            raise ReportError(f"the report's stylesheet {stylesheet} does not exist")
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stylesheet, work / name)
 
 
 def strip_cdn_scripts(page: str) -> str:

@@ -188,7 +188,9 @@ def render_report(
             figures.mkdir()
             execution = execute(document, backend, on_cell_done, working_dir=work)
             markdown = report_markdown(document, execution, figures)
-            write_html(markdown, figures, destination)
+            write_html(
+                markdown, figures, destination, stylesheets=document.stylesheets, toc=document.toc
+            )
     return RenderedReport(
         document.name, destination, engine, backend, time.perf_counter() - started
     )

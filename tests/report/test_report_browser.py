@@ -127,3 +127,75 @@ def test_wide_tables_scroll_inside_the_column(
         assert wide > 0  # at 700 px some table is wider than the column (prostate's summary)
     finally:
         browser.set_width(1200)
+
+
+# What a reader would miss on the page as laid out at the current window width: content cut off
+# or running past its box, images wider than the text column, warnings printed into the page, NaN
+# in tables, figures without alt text, and a missing table of contents or unfolded code.
+LAYOUT_PROBLEMS = """(() => {
+  const root = document.querySelector("main") || document.body;
+  const box = root.getBoundingClientRect(), style = getComputedStyle(root);
+  const left = box.left + parseFloat(style.paddingLeft);
+  const right = box.right - parseFloat(style.paddingRight);
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (e.classList.length ? "." + Array.from(e.classList).join(".") : "");
+  // a table wider than the column scrolls sideways in a box of its own (it cannot shrink without
+  // wrapping its numbers): an element is excused when a table is what makes its content wide and
+  // it sits in a box that scrolls; any other element whose content is wider than its box cuts or
+  // spills that content
+  const scrolls = e => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+  const scrollingTable = e => {
+    const table = e.tagName === "TABLE" ? e : e.querySelector("table");
+    if (!table) return false;
+    const own = getComputedStyle(e), padding = parseFloat(own.paddingLeft) + parseFloat(own.paddingRight);
+    if (e !== table && table.offsetWidth + padding + 1 < e.scrollWidth) return false;
+    for (let a = e; a && a !== root; a = a.parentElement) if (scrolls(a)) return true;
+    return false;
+  };
+  const problems = [];
+  for (const e of root.querySelectorAll("*")) {
+    if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && !scrollingTable(e)) {
+      problems.push(`${name(e)} holds ${e.scrollWidth} px of content in ${e.clientWidth} px`);
+    }
+  }
+  for (const img of root.querySelectorAll("img")) {
+    const shown = img.getBoundingClientRect();
+    if (shown.left < left - 1 || shown.right > right + 1) {
+      problems.push(`an image spans ${shown.left}-${shown.right} px, the column ${left}-${right}`);
+    }
+    if (!(img.getAttribute("alt") || "").trim()) problems.push("an image has no alt text");
+  }
+  for (const output of root.querySelectorAll(".cell-output")) {
+    if (/Warning:/.test(output.textContent)) {
+      problems.push(`a warning in an output: ${output.textContent.trim().slice(0, 120)}`);
+    }
+  }
+  for (const cell of root.querySelectorAll("td, th")) {
+    if (/\\bnan\\b/i.test(cell.textContent)) problems.push(`a table cell reads ${cell.textContent}`);
+  }
+  if (!document.querySelector("nav#TOC a")) problems.push("no table of contents");
+  for (const code of root.querySelectorAll(".cell pre.sourceCode")) {
+    if (!code.closest("details")) problems.push(`code not folded: ${code.textContent.slice(0, 60)}`);
+  }
+  return problems;
+})()"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["embedded", "quarto"])
+def test_every_shipped_report_fits_its_column(
+    browser: DevToolsSession, shipped_pages: Callable[[str], Path], engine: str
+) -> None:
+    folder = shipped_pages(engine)
+    problems = []
+    try:
+        for width in (1280, 800):
+            browser.set_width(width)
+            for name in available_reports():
+                browser.open(folder / f"{name}.html")
+                problems += [
+                    f"{name} at {width} px: {p}" for p in browser.evaluate(LAYOUT_PROBLEMS)
+                ]
+    finally:
+        browser.set_width(1200)
+    assert not problems, "\n".join(problems)

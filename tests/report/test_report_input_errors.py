@@ -41,6 +41,27 @@ def test_header_execute_options_are_document_defaults(tmp_path: Path) -> None:
     assert echoes == [False, True]
 
 
+def test_header_html_options_reach_the_embedded_engine(tmp_path: Path) -> None:
+    path = write_qmd(
+        tmp_path,
+        "html",
+        "---\ntitle: T\nformat:\n  html:\n    toc: true\n    code-fold: true\n"
+        "    css: style.css\n---\n\n```{python}\n1\n```\n\n"
+        "```{python}\n#| code-fold: false\n2\n```\n",
+    )
+    report = read_qmd(path)
+    assert [chunk.options["code-fold"] for chunk in report.chunks] == [True, False]
+    assert (report.toc, report.toc_title) == (True, "Table of contents")
+    assert report.stylesheets == [tmp_path / "style.css"]
+    assert not read_qmd(FIXTURES / "showcase.qmd").toc
+
+
+def test_bad_header_code_fold_is_reported(tmp_path: Path) -> None:
+    path = write_qmd(tmp_path, "fold", "---\ntitle: T\ncode-fold: sometimes\n---\n\nText.\n")
+    with pytest.raises(ReportError, match=r"header 'format: html'.*'code-fold' must be"):
+        read_qmd(path)
+
+
 def test_malformed_yaml_header_is_reported() -> None:
     with pytest.raises(ReportError, match=r"bad_header\.qmd: malformed YAML header"):
         read_qmd(FIXTURES / "bad_header.qmd")

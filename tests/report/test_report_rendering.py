@@ -7,6 +7,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from report_testing import FIXTURES, page_content, run_report_command, visible_text
@@ -245,3 +246,27 @@ def test_description_is_in_the_title_block(page: str) -> None:
     assert header is not None
     assert "Every chunk option the embedded engine honours" in header.group(0)
     assert '<div class="description">' in header.group(0)
+
+
+@pytest.mark.parametrize("engine", ["embedded", "quarto"])
+def test_header_toc_code_fold_and_css_reach_the_page(tmp_path: Path, engine: str) -> None:
+    if engine == "quarto":
+        from conftest import require_quarto
+
+        require_quarto()
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "style.css").write_text("figure img { outline: 7px dotted rgb(1, 2, 3); }\n")
+    (source / "folded.qmd").write_text(
+        "---\ntitle: Folded\nformat:\n  html:\n    toc: true\n    code-fold: true\n"
+        "    css: style.css\n---\n\n## First\n\n```{python}\nprint(6 * 7)\n```\n\n## Second\n"
+    )
+    result = run_report_command(
+        source / "folded.qmd", "--out", tmp_path, "--engine", engine, "--backend", "python"
+    )
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "folded.html").read_text(encoding="utf-8")
+    toc = re.search(r'<nav id="TOC".*?</nav>', html, re.S)
+    assert toc and "Table of contents" in toc[0] and 'href="#second"' in toc[0]
+    assert re.search(r"<details[^>]*>\s*<summary>\s*Code\s*</summary>", html)
+    assert "7px dotted rgb(1, 2, 3)" in unquote(html)  # Quarto embeds CSS as a data: URL
