@@ -147,9 +147,16 @@ def no_empty_columns(matrix: Any, names: list[str], name: str = "X") -> None:
 
 
 def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | None]:
-    """y as float64 (binomial: 0/1 for the second of the two sorted classes) and the class labels."""
+    """y as float64 (binomial: 0/1 for the second class) and the class labels. The classes are
+    sorted, as R's ``factor`` sorts a character vector, except for a pandas categorical ``y``,
+    whose categories keep their order, as an R factor's levels do (binomial models the second
+    level; a level without observations is an error, as in glmnet)."""
     if sp.issparse(y) or (isinstance(y, pd.Series) and isinstance(y.dtype, pd.SparseDtype)):
         raise ValueError("y must be a dense vector, got a sparse one: pass y.toarray().ravel()")
+    if family in ("binomial", "multinomial") and isinstance(
+        getattr(y, "dtype", None), pd.CategoricalDtype
+    ):
+        return _factor_response(pd.Categorical(y), n_rows, family)
     values = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y)
     if values.ndim != 1:
         values = values.reshape(-1) if values.ndim == 2 and 1 in values.shape else values
@@ -185,6 +192,28 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     if np.ptp(numeric) == 0:
         raise ValueError("y is constant: there is nothing to fit")
     return numeric, None
+
+
+def _factor_response(
+    factor: pd.Categorical, n_rows: int, family: str
+) -> tuple[np.ndarray, list[str]]:
+    """A categorical y as R's glmnet reads a factor: one class per level, in the levels' order."""
+    if factor.shape[0] != n_rows:
+        raise ValueError(f"y has {factor.shape[0]} values but X has {n_rows} rows")
+    if (factor.codes < 0).any():
+        raise ValueError(f"y has {int((factor.codes < 0).sum())} missing value(s)")
+    levels = [str(level) for level in factor.categories]
+    if family == "binomial" and len(levels) != 2:
+        raise ValueError(
+            f"y must have exactly two classes (levels) for family='binomial', got {len(levels)}: "
+            f"{levels}"
+        )
+    if len(levels) < 2:
+        raise ValueError("y must have at least two classes for family='multinomial'")
+    class_sizes(np.asarray(levels), np.bincount(factor.codes, minlength=len(levels)))
+    if family == "binomial":
+        return (factor.codes == 1).astype(np.float64), levels
+    return np.eye(len(levels))[factor.codes], levels
 
 
 SMALL_CLASS = 8  # glmnet warns below 8 observations in a class

@@ -115,3 +115,37 @@ def test_warnings_point_at_the_callers_line(xy, called):
     with pytest.warns(UserWarning, match="lower_limits has 12 values") as caught:
         fit(X, y, lower_limits=np.zeros(12), backend="python")
     assert [record.filename for record in caught] == [__file__]
+
+
+def test_a_categorical_response_follows_its_level_order_as_an_r_factor():
+    # R's glmnet models the second level of a factor; sorting the labels instead would model
+    # "low" here and flip every coefficient
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    labels = np.where(rng.random(100) < 1 / (1 + np.exp(-2 * X[:, 0])), "high", "low")
+    factor = pd.Series(pd.Categorical(labels, categories=["low", "high"]))
+    fit = sl.glmnet(X, factor, family="binomial", backend="python")
+    indicator = sl.glmnet(X, (labels == "high").astype(int), family="binomial", backend="python")
+    assert fit.class_labels == ["low", "high"]
+    np.testing.assert_array_equal(fit.beta, indicator.beta)
+    assert fit.beta[0, -1] > 0
+    reversed_levels = pd.Categorical(labels, categories=["high", "low"])
+    flipped = sl.glmnet(X, reversed_levels, family="binomial", backend="python")
+    np.testing.assert_allclose(flipped.beta, -fit.beta, atol=1e-12)
+    assert list(fit.predict(X[:3], s=fit.lambdas[-1], type="class")) == [
+        "high" if p > 0.5 else "low" for p in fit.predict(X[:3], s=fit.lambdas[-1], type="response")
+    ]
+
+
+def test_a_categorical_response_with_an_empty_level_is_refused_as_in_glmnet():
+    labels = np.array(["a", "b"] * 20)
+    X = np.random.default_rng(1).normal(size=(40, 2))
+    with pytest.raises(ValueError, match="y: a class has 1 or 0 observations"):
+        sl.glmnet(X, pd.Categorical(labels, categories=["a", "b", "c"]), family="multinomial")
+    with pytest.raises(ValueError, match="exactly two classes"):
+        sl.glmnet(X, pd.Categorical(labels, categories=["a", "b", "c"]), family="binomial")
+    multinomial = sl.glmnet(
+        X, pd.Categorical(np.array(["b", "a", "c", "c"] * 10), categories=["c", "b", "a"]),
+        family="multinomial", backend="python",
+    )  # fmt: skip
+    assert multinomial.class_labels == ["c", "b", "a"]
