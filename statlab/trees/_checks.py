@@ -20,6 +20,33 @@ def design(X: Any, name: str = "X") -> tuple[np.ndarray, list[str]]:
     return check.matrix(X, name)
 
 
+def aligned_design(X: Any, feature_names: list[str], name: str = "X") -> np.ndarray:
+    """New data for a fitted model: a DataFrame's columns put in the fit's order by name (or
+    refused, naming what is missing or extra), an array checked for its width.
+
+    >>> frame = pd.DataFrame({"b": [2.0], "a": [1.0]})
+    >>> aligned_design(frame, ["a", "b"]).tolist()
+    [[1.0, 2.0]]
+    """
+    if isinstance(X, pd.DataFrame):
+        columns = [str(column) for column in X.columns]
+        missing = [column for column in feature_names if column not in columns]
+        extra = [column for column in columns if column not in feature_names]
+        if missing or extra:
+            raise ValueError(
+                f"{name} must have the columns the model was fitted on, by name: missing "
+                f"{missing}, not fitted on {extra} (pass an array to match by position)"
+            )
+        X = X.set_axis(columns, axis=1)[feature_names]
+    matrix, _ = design(X, name)
+    if matrix.shape[1] != len(feature_names):
+        raise ValueError(
+            f"{name} has {matrix.shape[1]} columns but the model was fitted on "
+            f"{len(feature_names)}"
+        )
+    return matrix
+
+
 def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarray | None]:
     """y as a numpy vector, the task it implies and (classification) its sorted classes.
 

@@ -65,10 +65,9 @@ class TreeResult:
         return self.tree.classes
 
     def predict(self, X: Any) -> np.ndarray:
-        """Leaf means (regression) or majority classes (classification) for the rows of ``X``."""
-        matrix, _ = _checks.design(X)
-        self._check_width(matrix)
-        return self.tree.predict(matrix)
+        """Leaf means (regression) or majority classes (classification) for the rows of ``X``
+        (a DataFrame's columns matched to the fit's by name)."""
+        return self.tree.predict(_checks.aligned_design(X, self.feature_names))
 
     def importance(self, normalize: bool = False) -> pd.Series:
         """Mean decrease in impurity per feature: rpart's ``variable.importance`` without surrogates
@@ -175,12 +174,6 @@ class TreeResult:
             )
         return "\n".join(lines)
 
-    def _check_width(self, matrix: np.ndarray) -> None:
-        if matrix.shape[1] != len(self.feature_names):
-            raise ValueError(
-                f"X has {matrix.shape[1]} columns but the tree was fitted on "
-                f"{len(self.feature_names)}"
-            )
 
 
 def fit_tree(

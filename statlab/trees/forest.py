@@ -131,9 +131,7 @@ def random_forest(
     settings = _forest_settings(matrix.shape[1], task_name, n_trees, mtry, node_size)
     test = None
     if X_test is not None:
-        test, _ = _checks.design(X_test, "X_test")
-        if test.shape[1] != matrix.shape[1]:
-            raise ValueError(f"X_test has {test.shape[1]} columns but X has {matrix.shape[1]}")
+        test = _checks.aligned_design(X_test, names, "X_test")
     ran = _rbridge.resolve_backend(backend, FOREST)
     if ran == "r":
         return _forest_r(matrix, target, names, task_name, classes, settings, test, seed)

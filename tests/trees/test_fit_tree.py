@@ -182,7 +182,7 @@ def test_bad_data_name_the_argument(regression_data):
     with pytest.raises(ValueError, match="min_bucket = 80 leaves no split"):
         split_search(X, y, min_bucket=80)
     tree = fit_tree(X, y, backend="python")
-    with pytest.raises(ValueError, match="X has 2 columns but the tree was fitted on 4"):
+    with pytest.raises(ValueError, match="X has 2 columns but the model was fitted on 4"):
         tree.predict(X[:, :2])
     with pytest.raises(ValueError, match="best_cp needs cross-validation"):
         tree.best_cp()
@@ -240,3 +240,15 @@ def test_split_search_equals_rpart_root_split(regression_data):
     stump = fit_tree(X, y, max_depth=1, cp=0, min_split=2, min_bucket=1, backend="r")
     assert stump.tree.feature[0] == int(search.best_feature[1:]) - 1
     assert stump.tree.threshold[0] == pytest.approx(search.best_threshold, abs=1e-12)
+
+
+def test_predict_matches_dataframe_columns_by_name():
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["a", "b", "c"])
+    y = X["a"] * 2 + (X["c"] > 0)
+    tree = fit_tree(X, y, cp=0.01, backend="python")
+    shuffled = X[["c", "a", "b"]]
+    np.testing.assert_array_equal(tree.predict(shuffled), tree.predict(X))
+    np.testing.assert_array_equal(tree.predict(X.to_numpy()), tree.predict(X))
+    with pytest.raises(ValueError, match=r"missing \['c'\], not fitted on \['d'\]"):
+        tree.predict(X.rename(columns={"c": "d"}))
