@@ -38,18 +38,22 @@ indexes with unsigned integers (no negative-index handling: a quarter of a gathe
 inner loops are compiled with reassociation allowed so that they vectorise (deterministic for a
 given machine).
 
-Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``).
-Each compiles one signature: the backend normalises their inputs (float64, column-major x, CSC
-arrays with unsigned row numbers, contiguous vectors; one kernel for dense and sparse x where the
-branch is outside the inner loops).
+Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``);
+``statlab compile`` (:func:`statlab.glmnet.compile_kernels`) fills that cache ahead of use. Each
+compiles one signature: the backend normalises their inputs (float64, column-major x, CSC arrays
+with unsigned row numbers, contiguous vectors; one kernel for dense and sparse x where the branch
+is outside the inner loops).
 Lambdas are in the standardised problem's units. A path of glmnet's own starts at ``BIG_LAMBDA`` (its
 "lambda = infinity") and stops early (``early_stop``); a user-supplied sequence is solved in full.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
+from numba.core.dispatcher import Dispatcher
 from numba.extending import register_jitable
 
 EARLY_STOP_MIN_STEPS = 5  # glmnet.control()$mnlam
@@ -68,6 +72,17 @@ _VECTORISE = {"reassoc", "contract", "nsz"}
 # literal a caller's type inference passed on the way (a counter first typed as the constant 0):
 # three ``_active_passes`` and six ``_dense_gram_block`` for one ``gaussian_cov_path``.
 _inner = register_jitable
+
+
+def dispatchers() -> dict[str, Any]:
+    """The kernels Python calls (numba dispatchers, cached on disk; not those inlined into their
+    callers), by name. A kernel has ``signatures`` once called (compiled or loaded from the cache),
+    and its ``stats`` count cache hits and misses."""
+    return {
+        name: value
+        for name, value in globals().items()
+        if isinstance(value, Dispatcher) and value.targetoptions.get("inline", "never") == "never"
+    }
 
 
 @njit(cache=True, inline="always")
