@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from statlab.glmnet import _kernels
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
@@ -33,6 +32,9 @@ from statlab.glmnet._paths import (
     select_lambda,
     select_lambda_gamma,
 )
+
+# numba and the kernels (statlab.glmnet._kernels) are imported by the functions calling them, so
+# that importing statlab.glmnet, or running the R backend, loads neither
 
 MIN_LAMBDA_RATIO = 1e-6  # glmnet.control()$eps floors lambda.min.ratio
 PROBABILITY_CLIP = 1e-5  # cv.glmnet clips predicted probabilities for the deviance
@@ -187,6 +189,8 @@ ColumnStats = tuple[np.ndarray, np.ndarray, np.ndarray]
 def _column_stats(columns: _Columns, weights: np.ndarray) -> ColumnStats:
     """The weighted column means and variances of x over the rows of positive weight, and which
     columns are not constant there."""
+    from statlab.glmnet import _kernels
+
     return _kernels.column_stats(*columns.kernel_args(), weights / weights.sum())
 
 
@@ -220,6 +224,8 @@ def _fit_rows(
     Gaussian covariance solver its gradient and Gram rows;
     ``stats``, these rows' column means, variances and non-constant columns, saves a sweep of x
     (the relaxed refits share their path's)."""
+    from statlab.glmnet import _kernels
+
     w = weights / weights.sum()
     args = columns.kernel_args()
     options = settings.options
@@ -387,6 +393,8 @@ def _penalty_shift(alpha: float, row: np.ndarray) -> float:
     >>> _penalty_shift(1.0, np.array([0.0, 1.0, 5.0])), _penalty_shift(0.0, np.array([0.0, 1.0, 5.0]))
     (1.0, 2.0)
     """
+    from statlab.glmnet import _kernels
+
     return float(_kernels.class_shift(alpha, np.ascontiguousarray(row, dtype=np.float64)))
 
 
@@ -647,6 +655,8 @@ def _held_out_sums(
     corrections small, so columns with a large mean (years, say) lose no accuracy. With
     ``gram_rows`` None the held-out rows are kept instead, for
     :meth:`_HeldOutSums.with_gram_rows` once a first fit has told which rows are needed."""
+    from statlab.glmnet import _kernels
+
     x = columns.dense
     n_folds, p = int(foldid.max()), columns.n_cols
     if gram_columns is None:
