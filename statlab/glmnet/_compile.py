@@ -2,9 +2,9 @@
 call (``statlab compile``, run by ``scripts/setup.sh``).
 
 Each kernel compiles one signature whatever the user's data (the backend hands them float64,
-column-major x, CSC arrays with unsigned row numbers, C-contiguous vectors), so one tiny problem
-per kind of fit compiles what any later call of that kind needs; a later process loads it from
-the cache in milliseconds instead of compiling it for seconds.
+column-major x, CSC arrays with unsigned row numbers, C-contiguous vectors, the user's data
+read-only), so one tiny problem per kind of fit compiles what any later call of that kind needs;
+a later process loads it from the cache in milliseconds instead of compiling it for seconds.
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ given machine).
 Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``);
 ``statlab compile`` (:func:`statlab.glmnet.compile_kernels`) fills that cache ahead of use. Each
 compiles one signature: the backend normalises their inputs (float64, column-major x, CSC arrays
-with unsigned row numbers, contiguous vectors; one kernel for dense and sparse x where the branch
-is outside the inner loops).
+with unsigned row numbers, contiguous vectors, the user's data read-only; one kernel for dense and
+sparse x where the branch is outside the inner loops).
 Lambdas are in the standardised problem's units. A path of glmnet's own starts at ``BIG_LAMBDA`` (its
 "lambda = infinity") and stops early (``early_stop``); a user-supplied sequence is solved in full.
 """
