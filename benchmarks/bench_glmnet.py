@@ -24,16 +24,30 @@ single-threaded.
 * ``--multinomial``: cv_glmnet with ``family="multinomial"``, ungrouped and grouped, at 1,000 x 20
   (3 classes) and 5,000 x 50 (4 classes), R against Python in CPU seconds, fastest of 2 runs.
   Goal: ratio <= 1.0.
+* ``--cold``: what a new process pays. The README's ozone example (``import statlab``, load,
+  ``model_matrix``, ``cv_glmnet``), the lasso path of dense 20,000 x 500 and of sparse 50,000 x
+  5,000 (0.1% non-zero), each in a new Python process with (a) an empty numba cache (a fresh
+  install without ``statlab compile``), (b) the cache ``statlab compile`` fills, and (c) warm, the
+  same call made three more times in a process (b); beside them a new ``Rscript`` process with
+  ``library(glmnet)`` on the same data. Whole process and the call alone (the package loaded),
+  wall seconds: medians of ``--repeats`` (at most 5) processes for (b) and R, of the three calls
+  for (c), (a) once; BLAS held to one thread. Goal: the ozone process (b) no slower than R's, and
+  every call (b) <= 1.0x R's.
 
 Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
-[--memory] [--options] [--multinomial]``
+[--memory] [--options] [--multinomial] [--cold]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -47,6 +61,7 @@ from threadpoolctl import threadpool_limits
 
 import statlab as sl
 from statlab import _rbridge
+from statlab._paths import data_dir
 from statlab.glmnet._backend_r import r_matrix
 
 SEED = 20261125
@@ -395,6 +410,169 @@ def multinomial_table(repeats: int = 2) -> None:
                   f"{'<= 1.0':>7}{load():>16}", flush=True)  # fmt: skip
 
 
+# --cold: each call in a new process. The Python child times the call (statlab.glmnet imported
+# first, as R's library(glmnet) is outside R's call) and, asked for, the call again (warm); the
+# data of the scale rows are read from raw float64 / int32 files both languages read directly
+# (dense column-major, sparse as CSC's three arrays).
+PYTHON_CHILD = """
+import json, sys, time
+start = time.perf_counter()
+import numpy as np, statlab as sl
+kind, folder, shape = sys.argv[1], sys.argv[2], tuple(json.loads(sys.argv[3]))
+if kind == "ozone":
+    ozone = sl.data.load("ozone")
+    X = sl.model_matrix("O3 ~ .^2", ozone)
+    y = np.log(ozone["O3"])
+    fit = sl.cv_glmnet
+    call = lambda: fit(X, y, alpha=1, seed=479, backend="python")
+else:
+    y = np.fromfile(f"{folder}/y.bin")
+    if kind == "dense":
+        X = np.fromfile(f"{folder}/x.bin").reshape(shape, order="F")
+    else:
+        import scipy.sparse as sp
+        parts = [np.fromfile(f"{folder}/{name}.bin", dtype=dtype)
+                 for name, dtype in (("x", np.float64), ("i", np.int32), ("p", np.int32))]
+        X = sp.csc_matrix(tuple(parts), shape=shape)
+    fit = sl.glmnet
+    call = lambda: fit(X, y, backend="python")
+begin = time.perf_counter()
+call()
+first = time.perf_counter() - begin
+warm = []
+for _ in range(int(sys.argv[4])):
+    begin = time.perf_counter()
+    call()
+    warm.append(time.perf_counter() - begin)
+print(json.dumps({"call": first, "warm": warm, "in_process": time.perf_counter() - start}))
+"""
+
+R_CHILD = """
+args <- commandArgs(trailingOnly = TRUE)
+kind <- args[1]; folder <- args[2]; n <- as.integer(args[3]); p <- as.integer(args[4])
+suppressPackageStartupMessages(library(glmnet))
+if (kind == "ozone") {
+  load(file.path(folder, "ozone.rda"))
+  x <- model.matrix(O3 ~ .^2, ozone)[, -1]
+  y <- log(ozone$O3)
+  set.seed(479)
+  seconds <- system.time(cv.glmnet(x, y, alpha = 1))[["elapsed"]]
+} else {
+  y <- readBin(file.path(folder, "y.bin"), "double", n)
+  if (kind == "dense") {
+    x <- matrix(readBin(file.path(folder, "x.bin"), "double", n * p), n, p)
+  } else {
+    nnz <- file.size(file.path(folder, "x.bin")) / 8
+    x <- Matrix::sparseMatrix(
+      i = readBin(file.path(folder, "i.bin"), "integer", nnz),
+      p = readBin(file.path(folder, "p.bin"), "integer", p + 1),
+      x = readBin(file.path(folder, "x.bin"), "double", nnz), dims = c(n, p), index1 = FALSE)
+  }
+  seconds <- system.time(glmnet(x, y))[["elapsed"]]
+}
+cat(seconds, "\\n")
+"""
+
+ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def write_cold_data(kind: str, folder: str) -> tuple[int, int]:
+    """The data of one --cold row, as files both children read; returns (n, p)."""
+    if kind == "ozone":
+        return 330, 45
+    problem = correlated(20_000, 500) if kind == "dense" else sparse_problem(50_000, 5_000)
+    np.asarray(problem.y, dtype=np.float64).tofile(f"{folder}/y.bin")
+    if kind == "dense":
+        np.asfortranarray(problem.x).tofile(f"{folder}/x.bin")
+    else:
+        csc = sp.csc_matrix(problem.x)
+        csc.data.astype(np.float64).tofile(f"{folder}/x.bin")
+        csc.indices.astype(np.int32).tofile(f"{folder}/i.bin")
+        csc.indptr.astype(np.int32).tofile(f"{folder}/p.bin")
+    return problem.x.shape
+
+
+def python_process(
+    kind: str, folder: str, shape: tuple[int, int], cache: str, warm_calls: int = 0
+) -> dict[str, Any]:
+    """One new Python process running the row's call with numba's cache in ``cache``: its whole
+    wall time (``process``), the call's (``call``) and ``warm_calls`` more calls' (``warm``)."""
+    env = {**os.environ, **ONE_BLAS_THREAD, "NUMBA_CACHE_DIR": cache}
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", PYTHON_CHILD, kind, folder, json.dumps(shape), str(warm_calls)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process"] = time.perf_counter() - start
+    return result
+
+
+def r_process(kind: str, folder: str, shape: tuple[int, int]) -> dict[str, float]:
+    """One new ``Rscript`` process with ``library(glmnet)`` running the row's call."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        ["Rscript", "-e", R_CHILD, kind, folder, *map(str, shape)],
+        capture_output=True, text=True, env={**os.environ, **ONE_BLAS_THREAD}, check=True,
+    )  # fmt: skip
+    return {"call": float(out.stdout.split()[-1]), "process": time.perf_counter() - start}
+
+
+def cold_table(repeats: int) -> None:
+    has_r = shutil.which("Rscript") is not None
+    print(f"load (1, 5, 15 min) at start: {load()}; cores: {os.cpu_count()}")
+    print(
+        "wall seconds of a new process (the call alone in brackets): Python with (a) an empty "
+        "numba cache, (b) the cache `statlab compile` fills, (c) warm (the call again in process)"
+        f"; R in a new Rscript. (b), R: medians of {repeats} processes; (c) of 3 calls"
+    )
+    with tempfile.TemporaryDirectory() as filled:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "statlab.cli", "compile"], check=True, capture_output=True,
+            env={**os.environ, "NUMBA_CACHE_DIR": filled},
+        )  # fmt: skip
+        print(f"statlab compile into an empty cache: {time.perf_counter() - start:.1f} s")
+        print(
+            f"{'call':<30}{'(a) empty cache':>20}{'(b) filled cache':>20}{'(c) warm':>10}"
+            f"{'R':>18}{'(b)/R':>7}{'call (b)/R':>11}  load"
+        )
+        for kind, label in (
+            ("ozone", "ozone cv_glmnet 330 x 45"),
+            ("dense", "lasso path 20,000 x 500"),
+            ("sparse", "lasso path sparse 50,000 x 5,000"),
+        ):
+            with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as empty:
+                shape = write_cold_data(kind, folder)
+                if kind == "ozone":
+                    shutil.copy(data_dir() / "ozone.rda", folder)
+                cold = python_process(kind, folder, shape, empty)
+                runs = [python_process(kind, folder, shape, filled) for _ in range(repeats)]
+                cached = {k: statistics.median(r[k] for r in runs) for k in ("process", "call")}
+                warm = statistics.median(python_process(kind, folder, shape, filled, 3)["warm"])
+                text = (
+                    f"{label:<30}{_pair(cold['process'], cold['call']):>20}"
+                    f"{_pair(cached['process'], cached['call']):>20}{warm:10.3f}"
+                )
+                if has_r:
+                    r_runs = [r_process(kind, folder, shape) for _ in range(repeats)]
+                    r = {
+                        k: statistics.median(run[k] for run in r_runs) for k in ("process", "call")
+                    }
+                    text += (
+                        f"{_pair(r['process'], r['call']):>18}{cached['process'] / r['process']:7.2f}"
+                        f"{cached['call'] / r['call']:11.2f}"
+                    )
+                else:
+                    text += f"{'no R':>18}{'-':>7}{'-':>11}"
+                print(f"{text}  {load()}", flush=True)
+    print(f"load at end: {load()}")
+
+
+def _pair(process: float, call: float) -> str:
+    return f"{process:.2f} ({call:.3f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
@@ -408,6 +586,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", action="store_true", help="peak memory of cv_glmnet")
     parser.add_argument("--options", action="store_true", help="each option's cost, R and Python")
     parser.add_argument("--multinomial", action="store_true", help="multinomial cv, R and Python")
+    parser.add_argument(
+        "--cold", action="store_true", help="new processes: empty / filled numba cache, and R"
+    )
     args = parser.parse_args(argv)
     if args.scale:
         scale_table(set(args.only.split(",")) if args.only else None)
@@ -419,7 +600,11 @@ def main(argv: list[str] | None = None) -> int:
         options_table(min(args.repeats, 7), set(args.only.split(",")) if args.only else None)
     if args.multinomial:
         multinomial_table()
-    if not (args.scale or args.parallel or args.memory or args.options or args.multinomial):
+    if args.cold:
+        cold_table(min(args.repeats, 5))
+    if not (
+        args.scale or args.parallel or args.memory or args.options or args.multinomial or args.cold
+    ):
         ozone_table(args.repeats)
     return 0
 

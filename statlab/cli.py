@@ -1,4 +1,4 @@
-"""The ``statlab`` command: ``doctor``, ``run ANALYSIS``, ``report``.
+"""The ``statlab`` command: ``doctor``, ``compile``, ``run ANALYSIS``, ``report``.
 
 A user's mistake never ends in a Python traceback: it prints one line and exits with 2 (a usage
 error: an unknown command or option, or an argument statlab rejects) or 1 (a failure: R missing for
@@ -72,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks of errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("doctor", help="show which tools and backends are available")
+    commands.add_parser(
+        "compile",
+        help="compile the Python glmnet engine's kernels into numba's cache (once, after installing)",
+    )
     run = commands.add_parser("run", help="run one analysis script (see `statlab run --list`)")
     run.add_argument("analysis", nargs="?", help="analysis name, e.g. ozone-lasso")
     run.add_argument("--list", action="store_true", help="list the analyses")
@@ -84,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if rest:
             parser.error(f"doctor takes no arguments, got {' '.join(rest)}")
         print(doctor_text())
+        return 0
+    if args.command == "compile":
+        if rest:
+            parser.error(f"compile takes no arguments, got {' '.join(rest)}")
+        print(compile_text())
         return 0
     try:
         return _run_analysis(run, args.analysis, args.list, rest)
@@ -111,6 +120,25 @@ def doctor_text() -> str:
         f'backend "auto" -> {"r" if status.usable else "python"} ({status.reason})',
     ]
     return "\n".join(lines)
+
+
+def compile_text() -> str:
+    """Compile the glmnet kernels into numba's on-disk cache (a progress bar on stderr) and say
+    how many were compiled and how many were already cached, and where the cache is."""
+    import os
+    import time
+
+    from statlab.glmnet import compile_kernels
+
+    start = time.perf_counter()
+    statuses = compile_kernels(progress=True)
+    seconds = time.perf_counter() - start
+    compiled = sum(not status.loaded for status in statuses)
+    where = os.environ.get("NUMBA_CACHE_DIR") or "numba's default, beside the package"
+    return (
+        f"glmnet kernels: {compiled} compiled, {len(statuses) - compiled} already cached, "
+        f"in {seconds:.1f} s (cache: {where})"
+    )
 
 
 def _run_analysis(

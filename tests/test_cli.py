@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -13,6 +15,12 @@ from statlab import cli
 
 def test_import_is_light():
     code = "import sys, statlab; print(any(m in sys.modules for m in ('rpy2', 'pymc', 'plotnine', 'numba', 'matplotlib')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_glmnet_import_leaves_numba_to_the_first_python_fit():
+    code = "import sys, statlab.glmnet; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -89,3 +97,39 @@ def test_backend_r_without_r_is_one_line_failure(capsys, tmp_path, monkeypatch):
     line = _one_line_error(capsys)
     assert line.startswith('statlab run ozone-lasso: error: backend="r" needs R')
     assert "R is not installed" in line and "apt-get install" in line
+
+
+OZONE_FIRST_CALL = """
+import json, numpy as np, statlab as sl
+from statlab.glmnet import _kernels
+ozone = sl.data.load("ozone")
+fit = sl.cv_glmnet(sl.model_matrix("O3 ~ .^2", ozone), np.log(ozone["O3"]), seed=479,
+                   backend="python")
+stats = {name: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]
+         for name, d in _kernels.dispatchers().items() if d.signatures}
+print(json.dumps({"lambda_min": fit.lambda_min, "kernels": stats}))
+"""
+
+
+@pytest.mark.slow
+def test_compile_fills_the_cache_a_new_process_loads(tmp_path):
+    """`statlab compile` into an empty numba cache compiles the nine kernels; a second run and a
+    new process's first ozone cv_glmnet then load them from the cache and compile nothing."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "statlab.cli", "compile"]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.startswith("glmnet kernels: 9 compiled, 0 already cached, in ")
+    assert "compiling glmnet kernels" in first.stderr  # the progress bar
+    again = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    assert again.stdout.startswith("glmnet kernels: 0 compiled, 9 already cached, in ")
+    out = subprocess.run(
+        [sys.executable, "-c", OZONE_FIRST_CALL], capture_output=True, text=True, env=env,
+        check=True,
+    )  # fmt: skip
+    result = json.loads(out.stdout)
+    assert result["kernels"] == {
+        "column_stats": [1, 0],
+        "centred_products": [1, 0],
+        "gaussian_cov_path": [1, 0],
+    }
+    assert result["lambda_min"] == pytest.approx(0.000354027308, rel=1e-9)

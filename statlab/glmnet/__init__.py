@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 import types
 
+from statlab.glmnet._compile import KernelStatus, compile_kernels
 from statlab.glmnet._fit import cv_glmnet, glmnet
 from statlab.glmnet._inputs import fold_ids
 from statlab.glmnet._paths import cv_statistics, cv_summary, select_lambda
@@ -26,7 +27,9 @@ from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 __all__ = [
     "CVGlmnetResult",
     "GlmnetPath",
+    "KernelStatus",
     "RelaxedCV",
+    "compile_kernels",
     "cv_glmnet",
     "cv_statistics",
     "cv_summary",

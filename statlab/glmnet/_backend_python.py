@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from statlab.glmnet import _kernels
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
@@ -33,6 +32,9 @@ from statlab.glmnet._paths import (
     select_lambda,
     select_lambda_gamma,
 )
+
+# numba and the kernels (statlab.glmnet._kernels) are imported by the functions calling them, so
+# that importing statlab.glmnet, or running the R backend, loads neither
 
 MIN_LAMBDA_RATIO = 1e-6  # glmnet.control()$eps floors lambda.min.ratio
 PROBABILITY_CLIP = 1e-5  # cv.glmnet clips predicted probabilities for the deviance
@@ -73,24 +75,38 @@ class _Columns:
             csc.sort_indices()
             return cls(
                 _NO_DENSE,
-                csc.indptr.astype(np.int64),
+                _read_only(csc.indptr.astype(np.int64)),
                 # unsigned row numbers: the kernels' gathers then skip negative-index handling
-                csc.indices.astype(np.uint32 if csc.shape[0] < 2**32 else np.int64),
-                np.asarray(csc.data, dtype=np.float64),
+                _read_only(csc.indices.astype(np.uint32 if csc.shape[0] < 2**32 else np.int64)),
+                _read_only(np.asarray(csc.data, dtype=np.float64)),
                 True,
                 *csc.shape,
             )
-        dense = np.asfortranarray(x, dtype=np.float64)
+        dense = _read_only(np.asfortranarray(x, dtype=np.float64))
         return cls(dense, _NO_INDEX, _NO_ROWS, _NO_VALUES, False, *dense.shape)
 
     def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
         return self.dense, self.indptr, self.indices, self.values, self.sparse
 
 
-_NO_DENSE = np.zeros((2, 2), order="F")  # placeholders: one compiled signature for both kinds of x
-_NO_INDEX = np.zeros(1, dtype=np.int64)
-_NO_ROWS = np.zeros(1, dtype=np.uint32)
-_NO_VALUES = np.zeros(1)
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view of ``array``, as the kernels take every array of the user's data: numba
+    compiles a kernel anew for read-only arrays (pandas hands them out), so all are made so, for
+    one compiled signature and no copy.
+
+    >>> _read_only(np.zeros(2)).flags.writeable
+    False
+    """
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+# placeholders: one compiled signature for both kinds of x
+_NO_DENSE = _read_only(np.zeros((2, 2), order="F"))
+_NO_INDEX = _read_only(np.zeros(1, dtype=np.int64))
+_NO_ROWS = _read_only(np.zeros(1, dtype=np.uint32))
+_NO_VALUES = _read_only(np.zeros(1))
 
 
 def fit_path(
@@ -187,6 +203,8 @@ ColumnStats = tuple[np.ndarray, np.ndarray, np.ndarray]
 def _column_stats(columns: _Columns, weights: np.ndarray) -> ColumnStats:
     """The weighted column means and variances of x over the rows of positive weight, and which
     columns are not constant there."""
+    from statlab.glmnet import _kernels
+
     return _kernels.column_stats(*columns.kernel_args(), weights / weights.sum())
 
 
@@ -220,6 +238,8 @@ def _fit_rows(
     Gaussian covariance solver its gradient and Gram rows;
     ``stats``, these rows' column means, variances and non-constant columns, saves a sweep of x
     (the relaxed refits share their path's)."""
+    from statlab.glmnet import _kernels
+
     w = weights / weights.sum()
     args = columns.kernel_args()
     options = settings.options
@@ -293,7 +313,7 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(y.shape)
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
             _kernels.multinomial_path(
-                *args, w, y, offset, x_mean, x_scale, usable, settings.alpha,
+                *args, w, _kernel_data(y), _kernel_data(offset), x_mean, x_scale, usable, settings.alpha,
                 lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
                 options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
                 options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
@@ -312,7 +332,7 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(columns.n_rows)
         family = _kernels.POISSON if settings.family == "poisson" else _kernels.BINOMIAL
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = _kernels.glm_path(
-            *args, w, y, offset, family, x_mean, x_scale, usable, settings.alpha, lambdas_std,
+            *args, w, _kernel_data(y), _kernel_data(offset), family, x_mean, x_scale, usable, settings.alpha, lambdas_std,
             own_sequence,
             settings.thresh, settings.max_passes, options.penalty, options.lower * x_scale,
             options.upper * x_scale, options.intercept, factor, options.pmax, options.dfmax,
@@ -336,6 +356,11 @@ def _fit_rows(
         npasses=int(passes),
         pmax_reached=status == _kernels.STATUS_PMAX,
     )
+
+
+def _kernel_data(values: np.ndarray) -> np.ndarray:
+    """The response or offset as the kernels take it: C-contiguous float64, read-only."""
+    return _read_only(np.ascontiguousarray(values, dtype=np.float64))
 
 
 def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
@@ -387,6 +412,8 @@ def _penalty_shift(alpha: float, row: np.ndarray) -> float:
     >>> _penalty_shift(1.0, np.array([0.0, 1.0, 5.0])), _penalty_shift(0.0, np.array([0.0, 1.0, 5.0]))
     (1.0, 2.0)
     """
+    from statlab.glmnet import _kernels
+
     return float(_kernels.class_shift(alpha, np.ascontiguousarray(row, dtype=np.float64)))
 
 
@@ -647,6 +674,8 @@ def _held_out_sums(
     corrections small, so columns with a large mean (years, say) lose no accuracy. With
     ``gram_rows`` None the held-out rows are kept instead, for
     :meth:`_HeldOutSums.with_gram_rows` once a first fit has told which rows are needed."""
+    from statlab.glmnet import _kernels
+
     x = columns.dense
     n_folds, p = int(foldid.max()), columns.n_cols
     if gram_columns is None:

@@ -40,15 +40,23 @@ indexes with unsigned integers (no negative-index handling: a quarter of a gathe
 inner loops are compiled with reassociation allowed so that they vectorise (deterministic for a
 given machine).
 
-Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``).
+Kernels compile on first call (never at import) and are cached on disk by numba (``cache=True``);
+``statlab compile`` (:func:`statlab.glmnet.compile_kernels`) fills that cache ahead of use. Each
+compiles one signature: the backend normalises their inputs (float64, column-major x, CSC arrays
+with unsigned row numbers, contiguous vectors, the user's data read-only; one kernel for dense and
+sparse x where the branch is outside the inner loops).
 Lambdas are in the standardised problem's units. A path of glmnet's own starts at ``BIG_LAMBDA`` (its
 "lambda = infinity") and stops early (``early_stop``); a user-supplied sequence is solved in full.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
+from numba.core.dispatcher import Dispatcher
+from numba.extending import register_jitable
 
 EARLY_STOP_MIN_STEPS = 5  # glmnet.control()$mnlam
 EARLY_STOP_DEVMAX = 0.999  # glmnet.control()$devmax
@@ -60,6 +68,23 @@ STATUS_MAXIT = 1  # a step did not converge within max_passes; earlier steps ret
 STATUS_PMAX = 2  # more than max_active variables became active; earlier steps returned
 
 _VECTORISE = {"reassoc", "contract", "nsz"}
+
+# Functions only kernels call are compiled into their callers (numba's ``register_jitable``) for
+# their arguments' non-literal types. As numba dispatchers they compiled once more for each
+# literal a caller's type inference passed on the way (a counter first typed as the constant 0):
+# three ``_active_passes`` and six ``_dense_gram_block`` for one ``gaussian_cov_path``.
+_inner = register_jitable
+
+
+def dispatchers() -> dict[str, Any]:
+    """The kernels Python calls (numba dispatchers, cached on disk; not those inlined into their
+    callers), by name. A kernel has ``signatures`` once called (compiled or loaded from the cache),
+    and its ``stats`` count cache hits and misses."""
+    return {
+        name: value
+        for name, value in globals().items()
+        if isinstance(value, Dispatcher) and value.targetoptions.get("inline", "never") == "never"
+    }
 
 
 @njit(cache=True, inline="always")
@@ -103,7 +128,7 @@ def _enter_active(
     return n_active + 1
 
 
-@njit(cache=True)
+@_inner
 def _first_lambda_max(
     abs_grad: np.ndarray, usable: np.ndarray, penalty: np.ndarray, alpha: float
 ) -> float:
@@ -116,7 +141,7 @@ def _first_lambda_max(
     return largest / max(alpha, RIDGE_ALPHA_FLOOR)
 
 
-@njit(cache=True)
+@_inner
 def _stops_early(
     m: int, rsq: float, rsq_before: float, n_nonzero: int, max_df: int, fdev: float
 ) -> bool:
@@ -130,7 +155,7 @@ def _stops_early(
 # --- column primitives: dense (column-major) --------------------------------------------------------
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _dense_centred_dot(column: np.ndarray, mean: float, v: np.ndarray) -> float:
     """sum_i (x_i - mean) v_i."""
     total = 0.0
@@ -139,7 +164,7 @@ def _dense_centred_dot(column: np.ndarray, mean: float, v: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _sum(v: np.ndarray) -> float:
     """sum_i v_i (vectorised: the kernels calling it do not reassociate their own loops)."""
     total = 0.0
@@ -148,7 +173,7 @@ def _sum(v: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _dense_centred_weighted_sq(column: np.ndarray, mean: float, v: np.ndarray) -> float:
     """sum_i v_i (x_i - mean)^2."""
     total = 0.0
@@ -158,7 +183,7 @@ def _dense_centred_weighted_sq(column: np.ndarray, mean: float, v: np.ndarray) -
     return total
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _dense_centred_update(
     column: np.ndarray, mean: float, step: float, v: np.ndarray, out: np.ndarray
 ) -> None:
@@ -167,7 +192,7 @@ def _dense_centred_update(
         out[i] -= step * v[i] * (column[i] - mean)
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _dense_centred_axpy(column: np.ndarray, mean: float, step: float, out: np.ndarray) -> None:
     """out_i -= step * (x_i - mean)."""
     for i in range(column.shape[0]):
@@ -191,7 +216,7 @@ def _naive_dense_update(
         _dense_centred_update(column, mean, step, w, resid)
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _dense_irls_update(
     column: np.ndarray,
     mean: float,
@@ -441,7 +466,7 @@ def centred_products(
 # --- Gaussian: covariance updates ------------------------------------------------------------------
 
 
-@njit(cache=True, fastmath=_VECTORISE)
+@_inner(fastmath=_VECTORISE)
 def _dense_gram_block(
     xd: np.ndarray,
     xm: np.ndarray,
@@ -484,7 +509,7 @@ def _dense_gram_block(
     gram[row, columns[3]] = sd / (xs[columns[3]] * xs[k])
 
 
-@njit(cache=True, nogil=True)
+@_inner
 def _gram_row(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -549,6 +574,15 @@ def _gram_row(
     if sparse:
         for t in _stored(indptr, k):
             scratch[indices[t]] = 0.0
+
+
+@_inner
+def _copy_block(source: np.ndarray, target: np.ndarray, rows: int, columns: int) -> None:
+    """``target[:rows, :columns] = source[:rows, :columns]``, without numba's slice assignment,
+    whose shape-mismatch message compiles its string formatting (a second or more) per process."""
+    for i in range(rows):
+        for j in range(columns):
+            target[i, j] = source[i, j]
 
 
 PENDING_UPDATES = 4  # coordinate updates applied to the gradient together, in one sweep of it
@@ -624,7 +658,7 @@ def _fit_gain(delta: float, g: float, xv: float) -> float:
     return delta * (2.0 * g - delta * xv)
 
 
-@njit(cache=True)
+@_inner
 def _active_passes(
     gram: np.ndarray,
     grad: np.ndarray,
@@ -884,10 +918,10 @@ def gaussian_cov_path(
                         if n_active == capacity:
                             capacity = min(p, 2 * capacity)
                             grown = np.zeros((capacity, p))
-                            grown[:n_active] = gram[:n_active]
+                            _copy_block(gram, grown, n_active, p)
                             gram = grown
                             grown_active = np.zeros((capacity, capacity))
-                            grown_active[:n_active, :n_active] = gram_active[:n_active, :n_active]
+                            _copy_block(gram_active, grown_active, n_active, n_active)
                             gram_active = grown_active
                         slot[k] = n_active
                         active[n_active] = k
@@ -924,7 +958,8 @@ def gaussian_cov_path(
             warm = True
         if not converged:
             break
-        beta[:, m] = coef
+        for j in range(p):  # not beta[:, m] = coef: see _copy_block
+            beta[j, m] = coef[j]
         rsq_path[m] = rsq
         n_stored = m + 1
         if early_stop:
@@ -990,7 +1025,7 @@ def _naive_residual_update(
     return 0.0
 
 
-@njit(cache=True)
+@_inner
 def _naive_sparse_entries(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -1241,7 +1276,8 @@ def _gaussian_naive_path(
             need_partial = True
         if failed:
             break
-        beta[:, m] = coef
+        for j in range(p):  # not beta[:, m] = coef: see _copy_block
+            beta[j, m] = coef[j]
         rsq_path[m] = rsq
         n_stored = m + 1
         previous = lam
@@ -1395,7 +1431,7 @@ def _mean(eta: float, family: int) -> float:
     return 1.0 / (1.0 + np.exp(-eta))
 
 
-@njit(cache=True)
+@_inner
 def _deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray, family: int) -> float:
     """Twice the (w-weighted) negative log-likelihood ratio to the saturated model."""
     dev = 0.0
@@ -1413,7 +1449,7 @@ def _deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray, family: int) -> flo
     return dev
 
 
-@njit(cache=True, inline="always")
+@_inner
 def _null_deviance_unit(null_dev: float) -> float:
     """What glmnet multiplies ``thresh`` by for the binomial, Poisson and multinomial families:
     the null model's deviance per unit weight, as glmnet counts it (half of ``null_dev``, twice
@@ -1422,7 +1458,7 @@ def _null_deviance_unit(null_dev: float) -> float:
     return 0.5 * null_dev
 
 
-@njit(cache=True)
+@_inner
 def _null_intercept(y: np.ndarray, w: np.ndarray, offset: np.ndarray, family: int) -> float:
     """The intercept-only fit with the offset: closed form for Poisson, Newton's method for the
     logit (closed form without an offset)."""
@@ -1454,7 +1490,7 @@ def _null_intercept(y: np.ndarray, w: np.ndarray, offset: np.ndarray, family: in
     return a0
 
 
-@njit(cache=True, nogil=True)
+@_inner
 def _weighted_least_squares(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -1733,7 +1769,7 @@ def glm_path(
 # --- multinomial -----------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@_inner
 def _softmax_rows(eta: np.ndarray, prob: np.ndarray) -> None:
     """prob[i] = softmax(eta[i]) row by row, stabilised by the row maximum."""
     n, k = eta.shape
@@ -1765,7 +1801,7 @@ def _exp_row(eta: np.ndarray, i: int, expo: np.ndarray, top: np.ndarray, total: 
         total[i] += expo[i, c]
 
 
-@njit(cache=True)
+@_inner
 def _multinomial_deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray) -> float:
     """-2 sum_i w_i log p_{i, class of i} (probabilities bounded below as glmnet does)."""
     n, k = eta.shape
@@ -1781,7 +1817,7 @@ def _multinomial_deviance(y: np.ndarray, w: np.ndarray, eta: np.ndarray) -> floa
     return dev
 
 
-@njit(cache=True)
+@_inner
 def _multinomial_refresh(
     eta: np.ndarray,
     w: np.ndarray,
@@ -1847,7 +1883,7 @@ def class_shift(alpha: float, row: np.ndarray) -> float:
     return best
 
 
-@njit(cache=True)
+@_inner
 def _screen_violators(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -1884,7 +1920,7 @@ def _screen_violators(
     return violation
 
 
-@njit(cache=True, nogil=True)
+@_inner
 def _multinomial_by_class(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -2003,7 +2039,7 @@ def _multinomial_by_class(
                 return passes, n_active, status
 
 
-@njit(cache=True, nogil=True)
+@_inner
 def _multinomial_grouped(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -2186,7 +2222,7 @@ def _multinomial_grouped(
                 return passes, n_active, STATUS_OK
 
 
-@njit(cache=True)
+@_inner
 def _multinomial_null_intercepts(y: np.ndarray, w: np.ndarray, offset: np.ndarray) -> np.ndarray:
     """The intercept-only multinomial fit (``w`` summing to 1), centred to sum to zero, as glmnet
     computes it: ``log`` of the class proportions without an offset; with one, Newton steps one
