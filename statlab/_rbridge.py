@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab._paths import r_dir
 
 INSTALL_HINT = (
@@ -171,7 +172,7 @@ def resolve_backend(
         return "r"
     if backend == "auto":
         return "r" if status().usable and not missing_packages(tuple(packages)) else "python"
-    raise ValueError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
+    raise check.InvalidArgumentError(f"backend must be 'auto', 'r' or 'python', got {backend!r}")
 
 
 def call(function: str, *args: Any, **kwargs: Any) -> Any:
@@ -314,7 +315,7 @@ def _to_r(value: Any) -> Any:
         return robjects.FloatVector([float(value)])
     if isinstance(value, str):
         return robjects.StrVector([value])
-    raise TypeError(f"cannot pass a {type(value).__name__} to R")
+    raise check.ArgumentTypeError(f"cannot pass a {type(value).__name__} to R")
 
 
 def _r_function(function: Any, robjects: Any) -> Any:

@@ -233,7 +233,7 @@ def compare_models(
     from statlab.unpenalised import UnpenalisedFit, check_enough_rows
 
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        raise check.ArgumentTypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     checked_designs = _check_designs(designs)
     checked_models = _check_models(models)
     n_test = check.integer(n_test, "n_test", low=1)
@@ -255,7 +255,7 @@ def compare_models(
             response = y
         elif y.shape != response.shape or not np.array_equal(y.to_numpy(), response.to_numpy()):
             first = next(iter(checked_designs))
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"designs must share one response: design {design!r} ({formula!r}) models "
                 f"another response than design {first!r} ({checked_designs[first]!r})"
             )
@@ -264,7 +264,7 @@ def compare_models(
                 # every bootstrap sample has the n - n_test training rows
                 check_enough_rows(len(X) - n_test, X.shape[1])
             except ValueError as error:
-                raise ValueError(
+                raise check.InvalidArgumentError(
                     f"model {next(iter(learners))!r} (unpenalised) cannot be fitted on design "
                     f"{design!r} ({formula!r}): {error}"
                 ) from error
@@ -294,15 +294,15 @@ def compare_models(
 
 def _check_designs(designs: Any) -> dict[str, str]:
     if not isinstance(designs, Mapping) or len(designs) == 0:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "designs must be a non-empty mapping of design name to formula, e.g. "
             f"{{'main': 'lpsa ~ .', 'interactions': 'lpsa ~ .^2'}}, got {designs!r}"
         )
     for name, formula in designs.items():
         if not isinstance(name, str) or not name:
-            raise ValueError(f"designs keys must be non-empty names, got {name!r}")
+            raise check.InvalidArgumentError(f"designs keys must be non-empty names, got {name!r}")
         if not isinstance(formula, str) or "~" not in formula or not formula.split("~")[0].strip():
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"designs[{name!r}] must be a formula with a response such as 'y ~ .', "
                 f"got {formula!r}"
             )
@@ -313,7 +313,9 @@ def _check_models(models: Any) -> dict[str, float | str]:
     if models is None:
         return dict(DEFAULT_MODELS)
     if isinstance(models, str):
-        raise ValueError(f"models must be a list of model names, not a string: got {models!r}")
+        raise check.InvalidArgumentError(
+            f"models must be a list of model names, not a string: got {models!r}"
+        )
     if isinstance(models, Mapping):
         checked: dict[str, float | str] = {}
         for name, spec in models.items():
@@ -326,22 +328,24 @@ def _check_models(models: Any) -> dict[str, float | str]:
             ):
                 checked[str(name)] = float(spec)
             else:
-                raise ValueError(
+                raise check.InvalidArgumentError(
                     f"models[{name!r}] must be a glmnet alpha in [0, 1] or {UNPENALISED!r}, "
                     f"got {spec!r}"
                 )
     elif isinstance(models, Sequence):
         unknown = [name for name in models if name not in DEFAULT_MODELS]
         if unknown:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"unknown model name(s) {unknown} in models; known: {', '.join(DEFAULT_MODELS)} "
                 "(or pass a mapping of name to glmnet alpha / 'unpenalised')"
             )
         checked = {name: DEFAULT_MODELS[name] for name in models}
     else:
-        raise ValueError(f"models must be a list of names or a mapping, got {models!r}")
+        raise check.InvalidArgumentError(
+            f"models must be a list of names or a mapping, got {models!r}"
+        )
     if not checked:
-        raise ValueError("models must name at least one model")
+        raise check.InvalidArgumentError("models must name at least one model")
     return checked
 
 

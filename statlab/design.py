@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from statlab import _validation as check
+
 
 def model_matrix(formula: str, data: pd.DataFrame) -> pd.DataFrame:
     """The columns R's ``model.matrix(formula, data)[, -1]`` gives, as a float DataFrame.
@@ -36,11 +38,13 @@ def model_matrix(formula: str, data: pd.DataFrame) -> pd.DataFrame:
     try:
         matrices = formulaic_model_matrix(_r_powers(formula), data, output="pandas")
     except (FormulaicError, KeyError, NameError, ValueError) as error:
-        raise ValueError(f"formula {formula!r} cannot be expanded on data: {error}") from error
+        raise check.InvalidArgumentError(
+            f"formula {formula!r} cannot be expanded on data: {error}"
+        ) from error
     design = matrices.rhs if hasattr(matrices, "rhs") else matrices
     design = pd.DataFrame(design).drop(columns=["Intercept"], errors="ignore")
     if design.shape[1] == 0:
-        raise ValueError(f"formula {formula!r} gives no predictor columns")
+        raise check.InvalidArgumentError(f"formula {formula!r} gives no predictor columns")
     return design.astype("float64")
 
 
@@ -58,14 +62,18 @@ def model_response(formula: str, data: pd.DataFrame) -> pd.Series:
 
     _check(formula, data)
     if not formula.split("~")[0].strip():
-        raise ValueError(f"formula {formula!r} has no response (nothing left of '~')")
+        raise check.InvalidArgumentError(
+            f"formula {formula!r} has no response (nothing left of '~')"
+        )
     try:
         matrices = formulaic_model_matrix(_r_powers(formula), data, output="pandas")
     except (FormulaicError, KeyError, NameError, ValueError) as error:
-        raise ValueError(f"formula {formula!r} cannot be expanded on data: {error}") from error
+        raise check.InvalidArgumentError(
+            f"formula {formula!r} cannot be expanded on data: {error}"
+        ) from error
     lhs = pd.DataFrame(matrices.lhs)
     if lhs.shape[1] != 1:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"formula {formula!r} must have one numeric response column, got {list(lhs.columns)}"
         )
     return lhs.iloc[:, 0].astype("float64").rename(str(lhs.columns[0]))
@@ -104,8 +112,8 @@ def _r_powers(formula: str) -> str:
 
 def _check(formula: Any, data: Any) -> None:
     if not isinstance(formula, str) or "~" not in formula:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"formula must be an R-style formula string such as 'y ~ .', got {formula!r}"
         )
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        raise check.ArgumentTypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")

@@ -28,6 +28,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
+
 INTERCEPT = "(Intercept)"
 Family = Literal["gaussian", "binomial"]
 # IRLS stops when the deviance changes by less than this relative amount (R's glm.control epsilon,
@@ -102,12 +104,12 @@ class LinearModelResult:
         True
         """
         if type not in ("link", "response"):
-            raise ValueError(f"type must be 'link' or 'response', got {type!r}")
+            raise check.InvalidArgumentError(f"type must be 'link' or 'response', got {type!r}")
         matrix, names = _design(X, "X")
         if names != self.feature_names and not (
             names == [f"x{j}" for j in range(len(names))] and len(names) == len(self.feature_names)
         ):
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"X must have the columns the model was fitted on ({len(self.feature_names)}: "
                 f"{self.feature_names[:5]}...), got {len(names)}: {names[:5]}..."
             )
@@ -208,9 +210,9 @@ def linear_model(
     from statlab import _rbridge
 
     if family not in ("gaussian", "binomial"):
-        raise ValueError(f"family must be 'gaussian' or 'binomial', got {family!r}")
+        raise check.InvalidArgumentError(f"family must be 'gaussian' or 'binomial', got {family!r}")
     if aliased not in ("error", "drop"):
-        raise ValueError(f"aliased must be 'error' or 'drop', got {aliased!r}")
+        raise check.InvalidArgumentError(f"aliased must be 'error' or 'drop', got {aliased!r}")
     matrix, names = _design(X, "X")
     response, class_labels = _response(y, matrix.shape[0], family)
     if aliased == "error":
@@ -329,14 +331,14 @@ def check_full_rank(matrix: np.ndarray, names: list[str]) -> None:
     >>> check_full_rank(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [4.0, 8.0]]), ["a", "b"])
     Traceback (most recent call last):
     ...
-    ValueError: X is rank deficient: column 'b' is a linear combination of the intercept and the columns before it; an unpenalised fit is not unique (R's lm would report NA for it): drop it, use aliased="drop" (R's lm) or a penalised model (glmnet)
+    statlab._validation.InvalidArgumentError: X is rank deficient: column 'b' is a linear combination of the intercept and the columns before it; an unpenalised fit is not unique (R's lm would report NA for it): drop it, use aliased="drop" (R's lm) or a penalised model (glmnet)
     """
     check_enough_rows(*matrix.shape)
     aliased = aliased_columns(matrix)
     if aliased:
         listed = ", ".join(repr(names[j]) for j in aliased)
         plural = len(aliased) > 1
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"X is rank deficient: column{'s' if plural else ''} {listed} "
             f"{'are linear combinations' if plural else 'is a linear combination'} of the "
             "intercept and the columns before it; an unpenalised fit is not unique (R's lm "
@@ -353,10 +355,10 @@ def check_enough_rows(n: int, p: int) -> None:
     >>> check_enough_rows(3, 2)
     Traceback (most recent call last):
     ...
-    ValueError: X has 2 columns and 3 rows: an unpenalised fit with an intercept needs more rows than p + 1 = 3 (there is no unique least-squares solution and no residual degrees of freedom); use a penalised model (glmnet) or fewer columns
+    statlab._validation.InvalidArgumentError: X has 2 columns and 3 rows: an unpenalised fit with an intercept needs more rows than p + 1 = 3 (there is no unique least-squares solution and no residual degrees of freedom); use a penalised model (glmnet) or fewer columns
     """
     if n <= p + 1:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"X has {p} columns and {n} rows: an unpenalised fit with an intercept needs more "
             f"rows than p + 1 = {p + 1} (there is no unique least-squares solution and no "
             "residual degrees of freedom); use a penalised model (glmnet) or fewer columns"
@@ -368,7 +370,7 @@ def _design(X: Any, argument: str) -> tuple[np.ndarray, list[str]]:
         names = [str(column) for column in X.columns]
         non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
         if non_numeric:
-            raise TypeError(
+            raise check.ArgumentTypeError(
                 f"{argument} must be numeric; columns {non_numeric[:5]} are not "
                 "(build a design matrix with statlab.model_matrix)"
             )
@@ -377,39 +379,49 @@ def _design(X: Any, argument: str) -> tuple[np.ndarray, list[str]]:
         try:
             values = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as error:
-            raise TypeError(f"{argument} must be a numeric matrix: {error}") from error
+            raise check.ArgumentTypeError(
+                f"{argument} must be a numeric matrix: {error}"
+            ) from error
         if values.ndim == 1:
             values = values.reshape(-1, 1)
         names = [f"x{j}" for j in range(values.shape[1] if values.ndim == 2 else 0)]
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
-        raise ValueError(f"{argument} must be a non-empty 2-d matrix, got shape {values.shape}")
+        raise check.InvalidArgumentError(
+            f"{argument} must be a non-empty 2-d matrix, got shape {values.shape}"
+        )
     if not np.all(np.isfinite(values)):
-        raise ValueError(f"{argument} has missing or infinite values; remove or impute them")
+        raise check.InvalidArgumentError(
+            f"{argument} has missing or infinite values; remove or impute them"
+        )
     return values, names
 
 
 def _response(y: Any, n: int, family: str) -> tuple[np.ndarray, list[str] | None]:
     series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).reshape(-1))
     if series.shape[0] != n:
-        raise ValueError(f"y has {series.shape[0]} values but X has {n} rows")
+        raise check.InvalidArgumentError(f"y has {series.shape[0]} values but X has {n} rows")
     if series.isna().any():
-        raise ValueError("y has missing values; remove those rows from X and y")
+        raise check.InvalidArgumentError("y has missing values; remove those rows from X and y")
     if family == "gaussian":
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            raise TypeError(f"y must be numeric for family='gaussian', got dtype {series.dtype}")
+            raise check.ArgumentTypeError(
+                f"y must be numeric for family='gaussian', got dtype {series.dtype}"
+            )
         values = series.to_numpy(dtype=np.float64)
         if not np.all(np.isfinite(values)):
-            raise ValueError("y has infinite values")
+            raise check.InvalidArgumentError("y has infinite values")
         return values, None
     levels = sorted(series.unique(), key=lambda v: (str(type(v)), v))
     if len(levels) != 2:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"y must have exactly two classes for family='binomial', got {len(levels)}: "
             f"{[str(v) for v in levels[:5]]}"
         )
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         if set(levels) != {0, 1}:
-            raise ValueError(f"a numeric y for family='binomial' must be 0/1, got {levels}")
+            raise check.InvalidArgumentError(
+                f"a numeric y for family='binomial' must be 0/1, got {levels}"
+            )
     return (series == levels[1]).to_numpy(dtype=np.float64), [str(v) for v in levels]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from statlab import _validation as check
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
@@ -246,7 +247,7 @@ def _fit_rows(
     x_mean, x_var, usable = stats if stats is not None else _column_stats(columns, weights)
     usable = usable & options.included
     if not usable.any():
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "exclude: no variable is left to fit (every column is excluded or constant); "
             "R stops with 'All used predictors have zero variance'"
         )
@@ -343,7 +344,7 @@ def _fit_rows(
         path_lambdas = lambdas_std[:n_steps].copy()
         nulldev = float(null_dev * weights.sum())
     if n_steps == 0 and status == _kernels.STATUS_PMAX:
-        raise ValueError(empty_path_message(options.pmax))
+        raise check.InvalidArgumentError(empty_path_message(options.pmax))
     if own_sequence:
         path_lambdas[0] = _first_lambda(path_lambdas)
     return PathArrays(

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab import _rbridge
+from statlab import _validation as check
 from statlab.glmnet._paths import (
     PMAX_CODE,
     CVArrays,
@@ -160,7 +161,7 @@ def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays
     pmax_reached = error_code < PMAX_CODE
     pmax = options.pmax if options is not None else 0
     if pmax_reached and error_code == PMAX_CODE - 1:
-        raise ValueError(empty_path_message(pmax))
+        raise check.InvalidArgumentError(empty_path_message(pmax))
     relaxed = out.get("relaxed")
     return PathArrays(
         lambdas=np.asarray(out["lambda"], dtype=np.float64),

@@ -336,7 +336,7 @@ def _path_options(options: dict[str, Any], names: list[str]) -> PathOptions:
         pmax=pmax,
     )
     if not path_options.included.any():
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "exclude: every column of X is excluded (by exclude or an infinite penalty_factor); "
             "R stops with 'All used predictors have zero variance'"
         )

@@ -57,13 +57,15 @@ def design(
     """
     if sp.issparse(X) or _has_sparse_columns(X):
         if not allow_sparse:
-            raise ValueError(f"{name} is sparse: this function needs a dense matrix")
+            raise check.InvalidArgumentError(
+                f"{name} is sparse: this function needs a dense matrix"
+            )
         return _sparse_design(X, name)
     if isinstance(X, pd.DataFrame):
         non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
         if non_numeric or any(pd.api.types.is_bool_dtype(X[c]) for c in X.columns):
             bad = non_numeric or [c for c in X.columns if pd.api.types.is_bool_dtype(X[c])]
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"{name} has non-numeric columns {bad}: build a numeric design matrix first, "
                 "e.g. with statlab.model_matrix"
             )
@@ -73,12 +75,14 @@ def design(
         try:
             matrix = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"{name} must be numeric: {error}") from error
+            raise check.InvalidArgumentError(f"{name} must be numeric: {error}") from error
         if matrix.ndim != 2:
-            raise ValueError(f"{name} must be a 2-D matrix, got {matrix.ndim} dimension(s)")
+            raise check.InvalidArgumentError(
+                f"{name} must be a 2-D matrix, got {matrix.ndim} dimension(s)"
+            )
         names = [f"V{j + 1}" for j in range(matrix.shape[1])]
     if matrix.shape[0] == 0 or matrix.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {matrix.shape})")
+        raise check.InvalidArgumentError(f"{name} is empty (shape {matrix.shape})")
     _finite(matrix, name)
     return matrix, names
 
@@ -98,7 +102,7 @@ def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
             column = X[label]
             if isinstance(column.dtype, pd.SparseDtype):
                 if column.dtype.fill_value != 0 and not pd.isna(column.dtype.fill_value):
-                    raise ValueError(
+                    raise check.InvalidArgumentError(
                         f"{name} column {label!r} is sparse with fill value "
                         f"{column.dtype.fill_value!r}: sparse columns must leave zeros implicit"
                     )
@@ -123,11 +127,11 @@ def _sparse_design(X: Any, name: str) -> tuple[sp.csc_matrix, list[str]]:
     matrix.eliminate_zeros()
     matrix.sort_indices()
     if matrix.shape[0] == 0 or matrix.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {matrix.shape})")
+        raise check.InvalidArgumentError(f"{name} is empty (shape {matrix.shape})")
     bad = ~np.isfinite(matrix.data)
     if bad.any():
         rows = np.unique(matrix.indices[bad])[:5].tolist()
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"{name} contains NaN or infinite stored values (first rows, 0-based: {rows})"
         )
     return matrix, names
@@ -140,7 +144,7 @@ def no_empty_columns(matrix: Any, names: list[str], name: str = "X") -> None:
     empty = np.flatnonzero(np.diff(matrix.indptr) == 0)
     if empty.size:
         shown = [names[j] for j in empty[:5]]
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"{name} has {empty.size} empty column(s) (no non-zero value), e.g. {shown}: "
             "drop them before fitting"
         )
@@ -152,7 +156,9 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     whose categories keep their order, as an R factor's levels do (binomial models the second
     level; a level without observations is an error, as in glmnet)."""
     if sp.issparse(y) or (isinstance(y, pd.Series) and isinstance(y.dtype, pd.SparseDtype)):
-        raise ValueError("y must be a dense vector, got a sparse one: pass y.toarray().ravel()")
+        raise check.InvalidArgumentError(
+            "y must be a dense vector, got a sparse one: pass y.toarray().ravel()"
+        )
     if family in ("binomial", "multinomial") and isinstance(
         getattr(y, "dtype", None), pd.CategoricalDtype
     ):
@@ -161,15 +167,17 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     if values.ndim != 1:
         values = values.reshape(-1) if values.ndim == 2 and 1 in values.shape else values
     if values.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {values.shape}")
+        raise check.InvalidArgumentError(f"y must be one-dimensional, got shape {values.shape}")
     if values.shape[0] != n_rows:
-        raise ValueError(f"y has {values.shape[0]} values but X has {n_rows} rows")
+        raise check.InvalidArgumentError(f"y has {values.shape[0]} values but X has {n_rows} rows")
     if family == "multinomial":
         if values.dtype.kind == "f":
             _finite(values, "y")
         classes, codes, counts = np.unique(values, return_inverse=True, return_counts=True)
         if classes.shape[0] < 2:
-            raise ValueError("y must have at least two classes for family='multinomial'")
+            raise check.InvalidArgumentError(
+                "y must have at least two classes for family='multinomial'"
+            )
         class_sizes(classes, counts)
         return np.eye(classes.shape[0])[codes.reshape(-1)], [str(c) for c in classes]
     if family == "binomial":
@@ -177,7 +185,7 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
             _finite(values, "y")
         classes, counts = np.unique(values, return_counts=True)
         if classes.shape[0] != 2:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"y must have exactly two classes for family='binomial', got {classes.shape[0]}"
             )
         class_sizes(classes, counts)
@@ -185,12 +193,16 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     try:
         numeric = values.astype(np.float64)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"y must be numeric for family={family!r}: {error}") from error
+        raise check.InvalidArgumentError(
+            f"y must be numeric for family={family!r}: {error}"
+        ) from error
     _finite(numeric, "y")
     if family == "poisson" and (numeric < 0).any():
-        raise ValueError("y has negative values: not permitted for family='poisson' (counts)")
+        raise check.InvalidArgumentError(
+            "y has negative values: not permitted for family='poisson' (counts)"
+        )
     if np.ptp(numeric) == 0:
-        raise ValueError("y is constant: there is nothing to fit")
+        raise check.InvalidArgumentError("y is constant: there is nothing to fit")
     return numeric, None
 
 
@@ -199,17 +211,19 @@ def _factor_response(
 ) -> tuple[np.ndarray, list[str]]:
     """A categorical y as R's glmnet reads a factor: one class per level, in the levels' order."""
     if factor.shape[0] != n_rows:
-        raise ValueError(f"y has {factor.shape[0]} values but X has {n_rows} rows")
+        raise check.InvalidArgumentError(f"y has {factor.shape[0]} values but X has {n_rows} rows")
     if (factor.codes < 0).any():
-        raise ValueError(f"y has {int((factor.codes < 0).sum())} missing value(s)")
+        raise check.InvalidArgumentError(f"y has {int((factor.codes < 0).sum())} missing value(s)")
     levels = [str(level) for level in factor.categories]
     if family == "binomial" and len(levels) != 2:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"y must have exactly two classes (levels) for family='binomial', got {len(levels)}: "
             f"{levels}"
         )
     if len(levels) < 2:
-        raise ValueError("y must have at least two classes for family='multinomial'")
+        raise check.InvalidArgumentError(
+            "y must have at least two classes for family='multinomial'"
+        )
     class_sizes(np.asarray(levels), np.bincount(factor.codes, minlength=len(levels)))
     if family == "binomial":
         return (factor.codes == 1).astype(np.float64), levels
@@ -224,7 +238,7 @@ def class_sizes(classes: np.ndarray, counts: np.ndarray) -> None:
     fewer than 8 a warning ("dangerous ground")."""
     sizes = dict(zip([str(c) for c in classes], counts.tolist(), strict=True))
     if counts.min() <= 1:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"y: a class has 1 or 0 observations, which glmnet does not allow (counts: {sizes})"
         )
     if counts.min() < SMALL_CLASS:
@@ -242,16 +256,18 @@ def observation_weights(weights: Any, n_rows: int) -> np.ndarray:
         return np.ones(n_rows)
     values = check.vector(weights, "weights")
     if values.shape[0] != n_rows:
-        raise ValueError(f"weights has {values.shape[0]} values but X has {n_rows} rows")
+        raise check.InvalidArgumentError(
+            f"weights has {values.shape[0]} values but X has {n_rows} rows"
+        )
     _finite(values, "weights")
     if (values < 0).any() or values.sum() <= 0:
-        raise ValueError("weights must be non-negative and not all zero")
+        raise check.InvalidArgumentError("weights must be non-negative and not all zero")
     return values
 
 
 def family_name(family: str) -> str:
     if family not in FAMILIES:
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+        raise check.InvalidArgumentError(f"family must be one of {FAMILIES}, got {family!r}")
     return family
 
 
@@ -273,7 +289,7 @@ def path_settings(
 def cv_lambda_grid(lambdas: np.ndarray | None) -> None:
     """cv.glmnet needs at least two lambdas when they are given."""
     if lambdas is not None and lambdas.shape[0] < 2:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "lambdas: cv_glmnet needs more than one lambda (R: 'Need more than one value of "
             "lambda for cv.glmnet')"
         )
@@ -290,10 +306,10 @@ def lambda_grid(lambdas: Any) -> np.ndarray | None:
             f"lambdas must be a sequence of numbers, got {lambdas!r}"
         ) from None
     if values.ndim != 1 or values.size == 0:
-        raise ValueError("lambdas must be a non-empty 1-D sequence of numbers")
+        raise check.InvalidArgumentError("lambdas must be a non-empty 1-D sequence of numbers")
     _finite(values, "lambdas")
     if (values < 0).any():
-        raise ValueError("lambdas must be non-negative")
+        raise check.InvalidArgumentError("lambdas must be non-negative")
     return np.sort(values)[::-1].copy()
 
 
@@ -311,21 +327,21 @@ def fold_ids(
         return rng.permutation(np.resize(np.arange(1, nfolds + 1), n_rows)).astype(np.int64)
     labels = np.asarray(foldid)
     if labels.ndim != 1 or labels.shape[0] != n_rows:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"foldid must have one label per row of X ({n_rows}), got shape {labels.shape}"
         )
     if labels.dtype.kind not in "iu":
         if labels.dtype.kind != "f" or not np.all(labels == np.round(labels)):
-            raise ValueError("foldid must hold integer fold labels 1..K")
+            raise check.InvalidArgumentError("foldid must hold integer fold labels 1..K")
         labels = labels.astype(np.int64)
     n_folds = int(labels.max())
     if labels.min() < 1:
-        raise ValueError("foldid labels must start at 1 (R's convention)")
+        raise check.InvalidArgumentError("foldid labels must start at 1 (R's convention)")
     empty = sorted(set(range(1, n_folds + 1)) - set(labels.tolist()))
     if empty:
-        raise ValueError(f"foldid leaves fold(s) {empty} empty")
+        raise check.InvalidArgumentError(f"foldid leaves fold(s) {empty} empty")
     if n_folds < 3:
-        raise ValueError(f"foldid must define at least 3 folds, got {n_folds}")
+        raise check.InvalidArgumentError(f"foldid must define at least 3 folds, got {n_folds}")
     return labels.astype(np.int64)
 
 
@@ -333,7 +349,9 @@ def _finite(values: np.ndarray, name: str) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
         rows = np.unique(np.nonzero(bad)[0])[:5].tolist()
-        raise ValueError(f"{name} contains NaN or infinite values (first rows, 0-based: {rows})")
+        raise check.InvalidArgumentError(
+            f"{name} contains NaN or infinite values (first rows, 0-based: {rows})"
+        )
 
 
 def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
@@ -344,11 +362,13 @@ def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
         return np.ones(n_features)
     values = np.asarray(penalty_factor, dtype=np.float64).reshape(-1)
     if values.shape[0] != n_features:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"penalty_factor has {values.shape[0]} values but X has {n_features} columns"
         )
     if np.isnan(values).any() or (values == -np.inf).any():
-        raise ValueError("penalty_factor must hold numbers >= 0 (inf excludes a column)")
+        raise check.InvalidArgumentError(
+            "penalty_factor must hold numbers >= 0 (inf excludes a column)"
+        )
     if (values < 0).any():
         warnings.warn(
             "penalty_factor: negative factors are taken as 0 (unpenalised), as glmnet does",
@@ -356,7 +376,7 @@ def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
             stacklevel=4,
         )
     if not (values > 0).any():
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "penalty_factor: all penalty factors are 0 (R: 'All penalty factors are <= 0')"
         )
     return values
@@ -371,17 +391,19 @@ def excluded_columns(exclude: Any, names: list[str]) -> np.ndarray:
     for item in items:
         if isinstance(item, str):
             if item not in names:
-                raise ValueError(f"exclude: no column named {item!r} in X")
+                raise check.InvalidArgumentError(f"exclude: no column named {item!r} in X")
             positions.append(names.index(item))
         elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
             if not 0 <= item < len(names):
-                raise ValueError(
+                raise check.InvalidArgumentError(
                     f"exclude: position {item} is out of range for {len(names)} columns "
                     "(positions are 0-based)"
                 )
             positions.append(int(item))
         else:
-            raise ValueError(f"exclude must hold column names or 0-based positions, got {item!r}")
+            raise check.InvalidArgumentError(
+                f"exclude must hold column names or 0-based positions, got {item!r}"
+            )
     return np.unique(np.asarray(positions, dtype=np.int64))
 
 
@@ -398,15 +420,15 @@ def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndar
     for name, value, sign in (("lower_limits", lower, -1), ("upper_limits", upper, 1)):
         values = np.asarray(value, dtype=np.float64).reshape(-1)
         if values.shape[0] == 0 or 1 < values.shape[0] < n_features:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"{name} must be a scalar or have one value per column of X ({n_features}), "
                 f"got {values.shape[0]} (R: 'Require length 1 or nvars {name.replace('_', '.')}')"
             )
         if np.isnan(values).any():
-            raise ValueError(f"{name} contains NaN")
+            raise check.InvalidArgumentError(f"{name} contains NaN")
         if (sign * values < 0).any():
             kind = "non-positive" if sign < 0 else "non-negative"
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"{name} must be {kind} (R: 'Lower limits should be non-positive', "
                 "'Upper limits should be non-negative')"
             )
@@ -431,7 +453,7 @@ def size_limits(dfmax: Any, pmax: Any, n_features: int) -> tuple[int, int]:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1
         ):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            raise check.InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
     pmax = min(2 * dfmax + 20, n_features) if pmax is None else pmax
     return int(dfmax), int(pmax)
 
@@ -461,7 +483,9 @@ def cv_measure(type_measure: Any, family: str, foldid: np.ndarray) -> str:
     measure the family lacks falls back to that one with R's warning; "auc" with fewer than 10
     observations per fold becomes "deviance", with R's warning."""
     if type_measure not in MEASURES:
-        raise ValueError(f"type_measure must be one of {MEASURES}, got {type_measure!r}")
+        raise check.InvalidArgumentError(
+            f"type_measure must be one of {MEASURES}, got {type_measure!r}"
+        )
     available = FAMILY_MEASURES[family]
     if type_measure == "default":
         return available[0]
@@ -497,7 +521,7 @@ def measure_name(type_measure: str, family: str) -> str:
 def flag(value: Any, name: str) -> bool:
     """A True/False argument, refused otherwise (no truthy strings)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
+        raise check.InvalidArgumentError(f"{name} must be True or False, got {value!r}")
     return bool(value)
 
 
@@ -511,7 +535,7 @@ def offsets(
     if n_classes is not None:
         values = np.asarray(offset, dtype=np.float64)
         if values.shape != (n_rows, n_classes):
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"{name} must be an n x K matrix ({n_rows} x {n_classes}) for a multinomial fit, "
                 f"got shape {values.shape}"
             )
@@ -519,7 +543,9 @@ def offsets(
         return values
     values = np.asarray(offset, dtype=np.float64).reshape(-1)
     if values.shape[0] != n_rows:
-        raise ValueError(f"{name} has {values.shape[0]} values but X has {n_rows} rows")
+        raise check.InvalidArgumentError(
+            f"{name} has {values.shape[0]} values but X has {n_rows} rows"
+        )
     _finite(values, name)
     return values
 
@@ -528,7 +554,7 @@ def multinomial_type(type_multinomial: Any) -> str:
     """``type_multinomial``: "ungrouped" (a lasso per class) or "grouped" (a group lasso per
     variable across classes)."""
     if type_multinomial not in MULTINOMIAL_TYPES:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"type_multinomial must be one of {MULTINOMIAL_TYPES}, got {type_multinomial!r}"
         )
     return str(type_multinomial)

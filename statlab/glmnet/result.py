@@ -99,9 +99,13 @@ class GlmnetPath:
         if self._gamma(gamma) != 1:
             return self.blended(gamma).predict(X, s, type=type, new_offset=new_offset)
         if type not in ("link", "response", "class"):
-            raise ValueError(f"type must be 'link', 'response' or 'class', got {type!r}")
+            raise check.InvalidArgumentError(
+                f"type must be 'link', 'response' or 'class', got {type!r}"
+            )
         if type == "class" and self.class_labels is None:
-            raise ValueError(f"type='class' needs a binomial or multinomial fit, not {self.family}")
+            raise check.InvalidArgumentError(
+                f"type='class' needs a binomial or multinomial fit, not {self.family}"
+            )
         matrix = self._new_design(X)
         lambdas = _requested_lambdas(s)
         self._warn_if_clamped(lambdas)
@@ -110,7 +114,7 @@ class GlmnetPath:
         link = a0 + linear_part(matrix, beta)
         if self.has_offset:
             if new_offset is None:
-                raise ValueError(
+                raise check.InvalidArgumentError(
                     "new_offset is needed: this fit used an offset (R: 'No newoffset provided "
                     "for prediction, yet offset used in fit of glmnet')"
                 )
@@ -143,7 +147,7 @@ class GlmnetPath:
         """
         gamma = self._gamma(gamma)
         if self.relaxed is None:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 "gamma needs a relaxed fit: fit with relax=True (R's glmnet(..., relax = TRUE))"
             )
         relaxed = self.relaxed
@@ -166,7 +170,7 @@ class GlmnetPath:
     def _gamma(self, gamma: Any) -> float:
         value = _inputs.blend_gamma(gamma)
         if value != 1 and self.relaxed is None:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"gamma = {value} needs a relaxed fit: fit with relax=True (R ignores gamma "
                 "for a fit without one)"
             )
@@ -198,7 +202,7 @@ class GlmnetPath:
     def to_frame(self) -> pd.DataFrame:
         """Long table: lambda, log_lambda, df, term, coef (one row per term and lambda)."""
         if self.beta.ndim == 3:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 "to_frame: a multinomial path has one coefficient table per class; use coef()"
             )
         frame = pd.DataFrame(self.beta.T, columns=self.feature_names)
@@ -267,14 +271,14 @@ class GlmnetPath:
         """New rows as a matrix (dense, or CSC for sparse input) in the fitted column order."""
         matrix, names = _inputs.design(X, "X", allow_sparse=True)
         if matrix.shape[1] != len(self.feature_names):
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"X has {matrix.shape[1]} columns but the model was fitted on "
                 f"{len(self.feature_names)}"
             )
         if isinstance(X, pd.DataFrame) and names != self.feature_names:
             missing = [n for n in self.feature_names if n not in names]
             if missing:
-                raise ValueError(f"X lacks the fitted columns {missing[:5]}")
+                raise check.InvalidArgumentError(f"X lacks the fitted columns {missing[:5]}")
             position = {name: j for j, name in enumerate(names)}
             matrix = matrix[:, [position[name] for name in self.feature_names]]
         return matrix
@@ -425,7 +429,9 @@ class CVGlmnetResult:
 
     def _relaxed_part(self) -> RelaxedCV:
         if self.relaxed is None:
-            raise ValueError("gamma_min and gamma_1se need cv_glmnet(..., relax=True)")
+            raise check.InvalidArgumentError(
+                "gamma_min and gamma_1se need cv_glmnet(..., relax=True)"
+            )
         return self.relaxed
 
     @property
@@ -481,7 +487,9 @@ class CVGlmnetResult:
         if gamma == "gamma.min":
             return lambda_value, relaxed.gamma_min
         if isinstance(gamma, str):
-            raise ValueError(f"gamma must be 'gamma.1se', 'gamma.min' or a number, got {gamma!r}")
+            raise check.InvalidArgumentError(
+                f"gamma must be 'gamma.1se', 'gamma.min' or a number, got {gamma!r}"
+            )
         return lambda_value, gamma
 
     def to_frame(self) -> pd.DataFrame:
@@ -542,11 +550,15 @@ class CVGlmnetResult:
                 return self.lambda_1se
             if s == "lambda.min":
                 return self.lambda_min
-            raise ValueError(f"s must be 'lambda.1se', 'lambda.min' or a number, got {s!r}")
+            raise check.InvalidArgumentError(
+                f"s must be 'lambda.1se', 'lambda.min' or a number, got {s!r}"
+            )
         if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)):
-            raise ValueError(f"s must be 'lambda.1se', 'lambda.min' or a number, got {s!r}")
+            raise check.InvalidArgumentError(
+                f"s must be 'lambda.1se', 'lambda.min' or a number, got {s!r}"
+            )
         if not np.isfinite(s) or s < 0:
-            raise ValueError(f"s must be a finite non-negative lambda, got {s!r}")
+            raise check.InvalidArgumentError(f"s must be a finite non-negative lambda, got {s!r}")
         return float(s)
 
 

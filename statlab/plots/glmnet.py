@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.plots.theme import theme_statlab
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
 
     relaxed = result.relaxed
     if relaxed is None:
-        raise ValueError("plot_cv_relaxed needs cv_glmnet(..., relax=True)")
+        raise check.InvalidArgumentError("plot_cv_relaxed needs cv_glmnet(..., relax=True)")
     frame = _in_panel(relaxed.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"]))
     first = frame[frame["gamma"] == relaxed.gamma[0]]
     return (
@@ -116,7 +117,7 @@ def plot_coef_path(path: GlmnetPath, label: bool = True, highlight: Sequence[str
     highlight = list(highlight)
     unknown = sorted(set(highlight) - set(path.feature_names))
     if unknown:
-        raise ValueError(f"highlight must name terms of the path, got {unknown}")
+        raise check.InvalidArgumentError(f"highlight must name terms of the path, got {unknown}")
     marked = frame["term"].isin(highlight)
     figure = (
         p9.ggplot(frame, p9.aes("neg_log_lambda", "coef", group="term"))

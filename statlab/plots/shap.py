@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.plots.theme import theme_statlab
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def plot_waterfall(result: ShapResult, row: int = 0, max_features: int = 10) -> 
 
     n_rows = result.values.shape[0]
     if not 0 <= row < n_rows:
-        raise ValueError(f"row must be between 0 and {n_rows - 1}, got {row}")
+        raise check.InvalidArgumentError(f"row must be between 0 and {n_rows - 1}, got {row}")
     phi = result.values[row]
     order = np.argsort(-np.abs(phi), kind="stable")
     labels = [f"{result.feature_names[j]} = {_short(result.data[row, j])}" for j in order]

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.plots.theme import theme_statlab
 
 HALF_PLANE_COLOURS = {"R1: x_j < s": "#4393c3", "R2: x_j >= s": "#d6604d"}
@@ -160,7 +161,9 @@ def plot_partition(result: Any, features: tuple[str, str] | None = None) -> Any:
     names = result.feature_names
     first, second = features or _two_features(names)
     if len(names) != 2:
-        raise ValueError(f"plot_partition draws trees on two features; this one has {len(names)}")
+        raise check.InvalidArgumentError(
+            f"plot_partition draws trees on two features; this one has {len(names)}"
+        )
     boxes = result.partition()
     frame = boxes.assign(
         xmin=boxes[f"{first}_min"],
@@ -291,7 +294,9 @@ def plot_half_planes(search: Any, features: tuple[str, str] | None = None) -> An
 
 def _two_features(names: list[str]) -> tuple[str, str]:
     if len(names) < 2:
-        raise ValueError(f"this figure needs two features, got {len(names)}: {names}")
+        raise check.InvalidArgumentError(
+            f"this figure needs two features, got {len(names)}: {names}"
+        )
     return names[0], names[1]
 
 

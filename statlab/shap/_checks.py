@@ -21,19 +21,25 @@ def rows(values: Any, name: str, n_features: int | None = None) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be numeric (an array or DataFrame of numbers)") from error
+        raise check.ArgumentTypeError(
+            f"{name} must be numeric (an array or DataFrame of numbers)"
+        ) from error
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2:
-        raise ValueError(f"{name} must be one row or a 2-d array of rows, got {array.ndim} dims")
+        raise check.InvalidArgumentError(
+            f"{name} must be one row or a 2-d array of rows, got {array.ndim} dims"
+        )
     if array.shape[0] == 0:
-        raise ValueError(f"{name} is empty: it needs at least one row")
+        raise check.InvalidArgumentError(f"{name} is empty: it needs at least one row")
     if array.shape[1] == 0:
-        raise ValueError(f"{name} has no features (0 columns)")
+        raise check.InvalidArgumentError(f"{name} has no features (0 columns)")
     if n_features is not None and array.shape[1] != n_features:
-        raise ValueError(f"{name} has {array.shape[1]} features, expected {n_features}")
+        raise check.InvalidArgumentError(
+            f"{name} has {array.shape[1]} features, expected {n_features}"
+        )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} holds NaN or infinite values")
+        raise check.InvalidArgumentError(f"{name} holds NaN or infinite values")
     return array
 
 
@@ -44,12 +50,14 @@ def feature_names(
     x1, x2, ..."""
     if names is not None:
         if isinstance(names, str):
-            raise TypeError(
+            raise check.ArgumentTypeError(
                 f"feature_names must be a list of names, one per feature, not a string: {names!r}"
             )
         names = tuple(str(n) for n in names)
         if len(names) != n_features:
-            raise ValueError(f"feature_names has {len(names)} names, expected {n_features}")
+            raise check.InvalidArgumentError(
+                f"feature_names has {len(names)} names, expected {n_features}"
+            )
         return names
     for candidate in (x, background):
         if isinstance(candidate, pd.DataFrame):
@@ -61,7 +69,9 @@ def feature_names(
 
 def model_function(f: Any, name: str = "f") -> Callable[[np.ndarray], Any]:
     if not callable(f):
-        raise TypeError(f"{name} must be a function taking an (n, p) array, got {type(f).__name__}")
+        raise check.ArgumentTypeError(
+            f"{name} must be a function taking an (n, p) array, got {type(f).__name__}"
+        )
     return f
 
 
@@ -71,23 +81,25 @@ def evaluate(f: Callable[[np.ndarray], Any], data: np.ndarray, name: str = "f") 
     try:
         values = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must return numbers, got {type(out).__name__}") from error
+        raise check.ArgumentTypeError(
+            f"{name} must return numbers, got {type(out).__name__}"
+        ) from error
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
     if values.shape != (data.shape[0],):
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"{name} must return one number per row: given {data.shape[0]} rows it returned shape "
             f"{values.shape} (for a classifier, return one column, e.g. "
             "lambda X: model.predict_proba(X)[:, 1])"
         )
     if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} returned NaN or infinite values")
+        raise check.InvalidArgumentError(f"{name} returned NaN or infinite values")
     return values
 
 
 def value_function(value: Any) -> str:
     if value not in VALUE_FUNCTIONS:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"value must be one of {', '.join(map(repr, VALUE_FUNCTIONS))}, got {value!r}"
         )
     return str(value)
@@ -95,7 +107,7 @@ def value_function(value: Any) -> str:
 
 def exact_size(n_features: int, name: str = "x") -> None:
     if n_features > MAX_EXACT_FEATURES:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"{name} has {n_features} features: exact enumeration visits 2^{n_features} = "
             f"{2**n_features:,} coalitions per row; it is limited to p <= {MAX_EXACT_FEATURES}. "
             "Use kernel_shap (sampled coalitions, with standard errors) instead"

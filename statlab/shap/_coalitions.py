@@ -26,6 +26,7 @@ from math import comb
 
 import numpy as np
 
+from statlab import _validation as check
 from statlab.shap import _checks
 
 MAX_ROWS_PER_CALL = 2**19
@@ -77,12 +78,12 @@ def conditional_transforms(masks: np.ndarray, background: np.ndarray) -> np.ndar
     index = np.arange(n_features)
     transforms[:, index, index] = masks
     if background.shape[0] < 2:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "background needs at least 2 rows to fit the Gaussian of conditional_gaussian"
         )
     covariance = np.cov(background, rowvar=False).reshape(n_features, n_features)
     if np.linalg.matrix_rank(covariance) < n_features:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             "background: its covariance matrix is singular (a constant column, or columns that are "
             "exact linear combinations of others), so the Gaussian conditionals of "
             "conditional_gaussian are not defined"

@@ -38,7 +38,9 @@ def census_split(
     census = sl.data.load("census")
     n_rows = check.integer(n_rows, "n_rows", low=20)
     if not 0 < test_share < 1:
-        raise ValueError(f"test_share must be a fraction in (0, 1), got {test_share!r}")
+        raise check.InvalidArgumentError(
+            f"test_share must be a fraction in (0, 1), got {test_share!r}"
+        )
     rng = np.random.default_rng(_checks.seed(seed))
     rows = rng.choice(len(census), size=min(n_rows, len(census)), replace=False)
     n_test = round(test_share * rows.size)

@@ -49,7 +49,7 @@ def exact_shap(
     background_rows = _checks.rows(background, "background", n_features)
     _checks.exact_size(n_features)
     if value == "baseline" and background_rows.shape[0] != 1:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f'background must be a single row (the baseline) for value="baseline", got '
             f'{background_rows.shape[0]} rows; use value="marginal" to average over rows'
         )
@@ -109,22 +109,26 @@ def linear_shap(
     backend = check.backend(backend)
     coefficients = _checks.rows(beta, "beta")
     if coefficients.shape[0] != 1:
-        raise ValueError(f"beta must be one coefficient per feature, got shape {np.shape(beta)}")
+        raise check.InvalidArgumentError(
+            f"beta must be one coefficient per feature, got shape {np.shape(beta)}"
+        )
     coefficients = coefficients[0]
     n_features = coefficients.size
     x_rows = _checks.rows(x, "x", n_features)
     if baseline is not None and background is not None:
-        raise ValueError("give baseline or background, not both")
+        raise check.InvalidArgumentError("give baseline or background, not both")
     if baseline is not None:
         reference_rows, value = _checks.rows(baseline, "baseline", n_features), "baseline"
         if reference_rows.shape[0] != 1:
-            raise ValueError(f"baseline must be a single row, got {reference_rows.shape[0]} rows")
+            raise check.InvalidArgumentError(
+                f"baseline must be a single row, got {reference_rows.shape[0]} rows"
+            )
     elif background is not None:
         reference_rows, value = _checks.rows(background, "background", n_features), "marginal"
     else:
         reference_rows, value = x_rows, "marginal"
     if not np.isfinite(intercept):
-        raise ValueError(f"intercept must be a finite number, got {intercept!r}")
+        raise check.InvalidArgumentError(f"intercept must be a finite number, got {intercept!r}")
     names = _checks.feature_names(
         x, background if baseline is None else baseline, feature_names, n_features
     )
@@ -176,9 +180,11 @@ def conditional_linear_shap(
     mu = _checks.rows(mean, "mean", n_features)[0]
     sigma = np.asarray(cov, dtype=np.float64)
     if sigma.shape != (n_features, n_features):
-        raise ValueError(f"cov must be {n_features} x {n_features}, got shape {sigma.shape}")
+        raise check.InvalidArgumentError(
+            f"cov must be {n_features} x {n_features}, got shape {sigma.shape}"
+        )
     if not np.allclose(sigma, sigma.T) or np.linalg.eigvalsh(sigma).min() <= 0:
-        raise ValueError("cov must be a symmetric positive definite matrix")
+        raise check.InvalidArgumentError("cov must be a symmetric positive definite matrix")
     masks = _coalitions.all_masks(n_features)
     values = np.empty((x_rows.shape[0], masks.shape[0]))
     for k, mask in enumerate(masks):

@@ -66,7 +66,7 @@ def kernel_shap(
     n_samples = check.integer(n_samples, "n_samples", low=n_features + 1)
     rng = np.random.default_rng(_checks.seed(seed))
     if not isinstance(paired, bool):
-        raise TypeError(f"paired must be True or False, got {paired!r}")
+        raise check.ArgumentTypeError(f"paired must be True or False, got {paired!r}")
     names = _checks.feature_names(x, background, feature_names, n_features)
     prediction = _checks.evaluate(f, x_rows)
     base_value = float(_checks.evaluate(f, background_rows, "f").mean())
@@ -155,9 +155,9 @@ def kernel_shap_sheet(
         _checks.exact_size(n_features)
     rng = np.random.default_rng(_checks.seed(seed))
     if weights not in ("sheet", "shapley"):
-        raise ValueError(f"weights must be 'sheet' or 'shapley', got {weights!r}")
+        raise check.InvalidArgumentError(f"weights must be 'sheet' or 'shapley', got {weights!r}")
     if n_features < 2:
-        raise ValueError("x needs at least 2 features for the sheet's regression")
+        raise check.InvalidArgumentError("x needs at least 2 features for the sheet's regression")
     names = _checks.feature_names(x, background, feature_names, n_features)
     prediction = _checks.evaluate(f, x_rows)
     base_value = float(_checks.evaluate(f, background_rows, "f").mean())
@@ -296,12 +296,14 @@ def kernel_shap_variance(
     """
     x_row = _checks.rows(x, "x")
     if x_row.shape[0] != 1:
-        raise ValueError(f"x must be a single row for kernel_shap_variance, got {x_row.shape[0]}")
+        raise check.InvalidArgumentError(
+            f"x must be a single row for kernel_shap_variance, got {x_row.shape[0]}"
+        )
     n_features = x_row.shape[1]
     background_rows = _checks.rows(background, "background", n_features)
     grid = np.asarray(n_samples_grid)
     if grid.ndim != 1 or grid.size == 0 or grid.dtype.kind not in "iu":
-        raise TypeError("n_samples_grid must be a non-empty list of integers")
+        raise check.ArgumentTypeError("n_samples_grid must be a non-empty list of integers")
     for n in grid:
         check.integer(int(n), "n_samples_grid", low=n_features + 1)
     n_reps = check.integer(n_reps, "n_reps", low=2)

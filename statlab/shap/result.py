@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
+
 
 @dataclass(frozen=True, repr=False)
 class ShapResult:
@@ -193,7 +195,9 @@ class KernelVarianceResult:
         if target_sd is None:
             target_sd = 0.01 * float(np.abs(reference).sum())
         if not np.isfinite(target_sd) or target_sd <= 0:
-            raise ValueError(f"target_sd must be a positive number, got {target_sd!r}")
+            raise check.InvalidArgumentError(
+                f"target_sd must be a positive number, got {target_sd!r}"
+            )
         full = 2**self.n_features - 2
         sampled = self._sampled()
         worst = sampled.groupby("n_samples")["sd_phi"].max()
@@ -238,7 +242,7 @@ class KernelVarianceResult:
         table = self.summary()
         table = table[(table["n_samples"] < 2**self.n_features - 2) & (table["sd_phi"] > 0)]
         if table["n_samples"].nunique() < 2:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 "n_samples_grid needs at least two values below full enumeration "
                 f"(2^p - 2 = {2**self.n_features - 2}) to fit how the sd falls"
             )

@@ -140,22 +140,26 @@ def shap_stability(
     from joblib import Parallel, delayed
 
     if not callable(model_fn):
-        raise TypeError("model_fn must be a function (X_train, y_train) -> prediction function")
+        raise check.ArgumentTypeError(
+            "model_fn must be a function (X_train, y_train) -> prediction function"
+        )
     x_all = _checks.rows(X, "X")
     n_rows, n_features = x_all.shape
     y_all = np.asarray(y)
     if y_all.ndim != 1 or y_all.shape[0] != n_rows:
-        raise ValueError(f"y must have one value per row of X ({n_rows}), got shape {y_all.shape}")
+        raise check.InvalidArgumentError(
+            f"y must have one value per row of X ({n_rows}), got shape {y_all.shape}"
+        )
     n_draws = check.integer(n_draws, "n_draws", low=2)
     seed = _checks.seed(seed)
     if subsample is not None and not (
         isinstance(subsample, float | int) and not isinstance(subsample, bool) and 0 < subsample < 1
     ):
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"subsample must be None (bootstrap) or a fraction in (0, 1), got {subsample!r}"
         )
     if method not in ("exact", "kernel"):
-        raise ValueError(f"method must be 'exact' or 'kernel', got {method!r}")
+        raise check.InvalidArgumentError(f"method must be 'exact' or 'kernel', got {method!r}")
     if method == "exact":
         _checks.exact_size(n_features, "X")
     n_background = check.integer(n_background, "n_background", low=1)
@@ -238,7 +242,9 @@ def _explain(
     from statlab.shap.kernel import kernel_shap
 
     if not callable(f):
-        raise TypeError(f"model_fn must return a prediction function, got {type(f).__name__}")
+        raise check.ArgumentTypeError(
+            f"model_fn must return a prediction function, got {type(f).__name__}"
+        )
     if method == "exact":
         return exact_shap(f, explained, background, feature_names=names, backend="python")
     return kernel_shap(
@@ -307,12 +313,12 @@ def compare_models_shap(
     ['accuracy', 'log_loss']
     """
     if not models:
-        raise ValueError("models must name at least one model")
+        raise check.InvalidArgumentError("models must name at least one model")
     x_train = _checks.rows(X_train, "X_train")
     x_test = _checks.rows(X_test, "X_test", x_train.shape[1])
     observed = np.asarray(y_test, dtype=np.float64)
     if observed.shape != (x_test.shape[0],) or not np.isin(observed, [0.0, 1.0]).all():
-        raise ValueError("y_test must hold one 0/1 outcome per row of X_test")
+        raise check.InvalidArgumentError("y_test must hold one 0/1 outcome per row of X_test")
     names = _checks.feature_names(X_train, None, None, x_train.shape[1])
     rng = np.random.default_rng(_checks.seed(seed))
     explained = x_test[

@@ -33,16 +33,15 @@ def aligned_design(X: Any, feature_names: list[str], name: str = "X") -> np.ndar
         missing = [column for column in feature_names if column not in columns]
         extra = [column for column in columns if column not in feature_names]
         if missing or extra:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"{name} must have the columns the model was fitted on, by name: missing "
                 f"{missing}, not fitted on {extra} (pass an array to match by position)"
             )
         X = X.set_axis(columns, axis=1)[feature_names]
     matrix, _ = design(X, name)
     if matrix.shape[1] != len(feature_names):
-        raise ValueError(
-            f"{name} has {matrix.shape[1]} columns but the model was fitted on "
-            f"{len(feature_names)}"
+        raise check.InvalidArgumentError(
+            f"{name} has {matrix.shape[1]} columns but the model was fitted on {len(feature_names)}"
         )
     return matrix
 
@@ -53,14 +52,16 @@ def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarr
     ``task="auto"`` means regression for float y and classification otherwise (integers with
     at most 10 distinct values, strings, categoricals, booleans)."""
     if task not in ("auto", "regression", "classification"):
-        raise ValueError(f"task must be 'auto', 'regression' or 'classification', got {task!r}")
+        raise check.InvalidArgumentError(
+            f"task must be 'auto', 'regression' or 'classification', got {task!r}"
+        )
     values = y.to_numpy() if isinstance(y, pd.Series) else np.asarray(y)
     if isinstance(values, pd.Categorical):
         values = np.asarray(values)
     if values.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {values.shape}")
+        raise check.InvalidArgumentError(f"y must be one-dimensional, got shape {values.shape}")
     if values.shape[0] != n_rows:
-        raise ValueError(f"y has {values.shape[0]} values but X has {n_rows} rows")
+        raise check.InvalidArgumentError(f"y has {values.shape[0]} values but X has {n_rows} rows")
     if task == "auto":
         discrete = values.dtype.kind in "biuOUS" and (
             (values.dtype.kind != "i" and values.dtype.kind != "u") or len(np.unique(values)) <= 10
@@ -70,13 +71,17 @@ def response(y: Any, n_rows: int, task: str) -> tuple[np.ndarray, Task, np.ndarr
         try:
             numeric = values.astype(np.float64)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"y must be numeric for a regression tree: {error}") from error
+            raise check.InvalidArgumentError(
+                f"y must be numeric for a regression tree: {error}"
+            ) from error
         if not np.isfinite(numeric).all():
-            raise ValueError("y contains NaN or infinite values")
+            raise check.InvalidArgumentError("y contains NaN or infinite values")
         return numeric, "regression", None
     classes = np.unique(values)
     if len(classes) < 2:
-        raise ValueError(f"y has a single class ({classes[0]!r}): a classifier needs two or more")
+        raise check.InvalidArgumentError(
+            f"y has a single class ({classes[0]!r}): a classifier needs two or more"
+        )
     return values, "classification", classes
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _rbridge
+from statlab import _validation as check
 from statlab.trees import _checks
 from statlab.trees._backend_r import BOOSTING, CART
 from statlab.trees.fit import TreeResult, fit_tree
@@ -52,7 +53,9 @@ class BoostingSteps:
         points = np.asarray(x, dtype=np.float64).reshape(-1, 1)
         steps = self.n_steps if steps is None else _checks.positive_int(steps, "steps")
         if steps > self.n_steps:
-            raise ValueError(f"steps must be at most n_steps = {self.n_steps}, got {steps}")
+            raise check.InvalidArgumentError(
+                f"steps must be at most n_steps = {self.n_steps}, got {steps}"
+            )
         return self.learning_rate * sum(tree.predict(points) for tree in self.trees[:steps])
 
     def to_frame(self) -> pd.DataFrame:
@@ -148,9 +151,11 @@ def boosting_steps(
     if points.ndim == 2 and points.shape[1] == 1:
         points = points[:, 0]
     if points.ndim != 1:
-        raise ValueError(f"x must be one predictor (a vector), got shape {points.shape}")
+        raise check.InvalidArgumentError(
+            f"x must be one predictor (a vector), got shape {points.shape}"
+        )
     if not np.isfinite(points).all():
-        raise ValueError("x contains NaN or infinite values")
+        raise check.InvalidArgumentError("x contains NaN or infinite values")
     target, _, _ = _checks.response(y, len(points), "regression")
     n_steps = _checks.positive_int(n_steps, "n_steps")
     learning_rate = _checks.probability(learning_rate, "learning_rate")

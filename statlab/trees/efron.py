@@ -208,13 +208,13 @@ def efron_experiment(
     target, _, _ = _checks.response(y, matrix.shape[0], "regression")
     n_remove = _checks.positive_int(n_remove, "n_remove")
     if n_remove >= matrix.shape[1]:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"n_remove must be smaller than the number of features ({matrix.shape[1]}), "
             f"got {n_remove}"
         )
     fraction = _checks.probability(test_fraction, "test_fraction")
     if fraction >= 1:
-        raise ValueError("test_fraction must be below 1")
+        raise check.InvalidArgumentError("test_fraction must be below 1")
     n_test = max(round(fraction * matrix.shape[0]), 1)
     nfolds = check.integer(nfolds, "nfolds", low=2, high=matrix.shape[0] - n_test)
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)

@@ -90,9 +90,11 @@ class TreeResult:
         """The cp of the cross-validated complexity table's row with the smallest ``xerror``
         (``"min"``), or of the smallest tree within one ``xstd`` of it (``"1se"``)."""
         if "xerror" not in self.cptable:
-            raise ValueError("best_cp needs cross-validation: fit with nfolds= or foldid=")
+            raise check.InvalidArgumentError(
+                "best_cp needs cross-validation: fit with nfolds= or foldid="
+            )
         if rule not in ("min", "1se"):
-            raise ValueError(f"rule must be 'min' or '1se', got {rule!r}")
+            raise check.InvalidArgumentError(f"rule must be 'min' or '1se', got {rule!r}")
         table = self.cptable
         best = int(np.argmin(table["xerror"].to_numpy()))
         if rule == "1se":
@@ -175,7 +177,6 @@ class TreeResult:
         return "\n".join(lines)
 
 
-
 def fit_tree(
     X: Any,
     y: Any,
@@ -207,7 +208,9 @@ def fit_tree(
     seed = check.seed(seed)
     max_depth = _checks.positive_int(max_depth, "max_depth")
     if max_depth > 30:
-        raise ValueError(f"max_depth must be at most 30 (rpart's limit), got {max_depth}")
+        raise check.InvalidArgumentError(
+            f"max_depth must be at most 30 (rpart's limit), got {max_depth}"
+        )
     cp = _checks.non_negative(cp, "cp")
     min_split = _checks.positive_int(min_split, "min_split", minimum=2)
     min_bucket = (

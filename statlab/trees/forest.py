@@ -123,7 +123,7 @@ def random_forest(
     >>> random_forest(X, y, n_trees=20, mtry=5, backend="python")
     Traceback (most recent call last):
     ...
-    ValueError: mtry must be between 1 and the number of features (4), got 5
+    statlab._validation.InvalidArgumentError: mtry must be between 1 and the number of features (4), got 5
     """
     matrix, names = _checks.design(X)
     target, task_name, classes = _checks.response(y, matrix.shape[0], task)
@@ -341,7 +341,9 @@ def _forest_settings(p: int, task: str, n_trees: Any, mtry: Any, node_size: Any)
     default_mtry = max(p // 3, 1) if task == "regression" else max(int(np.sqrt(p)), 1)
     mtry = default_mtry if mtry is None else mtry
     if isinstance(mtry, bool) or not isinstance(mtry, int | np.integer) or not 1 <= mtry <= p:
-        raise ValueError(f"mtry must be between 1 and the number of features ({p}), got {mtry!r}")
+        raise check.InvalidArgumentError(
+            f"mtry must be between 1 and the number of features ({p}), got {mtry!r}"
+        )
     node_size = (5 if task == "regression" else 1) if node_size is None else node_size
     node_size = _checks.positive_int(node_size, "node_size")
     return {"n_trees": n_trees, "mtry": int(mtry), "node_size": node_size}
@@ -352,7 +354,7 @@ def _mtry_grid(mtry_grid: Any, p: int) -> np.ndarray:
         return np.unique(np.round(np.geomspace(1, p, 5)).astype(np.int64))
     grid = np.atleast_1d(np.asarray(mtry_grid))
     if grid.dtype.kind not in "iu" or grid.size == 0 or grid.min() < 1 or grid.max() > p:
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"mtry_grid must hold integers between 1 and the number of features ({p}), "
             f"got {mtry_grid!r}"
         )

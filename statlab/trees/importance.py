@@ -279,7 +279,9 @@ def importance_stability(
     matrix, names = _checks.design(X)
     labels, _, classes = _checks.response(y, matrix.shape[0], "classification")
     if len(classes) != 2:
-        raise ValueError(f"y must have two classes, got {len(classes)}: {list(classes)}")
+        raise check.InvalidArgumentError(
+            f"y must have two classes, got {len(classes)}: {list(classes)}"
+        )
     n_draws = _checks.positive_int(n_draws, "n_draws")
     seed, n_jobs = _seed_and_jobs(seed, n_jobs)
     nfolds = check.integer(nfolds, "nfolds", low=3, high=matrix.shape[0])

@@ -35,7 +35,9 @@ def tree_rectangles(result: Any, lower: Any = None, upper: Any = None) -> pd.Dat
     low = np.asarray(result.X.min(axis=0) if lower is None else lower, dtype=np.float64)
     high = np.asarray(result.X.max(axis=0) if upper is None else upper, dtype=np.float64)
     if low.shape != (len(names),) or high.shape != (len(names),):
-        raise ValueError(f"lower and upper must have one value per feature ({len(names)})")
+        raise check.InvalidArgumentError(
+            f"lower and upper must have one value per feature ({len(names)})"
+        )
     rows = []
     stack = [(0, low.copy(), high.copy())]
     while stack:
@@ -152,7 +154,9 @@ def tree_from_partition(
     low, high = bounds[:, 0::2], bounds[:, 1::2]
     labels = [f"R{i + 1}" for i in range(n_boxes)] if labels is None else [str(v) for v in labels]
     if len(labels) != n_boxes:
-        raise ValueError(f"labels has {len(labels)} entries but rectangles has {n_boxes} boxes")
+        raise check.InvalidArgumentError(
+            f"labels has {len(labels)} entries but rectangles has {n_boxes} boxes"
+        )
     _check_tiling(low, high)
     feature, threshold, left, right, value, depth = [], [], [], [], [], []
 
@@ -169,7 +173,7 @@ def tree_from_partition(
             return node
         cut = _guillotine_cut(low[members], high[members])
         if cut is None:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 "rectangles tile the box but no axis-aligned cut separates boxes "
                 f"{[labels[i] for i in members]}: no binary tree gives this partition"
             )
@@ -205,7 +209,7 @@ def _boxes(rectangles: Any, feature_names: list[str] | None) -> tuple[np.ndarray
         names = [c[: -len("_min")] for c in rectangles.columns if str(c).endswith("_min")]
         missing = [f"{n}_max" for n in names if f"{n}_max" not in rectangles.columns]
         if not names or missing:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 "rectangles as a DataFrame needs <name>_min and <name>_max columns"
                 + (f"; missing {missing}" if missing else "")
             )
@@ -215,26 +219,30 @@ def _boxes(rectangles: Any, feature_names: list[str] | None) -> tuple[np.ndarray
         try:
             bounds = np.asarray(rectangles, dtype=np.float64)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"rectangles must be numeric box bounds: {error}") from error
+            raise check.InvalidArgumentError(
+                f"rectangles must be numeric box bounds: {error}"
+            ) from error
         if bounds.ndim != 2 or bounds.shape[1] % 2 or bounds.shape[1] == 0:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 "rectangles must have one row per box with (min, max) per feature, got shape "
                 f"{bounds.shape}"
             )
         names = [f"x{j + 1}" for j in range(bounds.shape[1] // 2)]
     if feature_names is not None:
         if len(feature_names) != bounds.shape[1] // 2:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"feature_names has {len(feature_names)} names for {bounds.shape[1] // 2} features"
             )
         names = list(feature_names)
     if bounds.shape[0] < 1:
-        raise ValueError("rectangles is empty")
+        raise check.InvalidArgumentError("rectangles is empty")
     if not np.isfinite(bounds).all():
-        raise ValueError("rectangles must have finite bounds")
+        raise check.InvalidArgumentError("rectangles must have finite bounds")
     if (bounds[:, 1::2] <= bounds[:, 0::2]).any():
         bad = np.flatnonzero((bounds[:, 1::2] <= bounds[:, 0::2]).any(axis=1)).tolist()
-        raise ValueError(f"rectangles {bad} (0-based) have a max not above their min")
+        raise check.InvalidArgumentError(
+            f"rectangles {bad} (0-based) have a max not above their min"
+        )
     return bounds, names
 
 
@@ -245,14 +253,14 @@ def _check_tiling(low: np.ndarray, high: np.ndarray) -> None:
         overlap = np.minimum(high[a], high[a + 1 :]) - np.maximum(low[a], low[a + 1 :])
         clash = np.flatnonzero((overlap > 0).all(axis=1))
         if clash.size:
-            raise ValueError(
+            raise check.InvalidArgumentError(
                 f"rectangles {a} and {a + 1 + int(clash[0])} (0-based) overlap: "
                 "a partition's boxes must not overlap"
             )
     outer = np.prod(high.max(axis=0) - low.min(axis=0))
     covered = np.prod(high - low, axis=1).sum()
     if not np.isclose(covered, outer, rtol=1e-9, atol=0):
-        raise ValueError(
+        raise check.InvalidArgumentError(
             f"rectangles do not tile their bounding box: they cover {covered:g} of its "
             f"volume {outer:g}"
         )

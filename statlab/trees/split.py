@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
 from statlab.trees import _checks
 
 
@@ -73,7 +74,7 @@ def split_search(X: Any, y: Any, *, min_bucket: int = 1) -> SplitSearch:
     min_bucket = _checks.positive_int(min_bucket, "min_bucket")
     n = len(target)
     if n < 2 * min_bucket:
-        raise ValueError(f"min_bucket = {min_bucket} leaves no split of {n} rows")
+        raise check.InvalidArgumentError(f"min_bucket = {min_bucket} leaves no split of {n} rows")
     total = float(((target - target.mean()) ** 2).sum())
     frames = []
     for j, name in enumerate(names):
@@ -102,7 +103,9 @@ def split_search(X: Any, y: Any, *, min_bucket: int = 1) -> SplitSearch:
         )
     table = pd.concat(frames, ignore_index=True)
     if table.empty:
-        raise ValueError("X has no feature with two distinct values: there is no split to search")
+        raise check.InvalidArgumentError(
+            "X has no feature with two distinct values: there is no split to search"
+        )
     best = table.iloc[int(np.argmin(table["rss"].to_numpy()))]
     return SplitSearch(
         table=table,
