@@ -293,7 +293,7 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(y.shape)
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
             _kernels.multinomial_path(
-                *args, w, y, offset, x_mean, x_scale, usable, settings.alpha,
+                *args, w, y, offset, x_mean, x_scale, x_var_std, usable, settings.alpha,
                 lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
                 options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
                 options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
