@@ -21,9 +21,12 @@ the course's problems, so the algorithm is written here and compiled with numba:
 * Multinomial, ungrouped (glmnet's default): as glmnet, penalised IRLS one class at a time (the
   other classes' linear predictors held), each variable's coefficients then shifted across classes
   to the penalty's favourite, from glmnet's intercept-only start and with its scaled ``thresh``:
-  R's path to rounding. Grouped: block coordinate descent, one block per variable across
-  classes, on a quadratic approximation with one curvature for every class, renewed until the fit
-  settles; it meets R at the optimum (``thresh`` small) rather than step for step.
+  R's path to rounding. Grouped: as glmnet, IRLS on a quadratic approximation with one curvature
+  for every class (twice the largest ``p (1 - p)``), the intercepts moved by its Newton step, then
+  block coordinate descent with one block per variable across classes (the group norm
+  soft-thresholded, box limits by glmnet's ``chkbnds``/``bnorm`` solve), its active-set passes,
+  convergence measure and KKT check, each pass counting K towards ``maxit``: R's path to rounding,
+  including where ``maxit`` stops it.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
