@@ -2513,9 +2513,10 @@ def multinomial_path(
             status = STATUS_MAXIT
             break
         if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
+            # variables with a nonzero coefficient; glmnet's grouped fit counts the first class's
             n_nonzero = 0
             for j in range(p):
-                for c in range(k):
+                for c in range(1 if grouped else k):
                     if coef[j, c] != 0.0:
                         n_nonzero += 1
                         break

@@ -104,6 +104,19 @@ def test_grouped_multinomial_stops_at_maxit_where_r_does():
     assert_same_path(paths["python"], paths["r"])
 
 
+def test_grouped_multinomial_dfmax_counts_the_first_class():
+    # with lower_limits=0 a variable's first-class coefficient often sits at its bound 0 while
+    # the others move; glmnet's grouped fit counts variables against dfmax by the first class, so
+    # its path runs to 28 lambdas here, where counting any class stops it at 21
+    X, y, _ = arguments("multinomial", 300, 12, "dense")
+    python_path, r_path = (
+        sl.glmnet(X, y, family="multinomial", lower_limits=0.0, dfmax=3, backend=b, **GROUPED)
+        for b in ("python", "r")
+    )
+    assert len(r_path.lambdas) == 28
+    assert_same_path(python_path, r_path)
+
+
 MEASURES = [
     pytest.param(family, measure, kind, id=f"{family}{'-grouped' if kind else ''}-{measure}")
     for family, measure, kind in [
