@@ -256,30 +256,6 @@ def _centred_dot(
 
 
 @njit(cache=True, inline="always")
-def _centred_weighted_sq(
-    xd: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    values: np.ndarray,
-    sparse: bool,
-    mean: float,
-    j: int,
-    v: np.ndarray,
-    v_sum: float,
-) -> float:
-    """sum_i v_i (x_ij - mean)^2; ``v_sum`` = sum_i v_i."""
-    if sparse:
-        vx = 0.0
-        vxx = 0.0
-        for t in _stored(indptr, j):
-            weighted = v[indices[t]] * values[t]
-            vx += weighted
-            vxx += weighted * values[t]
-        return vxx - 2.0 * mean * vx + mean * mean * v_sum
-    return _dense_centred_weighted_sq(xd[:, j], mean, v)
-
-
-@njit(cache=True, inline="always")
 def _centred_add(
     xd: np.ndarray,
     indptr: np.ndarray,
@@ -2247,6 +2223,7 @@ def _multinomial_grouped(
                         u, u_norm, xv[j], lower[j], upper[j], l2_scaled * penalty[j],
                         l1_scaled * penalty[j], coef[j], fixed,
                     ):  # fmt: skip
+                        # glmnet stops the path here too (its bnorm iteration limit)
                         return passes, n_active, STATUS_MAXIT
                 moved = 0.0
                 for c in range(k):
