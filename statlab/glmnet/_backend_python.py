@@ -335,12 +335,21 @@ def _fit_rows(
         nulldev=nulldev,
         npasses=int(passes),
         pmax_reached=status == _kernels.STATUS_PMAX,
+        curvature_floor_reached=status == _kernels.STATUS_MIN_VARIANCE,
     )
 
 
 def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
     if fitted.pmax_reached:
         pmax_warning(settings.options.pmax, len(fitted.lambdas))
+    if fitted.curvature_floor_reached:
+        warnings.warn(
+            f"the fitted probabilities' largest p (1 - p) fell below 1e-6 at lambda number "
+            f"{len(fitted.lambdas) + 1}; the path stops at {len(fitted.lambdas)} lambdas (as R's "
+            "glmnet does)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     if fitted.npasses > settings.max_passes:
         warnings.warn(
             f"coordinate descent did not converge in {settings.max_passes} passes (maxit); the "

@@ -117,6 +117,23 @@ def test_grouped_multinomial_dfmax_counts_the_first_class():
     assert_same_path(python_path, r_path)
 
 
+def test_grouped_multinomial_stops_where_the_curvature_vanishes_as_r_does():
+    # three classes separated by one column: towards lambda = 0 every fitted probability nears 0
+    # or 1, and glmnet stops the grouped path once the largest p (1 - p) falls below 1e-6 (here
+    # in the 8th lambda's fit), keeping the lambdas before it with a warning
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((30, 60))
+    y = np.repeat([0.0, 1.0, 2.0], 10)
+    X[:, 0] += 6.0 * (y - 1.0)
+    lambdas = 0.17 * np.geomspace(1.0, 2e-9, 10)
+    paths = {}
+    for b in ("python", "r"):
+        with pytest.warns(Warning, match=r"p\(1-p\)|p \(1 - p\)"):
+            paths[b] = sl.glmnet(X, y, family="multinomial", lambdas=lambdas, backend=b, **GROUPED)
+    assert len(paths["r"].lambdas) == 7
+    assert_same_path(paths["python"], paths["r"])
+
+
 MEASURES = [
     pytest.param(family, measure, kind, id=f"{family}{'-grouped' if kind else ''}-{measure}")
     for family, measure, kind in [
