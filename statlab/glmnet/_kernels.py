@@ -2035,10 +2035,10 @@ def _group_limits(
     False if that solve did not converge."""
     ridge = 1.0 + l2 / xv
     lasso = l1 / xv
-    fixed[:] = False
     g_sq = u_norm * u_norm
     coef_sq = 0.0
     for c in range(coef.shape[0]):
+        fixed[c] = False
         coef_sq += coef[c] * coef[c]
     fixed_sq = 0.0
     bound = 0.0
@@ -2069,7 +2069,8 @@ def _group_limits(
                 return False
         coef_sq = fixed_sq + b * b
         if coef_sq <= 0.0:
-            coef[:] = 0.0
+            for c in range(coef.shape[0]):
+                coef[c] = 0.0
             return True
         coef[worst] = bound
         fixed[worst] = True
@@ -2183,8 +2184,10 @@ def _multinomial_grouped(
         curvature *= 2.0
         l1_scaled = l1 / curvature
         l2_scaled = l2 / curvature
-        a0_before[:] = a0
-        coef_before[:] = coef
+        for c in range(k):
+            a0_before[c] = a0[c]
+            for j in range(p):
+                coef_before[j, c] = coef[j, c]
         for c in range(k):
             total = 0.0
             for i in range(n):
@@ -2201,8 +2204,12 @@ def _multinomial_grouped(
         while True:
             passes += k
             largest_change = 0.0
-            members = active[:n_active].copy() if partial else np.flatnonzero(screened)
-            for j in members:
+            # a partial pass visits the active variables in order of entry (none can enter in
+            # it), a full pass the screened ones in index order
+            for position in range(n_active if partial else p):
+                j = active[position] if partial else position
+                if not screened[j]:
+                    continue
                 u_norm = 0.0
                 for c in range(k):
                     g = _centred_dot(
@@ -2214,7 +2221,8 @@ def _multinomial_grouped(
                 u_norm = np.sqrt(u_norm)
                 shrink = 1.0 - l1_scaled * penalty[j] / u_norm if u_norm > 0.0 else 0.0
                 if shrink <= 0.0:
-                    coef[j, :] = 0.0
+                    for c in range(k):
+                        coef[j, c] = 0.0
                 else:
                     factor = shrink / (xv[j] + l2_scaled * penalty[j])
                     for c in range(k):
