@@ -92,6 +92,33 @@ def test_path_matches_r_pass_for_pass(family, kind, shape, n, p, variant):
     assert_same_path(python_path, r_path)
 
 
+GROUPED_OPTIONS = {
+    # two excluded variables; the test adds an unpenalised one and a doubly penalised one
+    "penalty-factor-exclude": {"exclude": [5, 7]},
+    # box limits that bind (R's path has coefficients at both bounds)
+    "limits": {"lower_limits": -0.3, "upper_limits": 0.4},
+    "limits-enet": {"lower_limits": -0.2, "alpha": 0.5},
+    "no-intercept": {"intercept": False},
+    "unstandardised": {"standardize": False},
+}
+
+
+@pytest.mark.parametrize("name", list(GROUPED_OPTIONS))
+@pytest.mark.parametrize(("n", "p", "variant"), [(300, 12, "dense"), (100, 200, "sparse")])
+def test_grouped_multinomial_options_match_r_pass_for_pass(name, n, p, variant):
+    X, y, _ = arguments("multinomial", n, p, variant)
+    options = dict(GROUPED_OPTIONS[name])
+    if name == "penalty-factor-exclude":
+        options["penalty_factor"] = np.r_[0.0, 1.0, 1.0, 2.0, np.ones(p - 4)]
+    python_path, r_path = (
+        sl.glmnet(X, y, family="multinomial", backend=b, **GROUPED, **options)
+        for b in ("python", "r")
+    )
+    if name == "limits":
+        assert r_path.beta.max() == pytest.approx(0.4) and r_path.beta.min() == pytest.approx(-0.3)
+    assert_same_path(python_path, r_path)
+
+
 def test_grouped_multinomial_stops_at_maxit_where_r_does():
     # 100 x 200: the passes (K = 3 per pass over the data, as glmnet counts them) run out in the
     # 21st lambda's fit; R keeps the first 20 and warns, and so does statlab
