@@ -314,7 +314,8 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(y.shape)
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
             _kernels.multinomial_path(
-                *args, w, _kernel_data(y), _kernel_data(offset), x_mean, x_scale, usable, settings.alpha,
+                *args, w, _kernel_data(y), _kernel_data(offset), x_mean, x_scale, x_var_std, usable,
+                settings.alpha,
                 lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
                 options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
                 options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
@@ -356,6 +357,7 @@ def _fit_rows(
         nulldev=nulldev,
         npasses=int(passes),
         pmax_reached=status == _kernels.STATUS_PMAX,
+        curvature_floor_reached=status == _kernels.STATUS_MIN_VARIANCE,
     )
 
 
@@ -367,6 +369,14 @@ def _kernel_data(values: np.ndarray) -> np.ndarray:
 def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
     if fitted.pmax_reached:
         pmax_warning(settings.options.pmax, len(fitted.lambdas))
+    if fitted.curvature_floor_reached:
+        warnings.warn(
+            f"the fitted probabilities' largest p (1 - p) fell below 1e-6 at lambda number "
+            f"{len(fitted.lambdas) + 1}; the path stops at {len(fitted.lambdas)} lambdas (as R's "
+            "glmnet does)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     if fitted.npasses > settings.max_passes:
         warnings.warn(
             f"coordinate descent did not converge in {settings.max_passes} passes (maxit); the "

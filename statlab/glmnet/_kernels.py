@@ -21,9 +21,12 @@ the course's problems, so the algorithm is written here and compiled with numba:
 * Multinomial, ungrouped (glmnet's default): as glmnet, penalised IRLS one class at a time (the
   other classes' linear predictors held), each variable's coefficients then shifted across classes
   to the penalty's favourite, from glmnet's intercept-only start and with its scaled ``thresh``:
-  R's path to rounding. Grouped: block coordinate descent, one block per variable across
-  classes, on a quadratic approximation with one curvature for every class, renewed until the fit
-  settles; it meets R at the optimum (``thresh`` small) rather than step for step.
+  R's path to rounding. Grouped: as glmnet, IRLS on a quadratic approximation with one curvature
+  for every class (twice the largest ``p (1 - p)``), the intercepts moved by its Newton step, then
+  block coordinate descent with one block per variable across classes (the group norm
+  soft-thresholded, box limits by glmnet's ``chkbnds``/``bnorm`` solve), its active-set passes,
+  convergence measure and KKT check, each pass counting K towards ``maxit``: R's path to rounding,
+  including where ``maxit`` stops it.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
@@ -66,6 +69,9 @@ RIDGE_ALPHA_FLOOR = 1e-3  # glmnet divides lambda_max by max(alpha, 1e-3)
 STATUS_OK = 0
 STATUS_MAXIT = 1  # a step did not converge within max_passes; earlier steps returned
 STATUS_PMAX = 2  # more than max_active variables became active; earlier steps returned
+STATUS_MIN_VARIANCE = (
+    3  # the grouped multinomial's largest p (1 - p) fell below 1e-6 (glmnet's eps)
+)
 
 _VECTORISE = {"reassoc", "contract", "nsz"}
 
@@ -272,30 +278,6 @@ def _centred_dot(
     if sparse:
         return _sparse_dot(indptr, indices, values, j, v) - mean * v_sum
     return _dense_centred_dot(xd[:, j], mean, v)
-
-
-@njit(cache=True, inline="always")
-def _centred_weighted_sq(
-    xd: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    values: np.ndarray,
-    sparse: bool,
-    mean: float,
-    j: int,
-    v: np.ndarray,
-    v_sum: float,
-) -> float:
-    """sum_i v_i (x_ij - mean)^2; ``v_sum`` = sum_i v_i."""
-    if sparse:
-        vx = 0.0
-        vxx = 0.0
-        for t in _stored(indptr, j):
-            weighted = v[indices[t]] * values[t]
-            vx += weighted
-            vxx += weighted * values[t]
-        return vxx - 2.0 * mean * vx + mean * mean * v_sum
-    return _dense_centred_weighted_sq(xd[:, j], mean, v)
 
 
 @njit(cache=True, inline="always")
@@ -2039,6 +2021,126 @@ def _multinomial_by_class(
                 return passes, n_active, status
 
 
+BNORM_THRESH = 1e-10  # glmnet.control()$prec: the grouped box-limit solve's tolerance
+BNORM_MAX_ITER = 100  # glmnet.control()$mxit: its iteration cap
+GROUPED_MIN_CURVATURE = 1e-6  # glmnet.control()$eps: the grouped fit stops below this p (1 - p)
+EXPONENT_MAX = 250.0  # glmnet.control()$exmx: linear predictors are clipped to +-EXPONENT_MAX
+
+
+@_inner
+def _group_norm_root(start: float, ridge: float, lasso: float, g: float, fixed_sq: float) -> float:
+    """glmnet's ``bnorm``: Newton's method for the norm b >= 0 of a group's free coefficients
+    solving ``b (ridge + lasso / sqrt(b^2 + fixed_sq)) = g``, from ``start``, to
+    :data:`BNORM_THRESH`; -1 if it does not settle within :data:`BNORM_MAX_ITER` steps."""
+    b = start
+    z_sq = b * b + fixed_sq
+    if z_sq <= 0.0:
+        return 0.0
+    z = np.sqrt(z_sq)
+    f = b * (ridge + lasso / z) - g
+    for _ in range(BNORM_MAX_ITER):
+        b -= f / (ridge + lasso * fixed_sq / (z * z_sq))
+        z_sq = b * b + fixed_sq
+        if z_sq <= 0.0:
+            return 0.0
+        z = np.sqrt(z_sq)
+        f = b * (ridge + lasso / z) - g
+        if abs(f) <= BNORM_THRESH:
+            return b
+        if b <= 0.0:
+            return 0.0
+    return -1.0
+
+
+@_inner
+def _group_limits(
+    u: np.ndarray,
+    u_norm: float,
+    xv: float,
+    low: float,
+    high: float,
+    l2: float,
+    l1: float,
+    coef: np.ndarray,
+    fixed: np.ndarray,
+) -> bool:
+    """glmnet's ``chkbnds``: a group's coefficients ``coef`` (the unconstrained update of
+    ``u = g + xv b``, norm ``u_norm``, penalties ``l1``, ``l2`` including the factor) brought
+    into [low, high] one coefficient at a time, the farthest outside first, each fixed at its
+    bound and the others re-solved with the group norm from :func:`_group_norm_root`. Returns
+    False if that solve did not converge."""
+    ridge = 1.0 + l2 / xv
+    lasso = l1 / xv
+    g_sq = u_norm * u_norm
+    coef_sq = 0.0
+    for c in range(coef.shape[0]):
+        fixed[c] = False
+        coef_sq += coef[c] * coef[c]
+    fixed_sq = 0.0
+    bound = 0.0
+    while True:
+        largest = 0.0
+        worst = -1
+        for c in range(coef.shape[0]):
+            outside = max(coef[c] - high, low - coef[c])
+            if outside > largest:
+                largest = outside
+                worst = c
+        if largest <= 0.0 or fixed[worst]:
+            return True
+        g_sq -= u[worst] * u[worst]
+        g = np.sqrt(abs(g_sq)) / xv
+        if coef[worst] < low:
+            bound = low
+        if coef[worst] > high:
+            bound = high
+        fixed_sq += bound * bound
+        if fixed_sq == 0.0:
+            b = max(0.0, (g - lasso) / ridge)
+        else:
+            b = _group_norm_root(
+                np.sqrt(abs(coef_sq - coef[worst] * coef[worst])), ridge, lasso, g, fixed_sq
+            )
+            if b < 0.0:
+                return False
+        coef_sq = fixed_sq + b * b
+        if coef_sq <= 0.0:
+            for c in range(coef.shape[0]):
+                coef[c] = 0.0
+            return True
+        coef[worst] = bound
+        fixed[worst] = True
+        factor = 1.0 / (xv * (ridge + lasso / np.sqrt(coef_sq)))
+        for c in range(coef.shape[0]):
+            if not fixed[c]:
+                coef[c] = factor * u[c]
+
+
+@_inner
+def _grouped_refresh(
+    expo: np.ndarray,
+    expo_sum: np.ndarray,
+    w: np.ndarray,
+    y: np.ndarray,
+    prob: np.ndarray,
+    resid: np.ndarray,
+    resid_sum: np.ndarray,
+) -> float:
+    """The grouped fit's class probabilities ``expo / expo_sum``, the weighted residuals
+    w (y - prob) and their class sums; returns the deviance -2 sum w y log(prob)."""
+    n, k = expo.shape
+    resid_sum[:] = 0.0
+    dev = 0.0
+    for i in range(n):
+        for c in range(k):
+            prob[i, c] = expo[i, c] / expo_sum[i]
+            resid[i, c] = w[i] * (y[i, c] - prob[i, c])
+            resid_sum[c] += resid[i, c]
+            if y[i, c] > 0.0:
+                dev -= 2.0 * w[i] * y[i, c] * np.log(prob[i, c])
+    return dev
+
+
 @_inner
 def _multinomial_grouped(
     xd: np.ndarray,
@@ -2048,13 +2150,16 @@ def _multinomial_grouped(
     sparse: bool,
     w: np.ndarray,
     y: np.ndarray,
-    eta: np.ndarray,
+    offset: np.ndarray,
+    expo: np.ndarray,
+    expo_sum: np.ndarray,
     xm: np.ndarray,
     xs: np.ndarray,
     xv: np.ndarray,
     usable: np.ndarray,
     screened: np.ndarray,
     in_active: np.ndarray,
+    active: np.ndarray,
     coef: np.ndarray,
     a0: np.ndarray,
     penalty: np.ndarray,
@@ -2069,155 +2174,171 @@ def _multinomial_grouped(
     n_active: int,
     max_active: int,
 ) -> tuple[int, int, int]:
-    """The grouped multinomial fit at one lambda as glmnet's: the likelihood is approximated at the
-    current fit by a quadratic with one curvature ``t xv_j`` in every class, ``t`` twice the
-    largest ``p (1 - p)`` over the fit's rows and classes (``w`` summing to 1), which is minimised
-    by block coordinate descent (one block per variable, its K coefficients under the group
-    penalty), with passes over the variables ever active between full passes; the approximation
-    is then renewed at the new fit, until no block moves by more than ``thresh`` (as
-    ``t xv |delta|^2``), and the unscreened variables' gradients are checked. Each renewal costs
-    one evaluation of the probabilities. Arguments, updates and returns as
-    :func:`_multinomial_by_class`; ``xv`` holds the weighted variances of the standardised
-    columns."""
-    n, k = eta.shape
+    """The grouped multinomial fit at one lambda as glmnet's. Each IRLS step bounds the
+    likelihood's curvature in every class by one number, ``t`` twice the largest ``p (1 - p)``
+    over the rows and classes (``w`` summing to 1), moves the intercepts by their Newton step
+    under it, and minimises that quadratic by block coordinate descent: a variable's K
+    coefficients move together under the group penalty (soft-thresholding of their norm, box
+    limits by :func:`_group_limits`), in full passes over the screened variables with passes over
+    the active ones (in order of entry) until no block moves by more than ``thresh`` (as ``xv
+    max_k delta_k^2``), then a full pass again. The linear predictors are then renewed from
+    scratch; once no intercept or active block moved by more than ``thresh`` in the step, the
+    unscreened variables' gradients are checked. Each pass counts K towards ``max_passes``.
+
+    ``offset`` is centred over the classes in each row; ``expo`` (n x K) holds glmnet's bounded
+    ``exp`` of the linear predictors and ``expo_sum`` its row sums, carried from one lambda to
+    the next. Updates them, ``coef`` (p x K, standardised), ``a0`` (centred over the classes),
+    ``screened`` and the active list (``in_active``, ``active`` in order of entry) in place;
+    returns (passes, variables ever active, status)."""
+    n, k = expo.shape
     p = xm.shape[0]
+    resid = np.empty((k, n))  # the quadratic's residual w (y - prob) / t, class by class
+    resid_sums = np.zeros(k)  # sparse: its class sums when last taken (0 after the intercepts)
     prob = np.empty((n, k))
-    resid = np.empty((n, k))
-    # class by class, contiguous: the quadratic's residual (w (y - prob) at the renewal, less the
-    # curvature times the moves since) and the linear predictors
-    resid_classes = np.empty((k, n))
-    eta_classes = np.empty((k, n))
-    resid_sums = np.zeros(k)
+    resid_kkt = np.empty((n, k))
+    kkt_sums = np.empty(k)
     coef_before = np.empty((p, k))
     a0_before = np.empty(k)
+    old = np.empty(k)
     u = np.empty(k)
-    proposed = np.empty(k)
-    column_step = np.empty(k)
-    weighted_sums = np.full(p, np.nan)  # dense: sum_i w_i (x_ij - xm_j), once a column needs it
-    status = STATUS_OK
+    fixed = np.zeros(k, dtype=np.bool_)
+    linear = np.empty(n)
+    share_min = PROBABILITY_MIN / (1.0 - PROBABILITY_MIN)
+    share_max = 1.0 / share_min
     while True:
-        _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
-        # glmnet's curvature: twice the largest p (1 - p) over the fit's rows and classes, a
-        # bound on the Hessian near the current fit that is tighter than 1/2 for confident fits
+        if passes > max_passes:
+            return passes, n_active, STATUS_MAXIT
         curvature = 0.0
-        for i in range(n):
-            if w[i] > 0.0:
-                for c in range(k):
-                    curvature = max(curvature, prob[i, c] * (1.0 - prob[i, c]))
-        curvature = max(2.0 * curvature, 1e-6)
-        curved_w = curvature * w
-        for i in range(n):
-            for c in range(k):
-                resid_classes[c, i] = resid[i, c]
-                eta_classes[c, i] = eta[i, c]
-        coef_before[:] = coef
-        a0_before[:] = a0
+        for c in range(k):
+            for i in range(n):
+                if w[i] > 0.0:
+                    curvature = max(
+                        curvature, expo[i, c] * (1.0 - expo[i, c] / expo_sum[i]) / expo_sum[i]
+                    )
+        if curvature < GROUPED_MIN_CURVATURE:
+            return passes, n_active, STATUS_MIN_VARIANCE
+        curvature *= 2.0
+        l1_scaled = l1 / curvature
+        l2_scaled = l2 / curvature
+        for c in range(k):
+            a0_before[c] = a0[c]
+            for j in range(p):
+                coef_before[j, c] = coef[j, c]
+        for c in range(k):
+            total = 0.0
+            for i in range(n):
+                resid[c, i] = w[i] * (y[i, c] - expo[i, c] / expo_sum[i]) / curvature
+                total += resid[c, i]
+            resid_sums[c] = total
+            if intercept:
+                if total != 0.0:
+                    a0[c] += total
+                    for i in range(n):
+                        resid[c, i] -= total * w[i]
+                resid_sums[c] = 0.0
         partial = False
-        while passes <= max_passes:
-            passes += 1
-            members = np.flatnonzero(in_active) if partial else np.flatnonzero(screened)
+        while True:
+            passes += k
             largest_change = 0.0
-            for j in members:
-                bound = curvature * xv[j]
-                magnitude = 0.0
+            # a partial pass visits the active variables in order of entry (none can enter in
+            # it), a full pass the screened ones in index order
+            for position in range(n_active if partial else p):
+                j = active[position] if partial else position
+                if not screened[j]:
+                    continue
+                u_norm = 0.0
                 for c in range(k):
                     g = _centred_dot(
-                        xd, indptr, indices, values, sparse, xm[j], j, resid_classes[c],
-                        resid_sums[c],
+                        xd, indptr, indices, values, sparse, xm[j], j, resid[c], resid_sums[c]
                     )  # fmt: skip
-                    u[c] = g / xs[j] + bound * coef[j, c]
-                    magnitude += u[c] * u[c]
-                magnitude = np.sqrt(magnitude)
-                shrink = 1.0 - penalty[j] * l1 / magnitude if magnitude > 0.0 else 0.0
-                moved = False
-                for c in range(k):
-                    proposed[c] = 0.0
-                    if shrink > 0.0:
-                        proposed[c] = max(
-                            lower[j], min(upper[j], shrink * u[c] / (bound + penalty[j] * l2))
-                        )
-                    if proposed[c] != coef[j, c]:
-                        moved = True
-                if not moved:
-                    continue
-                if not in_active[j]:
-                    if n_active >= max_active:
-                        status = STATUS_PMAX
-                        break
-                    in_active[j] = True
-                    n_active += 1
-                for c in range(k):
-                    delta = proposed[c] - coef[j, c]
-                    largest_change = max(largest_change, bound * delta * delta)
-                    coef[j, c] = proposed[c]
-                    column_step[c] = delta / xs[j]
-                # the residual falls by curvature w_i (x_ij - xm_j) step in each class
-                weighted_sum = 0.0  # sum_i w_i (x_ij - xm_j): 0 when xm holds the weighted means
-                if sparse:
-                    for t in _stored(indptr, j):
-                        weighted_sum += w[indices[t]] * values[t]
+                    old[c] = coef[j, c]
+                    u[c] = g / xs[j] + xv[j] * old[c]
+                    u_norm += u[c] * u[c]
+                u_norm = np.sqrt(u_norm)
+                shrink = 1.0 - l1_scaled * penalty[j] / u_norm if u_norm > 0.0 else 0.0
+                if shrink <= 0.0:
                     for c in range(k):
-                        step = column_step[c]
-                        resid_class = resid_classes[c]
-                        eta_class = eta_classes[c]
-                        for t in _stored(indptr, j):
-                            i = indices[t]
-                            resid_class[i] -= curved_w[i] * values[t] * step
-                            eta_class[i] += values[t] * step
-                    if xm[j] != 0.0:
-                        for i in range(n):
-                            weighted_sum -= w[i] * xm[j]
-                        for c in range(k):
-                            shift = xm[j] * column_step[c]
-                            for i in range(n):
-                                resid_classes[c, i] += curved_w[i] * shift
-                                eta_classes[c, i] -= shift
+                        coef[j, c] = 0.0
                 else:
-                    column = xd[:, j]
-                    if np.isnan(weighted_sums[j]):
-                        weighted_sums[j] = _dense_centred_dot(column, xm[j], w)
-                    weighted_sum = weighted_sums[j]
+                    factor = shrink / (xv[j] + l2_scaled * penalty[j])
                     for c in range(k):
-                        _dense_irls_update(
-                            column, xm[j], column_step[c], curved_w, resid_classes[c],
-                            eta_classes[c],
-                        )  # fmt: skip
+                        coef[j, c] = factor * u[c]
+                    if not _group_limits(
+                        u, u_norm, xv[j], lower[j], upper[j], l2_scaled * penalty[j],
+                        l1_scaled * penalty[j], coef[j], fixed,
+                    ):  # fmt: skip
+                        # glmnet stops the path here too (its bnorm iteration limit)
+                        return passes, n_active, STATUS_MAXIT
+                moved = 0.0
                 for c in range(k):
-                    resid_sums[c] -= curvature * weighted_sum * column_step[c]
-            if status != STATUS_OK:
-                break
-            if intercept:
+                    moved = max(moved, abs(coef[j, c] - old[c]))
+                if moved == 0.0:
+                    continue
+                if not partial:
+                    entered = _enter_active(j, in_active, active, n_active, max_active)
+                    if entered < 0:
+                        return passes, n_active, STATUS_PMAX
+                    n_active = entered
+                largest_change = max(largest_change, xv[j] * moved * moved)
                 for c in range(k):
-                    step = resid_sums[c] / curvature  # the curvature in a0: sum(w) = 1 times it
-                    if step != 0.0:
-                        a0[c] += step
-                        largest_change = max(largest_change, curvature * step * step)
-                        for i in range(n):
-                            resid_classes[c, i] -= curvature * w[i] * step
-                            eta_classes[c, i] += step
-                        resid_sums[c] -= curvature * step
-            if largest_change < thresh and not partial:
+                    step = (coef[j, c] - old[c]) / xs[j]
+                    if sparse:
+                        for t in _stored(indptr, j):
+                            resid[c, indices[t]] -= step * values[t] * w[indices[t]]
+                        if xm[j] != 0.0:
+                            shift = step * xm[j]
+                            for i in range(n):
+                                resid[c, i] += shift * w[i]
+                    else:
+                        _dense_centred_update(xd[:, j], xm[j], step, w, resid[c])
+            converged = largest_change < thresh
+            if converged and not partial:
                 break
-            partial = largest_change >= thresh
-        for i in range(n):
-            for c in range(k):
-                eta[i, c] = eta_classes[c, i]
-        if passes > max_passes or status != STATUS_OK:
-            return passes, n_active, status
-        outer_change = 0.0
+            if not converged and passes > max_passes:
+                return passes, n_active, STATUS_MAXIT
+            partial = not converged
+        # did the step move the intercepts or an active block by more than thresh?
+        moved_far = False
         for c in range(k):
-            outer_change = max(outer_change, curvature * (a0[c] - a0_before[c]) ** 2)
-        for j in range(p):
+            if (a0[c] - a0_before[c]) ** 2 > thresh:
+                moved_far = True
+        for position in range(n_active):
+            j = active[position]
             moved = 0.0
             for c in range(k):
-                moved += (coef[j, c] - coef_before[j, c]) ** 2
-            outer_change = max(outer_change, curvature * xv[j] * moved)
-        if outer_change < thresh:
+                moved = max(moved, abs(coef[j, c] - coef_before[j, c]))
+            if xv[j] * moved * moved > thresh:
+                moved_far = True
+        # the linear predictors anew, class by class, and their bounded exponentials
+        for c in range(k):
+            for i in range(n):
+                linear[i] = a0[c] + offset[i, c]
+            centring = 0.0
+            for position in range(n_active):
+                j = active[position]
+                step = coef[j, c] / xs[j]
+                if step == 0.0:
+                    continue
+                if sparse:
+                    for t in _stored(indptr, j):
+                        linear[indices[t]] += step * values[t]
+                    centring -= step * xm[j]
+                else:
+                    _dense_centred_axpy(xd[:, j], xm[j], -step, linear)
+            for i in range(n):
+                exponent = min(max(linear[i] + centring, -EXPONENT_MAX), EXPONENT_MAX)
+                expo_sum[i] -= expo[i, c]
+                expo[i, c] = min(
+                    max(share_min * expo_sum[i], np.exp(exponent)), share_max * expo_sum[i]
+                )
+                expo_sum[i] += expo[i, c]
+        a0 -= a0.sum() / k
+        if not moved_far:
             # converged: check the unscreened variables' gradients at the new fit
-            _multinomial_refresh(eta, w, y, prob, resid, resid_sums)
+            _grouped_refresh(expo, expo_sum, w, y, prob, resid_kkt, kkt_sums)
             if not _screen_violators(
-                xd, indptr, indices, values, sparse, xm, xs, usable, screened, resid, resid_sums,
-                l1, penalty, True,
+                xd, indptr, indices, values, sparse, xm, xs, usable, screened, resid_kkt,
+                kkt_sums, l1, penalty, True,
             ):  # fmt: skip
                 return passes, n_active, STATUS_OK
 
@@ -2274,6 +2395,7 @@ def multinomial_path(
     offset: np.ndarray,
     xm: np.ndarray,
     xs: np.ndarray,
+    xv: np.ndarray,
     usable: np.ndarray,
     alpha: float,
     lambdas: np.ndarray,
@@ -2297,7 +2419,8 @@ def multinomial_path(
     the coefficient vector of variable j across classes (``grouped=True``: ``alpha ||B_j||_2 +
     (1-alpha)/2 ||B_j||^2``, a variable enters for all classes at once). Ungrouped, one class at a
     time (:func:`_multinomial_by_class`); grouped, one variable's classes at a time under a common
-    curvature (:func:`_multinomial_grouped`). Options, lambdas and returns
+    curvature (:func:`_multinomial_grouped`, which counts K passes per pass, as glmnet), ``xv``
+    being the weighted variances of the standardised columns. Options, lambdas and returns
     as :func:`glm_path`, with intercepts K x L and coefficients p x K x L; intercepts are centred
     to sum to zero, as glmnet reports them. Sparse x is centred implicitly: gradients read only
     the stored entries, with the weighted residual's class sums for the centring.
@@ -2323,13 +2446,19 @@ def multinomial_path(
     _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
     null_dev = _multinomial_deviance(y, w, eta)
     thresh = thresh * _null_deviance_unit(null_dev)
-    w_sum = w.sum()
-    xv = np.zeros(p)
-    for j in range(p):
-        if usable[j]:
-            xv[j] = _centred_weighted_sq(
-                xd, indptr, indices, values, sparse, xm[j], j, w, w_sum
-            ) / (xs[j] * xs[j])
+    # grouped: glmnet's state, exp of the linear predictors (offsets centred over the classes)
+    # bounded relative to their row sums, carried from one lambda to the next
+    offset_centred = np.empty((n, k))
+    expo = np.empty((n, k))
+    expo_sum = np.zeros(n)
+    if grouped:
+        for i in range(n):
+            row_mean = offset[i].sum() / k
+            for c in range(k):
+                offset_centred[i, c] = offset[i, c] - row_mean
+                expo[i, c] = np.exp(a0[c] + offset_centred[i, c])
+                expo_sum[i] += expo[i, c]
+        _grouped_refresh(expo, expo_sum, w, y, prob, resid, resid_sum)
     grad = np.zeros((p, k))
     screened = np.zeros(p, dtype=np.bool_)
     in_active = np.zeros(p, dtype=np.bool_)
@@ -2385,18 +2514,19 @@ def multinomial_path(
                 thresh, max_passes, passes, n_active, max_active,
             )  # fmt: skip
             _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
+            deviance = _multinomial_deviance(y, w, eta)
         else:
             passes, n_active, status = _multinomial_grouped(
-                xd, indptr, indices, values, sparse, w, y, eta, xm, xs, xv, usable, screened,
-                in_active, coef, a0, penalty, lower, upper, l1, l2, intercept, thresh,
-                max_passes, passes, n_active, max_active,
+                xd, indptr, indices, values, sparse, w, y, offset_centred, expo, expo_sum, xm,
+                xs, xv, usable, screened, in_active, active, coef, a0, penalty, lower, upper, l1,
+                l2, intercept, thresh, max_passes, passes, n_active, max_active,
             )  # fmt: skip
-            _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
+            deviance = _grouped_refresh(expo, expo_sum, w, y, prob, resid, resid_sum)
         if status != STATUS_OK:
             break
         beta[:, :, m] = coef
         a0_path[:, m] = a0 - a0.mean()
-        ratio = 1.0 - _multinomial_deviance(y, w, eta) / null_dev
+        ratio = 1.0 - deviance / null_dev
         dev_ratio[m] = ratio
         n_stored = m + 1
         previous_lambda = lam
@@ -2404,9 +2534,10 @@ def multinomial_path(
             status = STATUS_MAXIT
             break
         if early_stop and m + 1 >= EARLY_STOP_MIN_STEPS:
+            # variables with a nonzero coefficient; glmnet's grouped fit counts the first class's
             n_nonzero = 0
             for j in range(p):
-                for c in range(k):
+                for c in range(1 if grouped else k):
                     if coef[j, c] != 0.0:
                         n_nonzero += 1
                         break

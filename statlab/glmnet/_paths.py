@@ -24,6 +24,8 @@ class PathArrays:
     nulldev: float
     npasses: int = 0  # coordinate-descent passes over the data, as glmnet counts them
     pmax_reached: bool = False  # the path stopped because more than pmax variables were active
+    # the path stopped because the grouped multinomial's largest p (1 - p) fell below 1e-6
+    curvature_floor_reached: bool = False
     relaxed: RelaxedArrays | None = None  # with relax=True: the refits on each active set
 
 
