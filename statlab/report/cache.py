@@ -1,6 +1,6 @@
 """Reusing a rendered page when nothing it depends on has changed.
 
-A page depends on its ``.qmd``, on statlab's code (the package's Python and CSS files and the
+A page depends on its ``.qmd`` (and the stylesheets beside it), on statlab's code (the package's Python and CSS files and the
 ``r/*.R`` files the R backend sources), on the shipped data, on the engine and output format, and
 on the backend: the one asked for, and, for ``auto``, which R packages load here. All of these go
 into one SHA-256 key. ``statlab report`` keeps each page's key and a copy of the page in
@@ -42,8 +42,10 @@ def page_key(document: QmdDocument, engine: str, backend: str, output_format: st
     False
     """
     digest = hashlib.sha256()
+    stylesheets = [path.read_bytes() for path in sorted(document.path.parent.glob("*.css"))]
     for part in (
         document.path.read_bytes(),
+        *stylesheets,
         inputs_digest().encode(),
         engine.encode(),
         output_format.encode(),

@@ -85,9 +85,11 @@ def test_the_key_changes_with_the_qmd_engine_format_and_backend(tiny):
     }
     if shutil.which("quarto"):
         others.add(cache.page_key(read_qmd(report), "quarto", "python", "html"))
+    (tiny.parent / "style.css").write_text("p { color: black; }\n")
+    others.add(cache.page_key(read_qmd(report), "embedded", "python", "html"))
     report.write_text(report.read_text() + "\n")
     others.add(cache.page_key(read_qmd(report), "embedded", "python", "html"))
-    assert key not in others and len(others) == 4 + bool(shutil.which("quarto"))
+    assert key not in others and len(others) == 5 + bool(shutil.which("quarto"))
 
 
 def test_a_failed_render_is_not_cached(tmp_path):
