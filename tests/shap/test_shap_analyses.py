@@ -76,4 +76,4 @@ def test_foundations_report_renders_with_its_numbers(tmp_path: Path) -> None:
     assert "Computed on the python backend" in text
     assert "limit (every mask once)" in text
     assert "Traceback" not in text and "Warning" not in text
-    assert page.count("data:image/png;base64") == 2
+    assert page.count("data:image/png;base64") == 3  # fig-geometry, fig-sheet, fig-variance
