@@ -15,6 +15,7 @@ from report_testing import (
     page_content,
     path_without_quarto,
     visible_text,
+    written_files,
 )
 from report_testing import run_report_command as run
 
@@ -44,11 +45,7 @@ def test_quarto_renders_run_in_parallel_and_write_nothing_beside_the_qmd(
     assert "2 at a time" in log
     assert sorted(p.name for p in source.iterdir()) == ["showcase.qmd", "tiny.qmd"]
     assert "Two: 2." in visible_text((page_path.parent / "tiny.html").read_text())
-    assert sorted(p.name for p in page_path.parent.iterdir()) == [
-        "index.html",
-        "showcase.html",
-        "tiny.html",
-    ]
+    assert written_files(page_path.parent) == ["index.html", "showcase.html", "tiny.html"]
 
 
 def test_quarto_runs_this_interpreter_with_a_fresh_backend() -> None:
