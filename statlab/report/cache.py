@@ -1,13 +1,13 @@
 """Reusing a rendered page when nothing it depends on has changed.
 
-A page depends on its ``.qmd`` (and the stylesheets beside it), on statlab's code (the package's Python and CSS files and the
-``r/*.R`` files the R backend sources), on the shipped data, on the engine and output format, and
-on the backend: the one asked for, and, for ``auto``, which R packages load here. All of these go
-into one SHA-256 key. ``statlab report`` keeps each page's key and a copy of the page in
-``<out>/.statlab-cache/``; when the key of a new render matches, the copy is put in place instead of
-running the document again. Any change to one of the inputs changes the key, so a stale page is
-never reused. This plays the part of Quarto's ``freeze``, which only works inside a Quarto
-project, for both engines alike; ``--no-cache`` renders afresh.
+A page depends on its ``.qmd`` (and the stylesheets beside it), on statlab's code (the package's
+Python and CSS files and the ``r/*.R`` files the R backend sources), on the shipped data, on the
+engine and output format, and on the backend: the one asked for, and, for ``auto``, which R
+packages load here. All of these go into one SHA-256 key. ``statlab report`` keeps each page's key
+and a copy of the page in ``<out>/.statlab-cache/``; when the key of a new render matches, the copy
+is put in place instead of running the document again. Any change to one of the inputs changes the
+key, so a stale page is never reused. This plays the part of Quarto's ``freeze``, which only works
+inside a Quarto project, for both engines alike; ``--no-cache`` renders afresh.
 """
 
 from __future__ import annotations
