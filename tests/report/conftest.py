@@ -8,9 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from report_testing import FIXTURES, run_report_command
-
-from statlab.report import quarto
+from report_testing import FIXTURES, require_quarto, run_report_command
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -19,16 +17,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "browser: opens pages in headless Chromium (skipped only where chromium is absent; "
         "fails instead under CI=true)",
     )
-
-
-def require_quarto() -> None:
-    """Skip (saying why) where Quarto cannot render; under CI, which installs Quarto, fail."""
-    probe = quarto.status()
-    if probe.usable:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the Quarto tests, but {probe.reason}")
-    pytest.skip(f"{probe.reason}; the quarto engine is tested only where Quarto >= 1.4 exists")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,10 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
+
+from statlab.report import quarto
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # attributes and CSS the browser follows to load something: src=, <link href=>, url(), @import
@@ -139,3 +143,13 @@ def written_files(folder: Path) -> list[str]:
     from statlab.report.cache import CACHE_FOLDER
 
     return sorted(p.name for p in folder.iterdir() if p.name != CACHE_FOLDER)
+
+
+def require_quarto() -> None:
+    """Skip (saying why) where Quarto cannot render; under CI, which installs Quarto, fail."""
+    probe = quarto.status()
+    if probe.usable:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the Quarto tests, but {probe.reason}")
+    pytest.skip(f"{probe.reason}; the quarto engine is tested only where Quarto >= 1.4 exists")

@@ -9,8 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import require_quarto
-from report_testing import FIXTURES, run_report_command, written_files
+from report_testing import FIXTURES, require_quarto, run_report_command, written_files
 
 OLD_PAGE = "<html>the page from the last good render</html>"
 

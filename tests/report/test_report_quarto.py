@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require_quarto
 from report_testing import (
     FIXTURES,
     fake_quarto,
     outside_urls,
     page_content,
     path_without_quarto,
+    require_quarto,
     visible_text,
     written_files,
 )

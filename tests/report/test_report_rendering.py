@@ -251,7 +251,7 @@ def test_description_is_in_the_title_block(page: str) -> None:
 @pytest.mark.parametrize("engine", ["embedded", "quarto"])
 def test_header_toc_code_fold_and_css_reach_the_page(tmp_path: Path, engine: str) -> None:
     if engine == "quarto":
-        from conftest import require_quarto
+        from report_testing import require_quarto
 
         require_quarto()
     source = tmp_path / "source"
