@@ -166,7 +166,12 @@ def cli_main(argv: Sequence[str]) -> int:
     rendered, failed = _render_all(
         console, documents, out, engine, backend, args.jobs, args.format, not args.no_cache
     )
-    index = write_index(out, _index_entries(documents), rendered, suffix=f".{args.format}")
+    handout = None
+    if args.format == "pdf" and len(documents) > 1:
+        handout = _write_handout(console, documents, out, failed)
+    index = write_index(
+        out, _index_entries(documents), rendered, suffix=f".{args.format}", handout=handout
+    )
     console.print(f"Index: {index}")
     if failed:
         console.print(
@@ -202,6 +207,25 @@ def _render_or_reuse(
     return RenderedReport(
         document.name, destination, engine, backend, time.perf_counter() - started, reused=True
     )
+
+
+def _write_handout(
+    console: Console, documents: Sequence[QmdDocument], out: Path, failed: bool
+) -> Path | None:
+    """Join the run's PDFs into the handout, unless a report failed (its PDF would be stale)."""
+    from statlab.report.handout import HANDOUT_NAME, HandoutPart, write_handout
+
+    if failed:
+        console.print(f"{HANDOUT_NAME} not written: it would hold a failed report's old PDF")
+        return None
+    parts = [HandoutPart(document.title, out / f"{document.name}.pdf") for document in documents]
+    try:
+        handout = write_handout(parts, out / HANDOUT_NAME, "statlab reports")
+    except ReportError as error:
+        console.print(f"{HANDOUT_NAME} not written: {error}")
+        return None
+    console.print(f"Handout (all {len(parts)} reports in one PDF): {handout}")
+    return handout
 
 
 def _backend_text(backend: str, resolved: str) -> str:

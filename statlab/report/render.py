@@ -201,9 +201,11 @@ def write_index(
     reports: Sequence[Path],
     rendered: Sequence[RenderedReport],
     suffix: str = ".html",
+    handout: Path | None = None,
 ) -> Path:
     """Write ``out/index.html`` linking every report in ``reports`` (their ``.qmd`` files) to its
-    page (``NAME.html``, or ``NAME.pdf`` with ``suffix=".pdf"``).
+    page (``NAME.html``, or ``NAME.pdf`` with ``suffix=".pdf"``), and to ``handout`` (the reports
+    joined in one PDF) when given.
 
     Reports without a page in ``out`` are listed as not rendered yet.
 
@@ -240,6 +242,11 @@ def write_index(
             description += f" <em>Backend: {page.backend}; rendered in {page.seconds:.1f} s.</em>"
         lines += [f"<dt>{entry}</dt>", f"<dd>{description.strip()}</dd>"]
     lines.append("</dl>")
+    if handout is not None:
+        lines += [
+            "",
+            f'All of them in one PDF, with a contents page: <a href="{handout.name}">{handout.name}</a>.',
+        ]
     destination = out / "index.html"
     write_html("\n".join(lines) + "\n", out, destination)
     return destination

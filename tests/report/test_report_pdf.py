@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 from report_testing import FIXTURES, page_content, run_report_command
 
+from statlab._paths import reports_dir
 from statlab.report import available_reports
+from statlab.report.document import read_qmd
 
 pytestmark = pytest.mark.slow
 
@@ -75,3 +77,38 @@ def test_pdf_needs_quarto(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--format pdf needs --engine quarto" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_handout_holds_every_report_legibly(shipped_pdfs: Path) -> None:
+    from pypdf import PdfReader
+
+    from statlab.report.handout import HANDOUT_NAME
+
+    handout = shipped_pdfs / HANDOUT_NAME
+    names = available_reports()
+    report_pages = [len(PdfReader(shipped_pdfs / f"{name}.pdf").pages) for name in names]
+    reader = PdfReader(handout)
+    assert len(reader.pages) == 1 + sum(report_pages)
+    # the contents page names every report and the page it starts on
+    contents = " ".join(tool_output("pdftotext", "-f", "1", "-l", "1", handout, "-").split())
+    first_page = 2
+    for name, pages in zip(names, report_pages, strict=True):
+        title = " ".join(read_qmd(reports_dir() / f"{name}.qmd").title.split()[:3])
+        assert re.search(rf"{re.escape(title)}.*? page {first_page}\b", contents), (name, contents)
+        first_page += pages
+    # the figures are the reports' own images, at the reports' resolution
+    images = [
+        line.split()
+        for line in tool_output("pdfimages", "-list", handout).splitlines()[2:]
+        if line.split()[2] == "image"
+    ]
+    per_report = [
+        len(tool_output("pdfimages", "-list", shipped_pdfs / f"{name}.pdf").splitlines()[2:])
+        for name in names
+    ]
+    assert len(images) > 0
+    assert min(float(image[12]) for image in images) >= 150  # x-ppi: legible when printed
+    all_rows = len(tool_output("pdfimages", "-list", handout).splitlines()[2:])
+    assert all_rows == sum(per_report)
+    index = (shipped_pdfs / "index.html").read_text(encoding="utf-8")
+    assert f'href="{HANDOUT_NAME}"' in index
