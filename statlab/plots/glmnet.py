@@ -97,8 +97,9 @@ def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
 
 def plot_coef_path(path: GlmnetPath, label: bool = True, highlight: Sequence[str] = ()) -> Any:
     """One line per coefficient that is ever nonzero against -log(lambda), with the number of
-    nonzero coefficients along the top. With ``label``, lines are named at the small-lambda end,
-    except those ending within 2% of the coefficient range from zero (their names would overlap).
+    nonzero coefficients along the top, over the path's own lambda range. With ``label``, lines are
+    named inside the panel at their small-lambda end, except those ending within 2% of the
+    coefficient range from zero (their names would overlap).
     ``highlight`` names terms to draw thick and black and to label at their largest magnitude
     (the paths a text discusses); the other lines then turn light grey.
 
@@ -144,16 +145,21 @@ def plot_coef_path(path: GlmnetPath, label: bool = True, highlight: Sequence[str
         )
     else:
         figure += p9.geom_line(p9.aes(colour="term"), show_legend=False)
-    if label:
+    if label:  # inside the panel, right-aligned at the path's end: the axis keeps the path's range
         ends = frame[(frame["lambda"] == frame["lambda"].min()) & ~marked]
         ends = ends[ends["coef"].abs() > 0.02 * span]
-        figure += p9.geom_text(
-            p9.aes(label="term"), data=ends, ha="left", size=6, nudge_x=0.05, show_legend=False
+        figure += p9.geom_label(
+            p9.aes(label="term"),
+            data=ends,
+            ha="right",
+            size=6,
+            label_size=0,
+            label_padding=0.1,
+            fill="white",
+            alpha=0.85,
+            show_legend=False,
         )
-        figure += p9.expand_limits(
-            x=frame["neg_log_lambda"].max() + 0.12 * np.ptp(frame["neg_log_lambda"])
-        )
-    return figure
+    return figure + p9.scale_x_continuous(expand=(0.01, 0))
 
 
 def _chosen_lambdas(lambda_min: float, lambda_1se: float, bottom: float) -> list[Any]:
