@@ -17,19 +17,16 @@ Run: ``python analyses/census_shap.py --out out/census-shap`` or ``statlab run c
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
+from statlab.cli import analysis_parser
 from statlab.plots.shap import plot_beeswarm, plot_waterfall
 from statlab.shap import compare_models_shap
 from statlab.shap.census import census_finding, census_models, census_split
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    parser = analysis_parser(__doc__, "census-shap")
     parser.add_argument("--n-rows", type=int, default=4000, help="census rows used (of 32,561)")
     parser.add_argument("--n-draws", type=int, default=30, help="bootstrap refits per model")
     parser.add_argument(
@@ -42,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-explain", type=int, default=200, help="held-out people explained")
     parser.add_argument("--n-background", type=int, default=50, help="background rows")
     parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers for the refits")
-    parser.add_argument("--out", type=Path, default=Path("out/census-shap"))
-    parser.add_argument("--seed", type=int, default=12)
+    parser.set_defaults(seed=12)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 

@@ -17,12 +17,10 @@ Run: ``python analyses/shap_kernel_variance.py --out out/shap-kernel-variance`` 
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
+from statlab.cli import analysis_parser
 from statlab.shap import exact_shap, kernel_shap, kernel_shap_sheet, kernel_shap_variance
 
 
@@ -42,11 +40,10 @@ def interacting_model(X: np.ndarray) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = analysis_parser(__doc__, "shap-kernel-variance", backend=False)
     parser.add_argument("--grid", type=int, nargs="+", default=[40, 80, 160, 320, 640])
     parser.add_argument("--n-reps", type=int, default=100)
-    parser.add_argument("--out", type=Path, default=Path("out/shap-kernel-variance"))
-    parser.add_argument("--seed", type=int, default=12)
+    parser.set_defaults(seed=12)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(args.seed)

@@ -41,9 +41,10 @@ def analysis_names() -> list[str]:
     return sorted(p.stem.replace("_", "-") for p in analyses_dir().glob("*.py"))
 
 
-def analysis_parser(doc: str, name: str) -> argparse.ArgumentParser:
-    """The argument parser every ``analyses/`` script starts from: ``--backend``, ``--out`` (default
-    ``out/<name>``) and ``--seed``, with statlab's one-line usage errors.
+def analysis_parser(doc: str, name: str, backend: bool = True) -> argparse.ArgumentParser:
+    """The argument parser every ``analyses/`` script starts from: ``--backend`` (unless the
+    analysis has no R counterpart), ``--out`` (default ``out/<name>``) and ``--seed``, with
+    statlab's one-line usage errors.
 
     >>> analysis_parser("Demo.", "demo").parse_args(["--seed", "3"]).seed
     3
@@ -51,7 +52,8 @@ def analysis_parser(doc: str, name: str) -> argparse.ArgumentParser:
     from pathlib import Path
 
     parser = _Parser(prog=f"statlab run {name}", description=doc.strip().splitlines()[0])
-    parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+    if backend:
+        parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
     parser.add_argument("--out", type=Path, default=Path("out") / name, help="output folder")
     parser.add_argument("--seed", type=int, default=479)
     return parser
@@ -76,9 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compile",
         help="compile the Python glmnet engine's kernels into numba's cache (once, after installing)",
     )
-    run = commands.add_parser("run", help="run one analysis script (see `statlab run --list`)")
+    # no -h of its own: `statlab run NAME --help` reaches the analysis, which lists its options
+    run = commands.add_parser(
+        "run", help="run one analysis script (see `statlab run --list`)", add_help=False
+    )
     run.add_argument("analysis", nargs="?", help="analysis name, e.g. ozone-lasso")
     run.add_argument("--list", action="store_true", help="list the analyses")
+    run.add_argument(
+        "-h", "--help", action="store_true", help="this help, or with NAME that analysis' options"
+    )
     commands.add_parser(
         "report", help="render the Quarto reports to HTML (`statlab report --help`)"
     )
@@ -95,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(compile_text())
         return 0
     try:
+        if args.help and args.analysis is None:
+            run.print_help()
+            return 0
+        if args.help:
+            rest = ["--help", *rest]
         return _run_analysis(run, args.analysis, args.list, rest)
     except Exception as error:
         if debug:

@@ -133,3 +133,20 @@ def test_compile_fills_the_cache_a_new_process_loads(tmp_path):
         "gaussian_cov_path": [1, 0],
     }
     assert result["lambda_min"] == pytest.approx(0.000354027308, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "option"),
+    [("census-shap", "--n-rows"), ("shap-kernel-variance", "--n-reps"), ("ozone-lasso", "--seed")],
+)
+def test_run_name_help_shows_that_analysis_options(capsys, name, option):
+    assert cli.main(["run", name, "--help"]) == 0
+    usage = capsys.readouterr().out
+    assert usage.startswith(f"usage: statlab run {name}")
+    assert option in usage
+
+
+def test_run_help_without_a_name_is_the_run_command_help(capsys):
+    assert cli.main(["run", "--help"]) == 0
+    usage = capsys.readouterr().out
+    assert usage.startswith("usage: statlab run") and "--list" in usage
