@@ -217,6 +217,22 @@ def _r_version_text() -> str | None:
     return out.stdout.splitlines()[0] if out.returncode == 0 and out.stdout else None
 
 
+@functools.cache
+def r_package_version(package: str) -> str | None:
+    """``package``'s version as R itself reports it (through ``Rscript``, so no rpy2 is needed), or
+    None when R or the package is absent.
+
+    >>> r_package_version("no.such.package") is None
+    True
+    """
+    code = f'cat(tryCatch(as.character(packageVersion("{package}")), error = function(e) ""))'
+    try:
+        out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def _r_version_tuple() -> tuple[int, int]:
     text = _r_version_text()
     if not text:

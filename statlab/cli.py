@@ -16,7 +16,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from statlab._paths import analyses_dir
 from statlab._validation import InvalidArgumentError
@@ -127,12 +127,25 @@ def doctor_text() -> str:
         f"statlab  {importlib.metadata.version('statlab') if _installed() else 'not installed'}",
         f"R        {_rbridge.r_version_text() or 'absent'}",
         f"rpy2     {status.rpy2_version or 'absent'}",
-        f"glmnet   {status.glmnet_version or 'absent'}",
+        f"glmnet   {_glmnet_line(status)}",
         f"quarto   {_quarto_line()}",
         f"pandoc   {_pandoc_version() or 'absent'}",
         f'backend "auto" -> {"r" if status.usable else "python"} ({status.reason})',
     ]
     return "\n".join(lines)
+
+
+def _glmnet_line(status: Any) -> str:
+    """glmnet's version as rpy2 sees it; without rpy2, as R reports it, with what is missing."""
+    from statlab import _rbridge
+
+    if status.glmnet_version:
+        return status.glmnet_version
+    if status.rpy2_version is None and _rbridge.r_version_text():
+        in_r = _rbridge.r_package_version("glmnet")
+        if in_r:
+            return f"{in_r} in R, out of statlab's reach without rpy2: pip install 'statlab[r]'"
+    return "absent"
 
 
 def compile_text() -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from statlab import cli
+from statlab import _rbridge, cli
 
 
 def test_import_is_light():
@@ -150,3 +151,14 @@ def test_run_help_without_a_name_is_the_run_command_help(capsys):
     assert cli.main(["run", "--help"]) == 0
     usage = capsys.readouterr().out
     assert usage.startswith("usage: statlab run") and "--list" in usage
+
+
+@pytest.mark.skipif(
+    shutil.which("Rscript") is None or _rbridge.r_package_version("glmnet") is None,
+    reason="needs R with glmnet (apt-get install r-base-core r-cran-glmnet)",
+)
+def test_doctor_names_glmnet_in_r_when_only_rpy2_is_missing():
+    without_rpy2 = _rbridge.RStatus(False, "rpy2 is not installed")
+    line = cli._glmnet_line(without_rpy2)
+    assert line.startswith(_rbridge.r_package_version("glmnet") + " in R")
+    assert "pip install 'statlab[r]'" in line
