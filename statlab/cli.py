@@ -16,6 +16,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from statlab._paths import analyses_dir
@@ -49,14 +50,34 @@ def analysis_parser(doc: str, name: str, backend: bool = True) -> argparse.Argum
     >>> analysis_parser("Demo.", "demo").parse_args(["--seed", "3"]).seed
     3
     """
-    from pathlib import Path
-
     parser = _Parser(prog=f"statlab run {name}", description=doc.strip().splitlines()[0])
     if backend:
         parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--out", type=Path, default=Path("out") / name, help="output folder")
+    parser.add_argument(
+        "--out", type=_output_folder, default=Path("out") / name, help="output folder"
+    )
     parser.add_argument("--seed", type=int, default=479)
     return parser
+
+
+def _output_folder(text: str) -> Path:
+    """``--out``: a folder that exists or can be made and written to (checked before any work).
+
+    >>> _output_folder("/dev/null")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: /dev/null exists and is not a folder
+    """
+    import os
+
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} exists and is not a folder")
+    nearest = next(parent for parent in (folder, *folder.parents) if parent.exists())
+    if not nearest.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} cannot be made: {nearest} is not a folder")
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text} cannot be written: {nearest} is read-only here")
+    return folder
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -162,3 +162,14 @@ def test_doctor_names_glmnet_in_r_when_only_rpy2_is_missing():
     line = cli._glmnet_line(without_rpy2)
     assert line.startswith(_rbridge.r_package_version("glmnet") + " in R")
     assert "pip install 'statlab[r]'" in line
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_run_out_that_is_a_file_is_a_usage_error_before_any_work(capsys, tmp_path, below):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    out = a_file / below if below else a_file
+    assert cli.main(["run", "ozone-lasso", "--out", str(out), "--backend", "python"]) == 2
+    message = _one_line_error(capsys)
+    assert "argument --out" in message and "is not a folder" in message
+    assert a_file.read_text() == "not a folder"
