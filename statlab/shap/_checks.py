@@ -43,6 +43,38 @@ def rows(values: Any, name: str, n_features: int | None = None) -> np.ndarray:
     return array
 
 
+def aligned_to(x: Any, other: Any, name: str) -> Any:
+    """``other`` with its features in the order of ``x``'s when both name them (DataFrame
+    columns, or a Series' index for a single row); an error naming ``name`` when the names differ.
+    Unnamed inputs are taken by position.
+
+    >>> x = pd.DataFrame({"a": [1.0], "b": [2.0]})
+    >>> list(aligned_to(x, pd.DataFrame({"b": [0.0], "a": [5.0]}), "background").columns)
+    ['a', 'b']
+    """
+    ours, theirs = _named_features(x), _named_features(other)
+    if ours is None or theirs is None or ours == theirs:
+        return other
+    if set(ours) != set(theirs) or len(set(ours)) != len(ours) or len(ours) != len(theirs):
+        missing = [c for c in ours if c not in theirs]
+        extra = [c for c in theirs if c not in ours]
+        raise check.InvalidArgumentError(
+            f"{name}'s features do not match x's: {name} lacks {missing} and has {extra} "
+            "that x does not"
+            if missing or extra
+            else f"{name} and x must name each feature once, got x {list(ours)}"
+        )
+    return other[list(ours)]
+
+
+def _named_features(values: Any) -> tuple[Any, ...] | None:
+    if isinstance(values, pd.DataFrame):
+        return tuple(values.columns)
+    if isinstance(values, pd.Series) and not isinstance(values.index, pd.RangeIndex):
+        return tuple(values.index)
+    return None
+
+
 def feature_names(
     x: Any, background: Any, names: Sequence[str] | None, n_features: int
 ) -> tuple[str, ...]:

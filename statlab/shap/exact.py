@@ -46,6 +46,7 @@ def exact_shap(
     backend = check.backend(backend)
     x_rows = _checks.rows(x, "x")
     n_features = x_rows.shape[1]
+    background = _checks.aligned_to(x, background, "background")
     background_rows = _checks.rows(background, "background", n_features)
     _checks.exact_size(n_features)
     if value == "baseline" and background_rows.shape[0] != 1:
@@ -107,7 +108,7 @@ def linear_shap(
     ([[2.0, 2.0]], -3.0, [1.0])
     """
     backend = check.backend(backend)
-    coefficients = _checks.rows(beta, "beta")
+    coefficients = _checks.rows(_checks.aligned_to(x, beta, "beta"), "beta")
     if coefficients.shape[0] != 1:
         raise check.InvalidArgumentError(
             f"beta must be one coefficient per feature, got shape {np.shape(beta)}"
@@ -118,12 +119,14 @@ def linear_shap(
     if baseline is not None and background is not None:
         raise check.InvalidArgumentError("give baseline or background, not both")
     if baseline is not None:
+        baseline = _checks.aligned_to(x, baseline, "baseline")
         reference_rows, value = _checks.rows(baseline, "baseline", n_features), "baseline"
         if reference_rows.shape[0] != 1:
             raise check.InvalidArgumentError(
                 f"baseline must be a single row, got {reference_rows.shape[0]} rows"
             )
     elif background is not None:
+        background = _checks.aligned_to(x, background, "background")
         reference_rows, value = _checks.rows(background, "background", n_features), "marginal"
     else:
         reference_rows, value = x_rows, "marginal"
@@ -173,11 +176,11 @@ def conditional_linear_shap(
     >>> res.values.round(6).tolist()
     [[0.75, 0.25]]
     """
-    coefficients = _checks.rows(beta, "beta")[0]
+    coefficients = _checks.rows(_checks.aligned_to(x, beta, "beta"), "beta")[0]
     n_features = coefficients.size
     _checks.exact_size(n_features, "beta")
     x_rows = _checks.rows(x, "x", n_features)
-    mu = _checks.rows(mean, "mean", n_features)[0]
+    mu = _checks.rows(_checks.aligned_to(x, mean, "mean"), "mean", n_features)[0]
     sigma = np.asarray(cov, dtype=np.float64)
     if sigma.shape != (n_features, n_features):
         raise check.InvalidArgumentError(

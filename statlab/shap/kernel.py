@@ -62,6 +62,7 @@ def kernel_shap(
     f = _checks.model_function(f)
     x_rows = _checks.rows(x, "x")
     n_features = x_rows.shape[1]
+    background = _checks.aligned_to(x, background, "background")
     background_rows = _checks.rows(background, "background", n_features)
     n_samples = check.integer(n_samples, "n_samples", low=n_features + 1)
     rng = np.random.default_rng(_checks.seed(seed))

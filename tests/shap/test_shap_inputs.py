@@ -70,3 +70,44 @@ def test_linear_shap_bad_inputs(kwargs, match):
 def test_conditional_linear_shap_rejects_a_non_positive_definite_cov():
     with pytest.raises(ValueError, match="cov must be a symmetric positive definite"):
         conditional_linear_shap([1.0, 1.0], [0.0, 0.0], mean=[0, 0], cov=[[1, 2], [2, 1]])
+
+
+def test_frames_in_another_column_order_are_aligned_by_name():
+    import pandas as pd
+
+    x = pd.DataFrame([[1.0, 2.0, 4.0]], columns=["a", "b", "c"])
+    background = pd.DataFrame(BACKGROUND, columns=["a", "b", "c"])
+    shuffled = background[["c", "a", "b"]]
+
+    def weighted(X):
+        return X @ np.array([1.0, 10.0, 100.0]) + X[:, 0] * X[:, 2]
+
+    in_order = exact_shap(weighted, x, background, backend="python")
+    aligned = exact_shap(weighted, x, shuffled, backend="python")
+    np.testing.assert_array_equal(aligned.values, in_order.values)
+    assert aligned.feature_names == ("a", "b", "c")
+    beta = pd.Series([1.0, 10.0, 100.0], index=["a", "b", "c"])
+    np.testing.assert_array_equal(
+        linear_shap(beta[["b", "c", "a"]], x, background=shuffled, backend="python").values,
+        linear_shap(beta, x, background=background, backend="python").values,
+    )
+    baseline = pd.Series([0.5, 0.25, 2.0], index=["a", "b", "c"])
+    np.testing.assert_array_equal(
+        linear_shap(beta, x, baseline=baseline[["c", "b", "a"]], backend="python").values,
+        linear_shap(beta, x, baseline=baseline, backend="python").values,
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "match"),
+    [
+        (["a", "b", "d"], r"background's features do not match x's: background lacks \['c'\]"),
+        (["a", "a", "b"], r"background lacks \['c'\] and has \[\] that x does not"),
+    ],
+)
+def test_frames_naming_other_features_are_refused(columns, match):
+    import pandas as pd
+
+    x = pd.DataFrame([[1.0, 2.0, 4.0]], columns=["a", "b", "c"])
+    with pytest.raises(ValueError, match=match):
+        exact_shap(total, x, pd.DataFrame(BACKGROUND, columns=columns), backend="python")
