@@ -241,10 +241,19 @@ def _backend_text(backend: str, resolved: str) -> str:
 
 
 def _index_entries(documents: Sequence[QmdDocument]) -> list[Path]:
-    """The index lists every shipped report, plus any other .qmd rendered this time."""
+    """The index lists every shipped report, plus any other .qmd rendered this time; a .qmd from
+    elsewhere named like a shipped report takes that report's entry (its page replaced the
+    shipped one's).
+
+    >>> outside = Path("/elsewhere/ozone_lasso.qmd")
+    >>> entries = _index_entries([QmdDocument("ozone_lasso", outside, {}, [])])
+    >>> outside in entries, [p.stem for p in entries].count("ozone_lasso")
+    (True, 1)
+    """
+    rendered = {document.name: document.path for document in documents}
     shipped = [reports_dir() / f"{name}.qmd" for name in available_reports()]
-    extra = [d.path for d in documents if d.path not in shipped]
-    return shipped + extra
+    entries = [rendered.get(path.stem, path) for path in shipped]
+    return entries + [path for path in rendered.values() if path not in entries]
 
 
 def _render_all(

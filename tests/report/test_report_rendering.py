@@ -270,3 +270,18 @@ def test_header_toc_code_fold_and_css_reach_the_page(tmp_path: Path, engine: str
     assert toc and "Table of contents" in toc[0] and 'href="#second"' in toc[0]
     assert re.search(r"<details[^>]*>\s*<summary>\s*Code\s*</summary>", html)
     assert "7px dotted rgb(1, 2, 3)" in unquote(html)  # Quarto embeds CSS as a data: URL
+
+
+def test_outside_report_named_like_a_shipped_one_takes_its_index_entry(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "trees_partition.qmd").write_text("---\ntitle: My own partition\n---\n\nHello.\n")
+    out = tmp_path / "out"
+    result = run_report_command(
+        source / "trees_partition.qmd", "--out", out, "--engine", "embedded", "--backend", "python"
+    )
+    assert result.returncode == 0, result.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("trees_partition") == 1
+    assert '<a href="trees_partition.html">My own partition</a>' in index
+    assert "Trees and partitions" not in index
