@@ -323,11 +323,15 @@ def _path_options(options: dict[str, Any], names: list[str]) -> PathOptions:
     """glmnet's per-variable options checked against the columns of X."""
     n_features = len(names)
     lower, upper = _inputs.coefficient_limits(
-        options["lower_limits"], options["upper_limits"], n_features
+        _inputs.by_column_name(options["lower_limits"], names, "lower_limits"),
+        _inputs.by_column_name(options["upper_limits"], names, "upper_limits"),
+        n_features,
     )
     dfmax, pmax = _inputs.size_limits(options["dfmax"], options["pmax"], n_features)
     path_options = PathOptions(
-        penalty_factor=_inputs.penalty_factors(options["penalty_factor"], n_features),
+        penalty_factor=_inputs.penalty_factors(
+            _inputs.by_column_name(options["penalty_factor"], names, "penalty_factor"), n_features
+        ),
         exclude=_inputs.excluded_columns(options["exclude"], names),
         lower=lower,
         upper=upper,

@@ -382,6 +382,32 @@ def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
     return values
 
 
+def by_column_name(values: Any, names: list[str], argument: str) -> Any:
+    """``values`` put in the order of X's columns when it is a pandas Series labelled by column
+    name (``penalty_factor``, ``lower_limits``, ``upper_limits``); anything else as given, by
+    position. Labels that are not X's column names are refused.
+
+    >>> import pandas as pd
+    >>> by_column_name(pd.Series({"b": 0.0, "a": 1.0}), ["a", "b"], "penalty_factor").tolist()
+    [1.0, 0.0]
+    """
+    if not isinstance(values, pd.Series) or isinstance(values.index, pd.RangeIndex):
+        return values
+    labels = list(values.index)
+    if not all(isinstance(label, str) for label in labels):
+        return values
+    if sorted(labels) != sorted(names) or len(set(labels)) != len(labels):
+        unknown = [label for label in labels if label not in names]
+        missing = [name for name in names if name not in labels]
+        raise check.InvalidArgumentError(
+            f"{argument} is labelled by column name, so it needs one value per column of X: "
+            f"unknown names {unknown}, columns without a value {missing}"
+            if unknown or missing
+            else f"{argument} names a column of X more than once"
+        )
+    return values.reindex(names)
+
+
 def excluded_columns(exclude: Any, names: list[str]) -> np.ndarray:
     """``exclude``: column names or 0-based positions, as sorted unique 0-based positions."""
     if exclude is None:

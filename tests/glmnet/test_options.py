@@ -131,3 +131,32 @@ def test_negative_penalty_factor_is_zero_with_a_warning(xy):
         negative = fit(X, y, penalty_factor=[-1.0, 1, 1, 1, 1, 1, 1, 1])
     zero = fit(X, y, penalty_factor=[0.0, 1, 1, 1, 1, 1, 1, 1])
     np.testing.assert_array_equal(negative.beta, zero.beta)
+
+
+def test_named_penalty_factor_and_limits_follow_the_column_names(xy):
+    import pandas as pd
+
+    X, y = xy
+    frame = pd.DataFrame(np.asarray(X), columns=[f"c{j}" for j in range(X.shape[1])])
+    factors = pd.Series(np.linspace(0.5, 2.0, X.shape[1]), index=frame.columns)
+    upper = pd.Series(np.r_[0.3, np.full(X.shape[1] - 1, np.inf)], index=frame.columns)
+    in_order = fit(frame, y, penalty_factor=factors.to_numpy(), upper_limits=upper.to_numpy())
+    reversed_names = fit(frame, y, penalty_factor=factors[::-1], upper_limits=upper[::-1])
+    np.testing.assert_array_equal(reversed_names.beta, in_order.beta)
+    assert reversed_names.beta[0].max() <= 0.3
+
+
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [
+        (["c0", "c1", "zz"], r"unknown names \['zz'\], columns without a value \['c2'\]"),
+        (["c0", "c0", "c1"], "columns without a value"),
+    ],
+)
+def test_named_penalty_factor_with_other_names_is_refused(xy, labels, match):
+    import pandas as pd
+
+    X, y = xy
+    frame = pd.DataFrame(np.asarray(X)[:, :3], columns=["c0", "c1", "c2"])
+    with pytest.raises(ValueError, match=rf"penalty_factor is labelled by column name.*{match}"):
+        fit(frame, y, penalty_factor=pd.Series([1.0, 2.0, 3.0], index=labels))
