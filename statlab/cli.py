@@ -52,12 +52,28 @@ def analysis_parser(doc: str, name: str, backend: bool = True) -> argparse.Argum
     """
     parser = _Parser(prog=f"statlab run {name}", description=doc.strip().splitlines()[0])
     if backend:
-        parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
+        parser.add_argument(
+            "--backend", type=_usable_backend, choices=["auto", "r", "python"], default="auto"
+        )
     parser.add_argument(
         "--out", type=_output_folder, default=Path("out") / name, help="output folder"
     )
     parser.add_argument("--seed", type=int, default=479)
     return parser
+
+
+def _usable_backend(text: str) -> str:
+    """``--backend``: "r" is refused here, before any work, when R cannot run (with the install
+    line); "auto" and "python" pass as they are.
+
+    >>> _usable_backend("python")
+    'python'
+    """
+    if text == "r":
+        from statlab import _rbridge
+
+        _rbridge.require()
+    return text
 
 
 def _output_folder(text: str) -> Path:

@@ -173,3 +173,20 @@ def test_run_out_that_is_a_file_is_a_usage_error_before_any_work(capsys, tmp_pat
     message = _one_line_error(capsys)
     assert "argument --out" in message and "is not a folder" in message
     assert a_file.read_text() == "not a folder"
+
+
+def test_backend_r_without_r_stops_before_the_analysis_starts(capsys, tmp_path, monkeypatch):
+    import statlab.shap.census
+
+    def work(*args, **kwargs):
+        raise AssertionError("the analysis started although R cannot run")
+
+    monkeypatch.setattr(
+        _rbridge, "status", lambda: _rbridge.RStatus(False, "rpy2 is not installed")
+    )
+    monkeypatch.setattr(statlab.shap.census, "census_split", work)
+    code = cli.main(["run", "census-shap", "--backend", "r", "--out", str(tmp_path)])
+    assert code == 1
+    line = _one_line_error(capsys)
+    assert 'backend="r" needs R' in line and "rpy2 is not installed" in line
+    assert list(tmp_path.iterdir()) == []
