@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             n_draws=args.n_draws,
             tune=args.n_draws,
             chains=args.chains,
-            progressbar=True,
+            progress=True,
             compile_dir=args.compile_dir,
         )
         diagnostics = posteriors["nuts"].diagnostics()

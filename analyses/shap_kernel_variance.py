@@ -1,6 +1,6 @@
 """KernelSHAP's variance against n_samples, the course sheet's snippet against the exact values.
 
-For a 10-feature model with a kink and an interaction, repeats KernelSHAP ``--n-reps`` times at
+For a 10-feature model with a kink and an interaction, repeats KernelSHAP ``--n-draws`` times at
 each n_samples of ``--grid`` (paired and unpaired sampling), and runs the sheet's snippet and
 statlab's KernelSHAP on an 8-feature model at growing n_samples. Writes to ``--out``:
 
@@ -42,7 +42,7 @@ def interacting_model(X: np.ndarray) -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     parser = analysis_parser(__doc__, "shap-kernel-variance", backend=False)
     parser.add_argument("--grid", type=int, nargs="+", default=[40, 80, 160, 320, 640])
-    parser.add_argument("--n-reps", type=int, default=100)
+    parser.add_argument("--n-draws", "--n-reps", dest="n_draws", type=int, default=100)
     parser.set_defaults(seed=12)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             x,
             background,
             n_samples_grid=args.grid,
-            n_reps=args.n_reps,
+            n_draws=args.n_draws,
             seed=args.seed,
             paired=paired,
             progress=True,

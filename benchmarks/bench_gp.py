@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     nuts, rows = {}, []
     for sampler in args.samplers:
-        options = {"seed": 1, "chains": 2, "progressbar": False, "compile_dir": args.compile_dir}
+        options = {"seed": 1, "chains": 2, "progress": False, "compile_dir": args.compile_dir}
         options["sampler"] = sampler
         start = time.perf_counter()
         model.fit(x, y, method="nuts", n_draws=50, tune=50, **options)

@@ -138,7 +138,7 @@ def test_compile_fills_the_cache_a_new_process_loads(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "option"),
-    [("census-shap", "--n-rows"), ("shap-kernel-variance", "--n-reps"), ("ozone-lasso", "--seed")],
+    [("census-shap", "--n-rows"), ("shap-kernel-variance", "--n-draws"), ("ozone-lasso", "--seed")],
 )
 def test_run_name_help_shows_that_analysis_options(capsys, name, option):
     assert cli.main(["run", name, "--help"]) == 0

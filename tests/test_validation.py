@@ -111,3 +111,26 @@ def test_renamed_keeps_the_old_name_for_one_release() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert f(nfolds=3) == (3, 1.0)  # the new name warns about nothing
+
+
+def test_old_vocabulary_names_still_work_with_a_deprecation_warning() -> None:
+    import numpy as np
+
+    import statlab as sl
+    from statlab.gp.hierarchical import _NUTS_OPTIONS
+    from statlab.shap import kernel_shap_variance
+
+    with pytest.warns(DeprecationWarning, match="'noise' is deprecated.*use 'noise_sd'"):
+        old = sl.trees.simulate_redundant(n=20, copies=2, n_noise=1, noise=0.5, seed=2)
+    new = sl.trees.simulate_redundant(n=20, copies=2, n_noise=1, noise_sd=0.5, seed=2)
+    assert old.equals(new)
+    with pytest.warns(DeprecationWarning, match="'copy_noise' is deprecated"):
+        sl.trees.simulate_redundant(n=20, copies=2, n_noise=1, copy_noise=0.1, seed=2)
+    background = np.random.default_rng(0).normal(size=(10, 3))
+    arguments = (lambda X: X.sum(axis=1), np.ones(3), background)
+    with pytest.warns(DeprecationWarning, match="'n_reps' is deprecated.*use 'n_draws'"):
+        old_study = kernel_shap_variance(*arguments, n_samples_grid=[8], n_reps=3, seed=1)
+    new_study = kernel_shap_variance(*arguments, n_samples_grid=[8], n_draws=3, seed=1)
+    assert old_study.replicates.equals(new_study.replicates)
+    # HierarchicalGP.fit passes its options on to fit_nuts, which renames cores and progressbar
+    assert {"n_jobs", "progress", "cores", "progressbar"} <= _NUTS_OPTIONS

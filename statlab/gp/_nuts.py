@@ -39,11 +39,11 @@ def fit_nuts(
     n_draws: Any,
     tune: Any,
     chains: Any,
-    cores: Any,
+    n_jobs: Any,
     seed: Any,
     target_accept: Any,
     init: Any,
-    progressbar: Any,
+    progress: Any,
     compile_dir: Any,
     sampler: Any,
 ) -> NutsPosterior:
@@ -53,7 +53,9 @@ def fit_nuts(
     tune = check.integer(tune, "tune", low=1)
     chains = check.integer(chains, "chains", low=1)
     cores = (
-        min(chains, os.cpu_count() or 1) if cores is None else check.integer(cores, "cores", low=1)
+        min(chains, os.cpu_count() or 1)
+        if n_jobs is None
+        else check.integer(n_jobs, "n_jobs", low=1)
     )
     seed = check.seed(seed)
     target_accept = check.real(
@@ -64,9 +66,7 @@ def fit_nuts(
         raise check.InvalidArgumentError(f"init applies to sampler='pymc' only, got init={init!r}")
     if compile_dir is not None and not isinstance(compile_dir, str | os.PathLike):
         raise check.ArgumentTypeError(f"compile_dir must be a path or None, got {compile_dir!r}")
-    show_progress = (
-        sys.stderr.isatty() if progressbar is None else check.flag(progressbar, "progressbar")
-    )
+    show_progress = sys.stderr.isatty() if progress is None else check.flag(progress, "progress")
     pm = import_pymc(compile_dir)
     with _quiet_pymc_logs(not show_progress), single_threaded_blas(), warnings.catch_warnings():
         # measured: linking PyTensor to the system's reference BLAS made the 100 x 100 Cholesky

@@ -168,7 +168,7 @@ class HierarchicalGP:
         """Posterior of the hyperparameters given data; ``method`` is ``"nuts"`` or ``"grid"``.
 
         ``options`` go to :meth:`fit_nuts` (``sampler``, ``n_draws``, ``tune``, ``chains``,
-        ``cores``, ``target_accept``, ``init``, ``progressbar``, ``compile_dir``) or
+        ``n_jobs``, ``target_accept``, ``init``, ``progress``, ``compile_dir``) or
         :meth:`fit_grid` (``grid_size``); ``seed`` matters for NUTS only, the grid posterior being
         deterministic.
         """
@@ -198,7 +198,7 @@ class HierarchicalGP:
         x_values, y_values = _xy(x, y)
         return fit_grid(self, x_values, y_values, grid_size)
 
-    @check.renamed(draws="n_draws")
+    @check.renamed(draws="n_draws", cores="n_jobs", progressbar="progress")
     def fit_nuts(
         self,
         x: Any,
@@ -207,11 +207,11 @@ class HierarchicalGP:
         n_draws: int = 1000,
         tune: int = 1000,
         chains: int = 2,
-        cores: int | None = None,
+        n_jobs: int | None = None,
         seed: int | None = None,
         target_accept: float = 0.8,
         init: str | None = None,
-        progressbar: bool | None = None,
+        progress: bool | None = None,
         compile_dir: str | os.PathLike[str] | None = None,
         sampler: str = "nutpie",
     ) -> NutsPosterior:
@@ -227,7 +227,8 @@ class HierarchicalGP:
         seconds (C code, cached on disk) but needs about four times that CPU time to sample;
         ``init`` applies to it only, ``None`` meaning ``"jitter+adapt_full"``, a dense mass
         matrix. A fixed ``seed`` makes either sampler's draws reproducible.
-        ``progressbar=None`` shows progress only when stderr is a terminal (so the command line
+        ``n_jobs`` chains run at once (None: as many as chains and cores allow).
+        ``progress=None`` shows progress only when stderr is a terminal (so the command line
         shows it and tests stay quiet). ``compile_dir`` (or ``$STATLAB_PYTENSOR_CACHE``) sets
         PyTensor's compile cache. Warns when any transition diverged.
         """
@@ -239,11 +240,11 @@ class HierarchicalGP:
             n_draws=n_draws,
             tune=tune,
             chains=chains,
-            cores=cores,
+            n_jobs=n_jobs,
             seed=seed,
             target_accept=target_accept,
             init=init,
-            progressbar=progressbar,
+            progress=progress,
             compile_dir=compile_dir,
             sampler=sampler,
         )
@@ -254,10 +255,12 @@ _NUTS_OPTIONS = {
     "draws",  # the deprecated name of n_draws
     "tune",
     "chains",
-    "cores",
+    "n_jobs",
+    "cores",  # the deprecated name of n_jobs
     "target_accept",
     "init",
-    "progressbar",
+    "progress",
+    "progressbar",  # the deprecated name of progress
     "compile_dir",
     "sampler",
 }

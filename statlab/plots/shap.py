@@ -158,7 +158,7 @@ def plot_kernel_variance(study: KernelVarianceResult) -> Any:
     >>> from statlab.shap import kernel_shap_variance
     >>> background = np.random.default_rng(0).normal(size=(20, 5))
     >>> study = kernel_shap_variance(lambda X: X[:, 0] * X[:, 1] + X[:, 2], np.ones(5), background,
-    ...                              n_samples_grid=[16, 24], n_reps=4, seed=1)
+    ...                              n_samples_grid=[16, 24], n_draws=4, seed=1)
     >>> len(plot_kernel_variance(study).data)  # 2 n_samples x 5 features x (sd, se)
     20
     """

@@ -268,19 +268,20 @@ def _sampled_estimate(
     return phi, errors
 
 
+@check.renamed(n_reps="n_draws")
 def kernel_shap_variance(
     f: Callable[[np.ndarray], Any],
     x: Any,
     background: Any,
     *,
     n_samples_grid: Sequence[int],
-    n_reps: int,
+    n_draws: int,
     seed: int,
     paired: bool = True,
     feature_names: Sequence[str] | None = None,
     progress: bool = False,
 ) -> KernelVarianceResult:
-    """KernelSHAP repeated ``n_reps`` times at each n_samples in ``n_samples_grid`` for one row
+    """KernelSHAP repeated ``n_draws`` times at each n_samples in ``n_samples_grid`` for one row
     ``x``: the spread of each φ_j against n_samples, next to the exact values (p ≤ 15).
 
     Replicate r at grid point g uses its own seed, drawn from ``seed``, so the result is the same
@@ -291,7 +292,7 @@ def kernel_shap_variance(
     >>> background = np.random.default_rng(0).normal(size=(20, 5))
     >>> f = lambda X: X[:, 0] * X[:, 1] + np.sin(X[:, 2] + X[:, 3] * X[:, 4])
     >>> study = kernel_shap_variance(f, np.ones(5), background, n_samples_grid=[16, 24],
-    ...                              n_reps=5, seed=1)
+    ...                              n_draws=5, seed=1)
     >>> study.summary().shape
     (10, 7)
     """
@@ -307,8 +308,8 @@ def kernel_shap_variance(
         raise check.ArgumentTypeError("n_samples_grid must be a non-empty list of integers")
     for n in grid:
         check.integer(int(n), "n_samples_grid", low=n_features + 1)
-    n_reps = check.integer(n_reps, "n_reps", low=2)
-    seeds = np.random.SeedSequence(_checks.seed(seed)).generate_state(grid.size * n_reps)
+    n_draws = check.integer(n_draws, "n_draws", low=2)
+    seeds = np.random.SeedSequence(_checks.seed(seed)).generate_state(grid.size * n_draws)
     names = _checks.feature_names(x, background, feature_names, n_features)
     exact = None
     if n_features <= _checks.MAX_EXACT_FEATURES:
@@ -317,9 +318,9 @@ def kernel_shap_variance(
         exact = exact_shap(f, x_row, background_rows, backend="python").values[0]
     records = []
     singular: dict[int, int] = {}
-    with progress_bar(grid.size * n_reps, "KernelSHAP replicates", progress) as bar:
+    with progress_bar(grid.size * n_draws, "KernelSHAP replicates", progress) as bar:
         for g, n in enumerate(grid):
-            for r in range(n_reps):
+            for r in range(n_draws):
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", RuntimeWarning)
                     estimate = kernel_shap(
@@ -327,7 +328,7 @@ def kernel_shap_variance(
                         x_row,
                         background_rows,
                         n_samples=int(n),
-                        seed=int(seeds[g * n_reps + r]),
+                        seed=int(seeds[g * n_draws + r]),
                         paired=paired,
                     )
                 if any("singular regression" in str(w.message) for w in caught):
@@ -335,7 +336,7 @@ def kernel_shap_variance(
                 records.append((int(n), r, estimate.values[0], estimate.standard_errors[0]))
                 bar.update()
     if singular:
-        counts = ", ".join(f"{k} of {n_reps} at n_samples={n}" for n, k in singular.items())
+        counts = ", ".join(f"{k} of {n_draws} at n_samples={n}" for n, k in singular.items())
         warnings.warn(
             f"some replicates drew coalitions that do not separate every pair of features "
             f"({counts}); their standard errors are too small",

@@ -252,5 +252,5 @@ class KernelVarianceResult:
         grid = sorted(self.replicates["n_samples"].unique())
         return (
             f"KernelVarianceResult(n_samples_grid={grid}, "
-            f"n_reps={self.replicates['replicate'].nunique()}, paired={self.paired})"
+            f"n_draws={self.replicates['replicate'].nunique()}, paired={self.paired})"
         )

@@ -5,9 +5,9 @@ prostate microarray ``singh2002``, removed the genes it ranked most important an
 test error barely moved. :func:`efron_experiment` repeats this on any (X, y) and
 :func:`simulate_redundant` makes data where it must happen by design:
 
-* ``n_factors`` latent signals z_k ~ N(0, 1) drive the response, y = sum_k beta_k z_k + N(0, noise^2);
-* each signal is copied into ``copies`` predictors x = z_k + N(0, copy_noise^2), so several
-  predictors carry the same information (pairwise correlation 1 / (1 + copy_noise^2));
+* ``n_factors`` latent signals z_k ~ N(0, 1) drive the response, y = sum_k beta_k z_k + N(0, noise_sd^2);
+* each signal is copied into ``copies`` predictors x = z_k + N(0, copy_noise_sd^2), so several
+  predictors carry the same information (pairwise correlation 1 / (1 + copy_noise_sd^2));
 * ``n_noise`` further predictors are pure N(0, 1) noise; 4 x 15 + 40 = 100 predictors by default.
 
 A forest spreads importance over the copies; the ten most important are copies of the strongest
@@ -49,6 +49,7 @@ SINGH_REMOVALS = (0, 1, 5, 10, 20, 40, 80, 160)
 SINGH2002_GENES = 6033  # the columns of singh2002 besides y
 
 
+@check.renamed(noise="noise_sd", copy_noise="copy_noise_sd")
 def simulate_redundant(
     n: int = 300,
     *,
@@ -56,8 +57,8 @@ def simulate_redundant(
     copies: int = 15,
     n_noise: int = 40,
     beta: Any = (2.0, 1.5, 1.0, 0.5),
-    copy_noise: float = 0.3,
-    noise: float = 1.0,
+    copy_noise_sd: float = 0.3,
+    noise_sd: float = 1.0,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Data for Efron's experiment (see the module docstring): ``y`` then ``x1..xp``, with
@@ -74,11 +75,11 @@ def simulate_redundant(
     rng = np.random.default_rng(check.seed(seed))
     latent = rng.normal(size=(n, n_factors))
     signal = np.repeat(np.arange(n_factors), copies)
-    copied = latent[:, signal] + _checks.non_negative(copy_noise, "copy_noise") * rng.normal(
+    copied = latent[:, signal] + _checks.non_negative(copy_noise_sd, "copy_noise_sd") * rng.normal(
         size=(n, n_factors * copies)
     )
     X = np.column_stack([copied, rng.normal(size=(n, n_noise))])
-    y = latent @ weights + _checks.non_negative(noise, "noise") * rng.normal(size=n)
+    y = latent @ weights + _checks.non_negative(noise_sd, "noise_sd") * rng.normal(size=n)
     names = [f"x{j + 1}" for j in range(X.shape[1])]
     frame = pd.DataFrame(X, columns=names)
     frame.insert(0, "y", y)

@@ -179,7 +179,7 @@ def nuts_posterior(data: pd.DataFrame) -> gp.NutsPosterior:
         n_draws=300,
         tune=300,
         chains=2,
-        progressbar=False,
+        progress=False,
     )
 
 
@@ -201,7 +201,7 @@ def test_nuts_is_reproducible_and_keeps_pymc_names(
 ) -> None:
     # the compiled nutpie model is reused, so this refit only samples
     again = gp.HierarchicalGP().fit(
-        data["x"], data["y"], method="nuts", seed=1, n_draws=300, tune=300, progressbar=False
+        data["x"], data["y"], method="nuts", seed=1, n_draws=300, tune=300, progress=False
     )
     assert list(again.idata.posterior.data_vars) == list(PARAMETERS)
     for name in PARAMETERS:
@@ -222,7 +222,7 @@ def test_pymc_sampler_agrees_with_grid(
         seed=2,
         n_draws=300,
         tune=300,
-        progressbar=False,
+        progress=False,
     )
     assert list(pymc.idata.posterior.data_vars) == list(PARAMETERS)
     assert pymc.diagnostics()["divergences"] == 0

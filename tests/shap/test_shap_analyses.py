@@ -34,7 +34,7 @@ def test_census_shap(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_shap_kernel_variance(tmp_path: Path) -> None:
-    arguments = ["--out", str(tmp_path), "--n-reps", "4", "--grid", "40", "80"]
+    arguments = ["--out", str(tmp_path), "--n-draws", "4", "--grid", "40", "80"]
     assert _main("shap_kernel_variance")(arguments) == 0
     sheet = pd.read_csv(tmp_path / "sheet_vs_exact.csv", index_col=0)
     assert sheet.loc["limit (every mask once)", "sheet, Shapley weights"] < 1e-10

@@ -110,7 +110,7 @@ def test_variance_study_falls_like_a_monte_carlo_average(eight):
         x,
         background,
         n_samples_grid=[64, 128, 240],
-        n_reps=40,
+        n_draws=40,
         seed=11,
         paired=False,
     )
@@ -173,7 +173,7 @@ def test_kernel_shap_bad_inputs(kwargs, error, match, interacting_model, backgro
     [
         ({"n_samples_grid": []}, TypeError, "n_samples_grid must be a non-empty list"),
         ({"n_samples_grid": [3, 10]}, ValueError, "n_samples_grid must be an integer >= 5"),
-        ({"n_reps": 1}, ValueError, "n_reps must be an integer >= 2"),
+        ({"n_draws": 1}, ValueError, "n_draws must be an integer >= 2"),
         ({"x": np.zeros((2, 4))}, ValueError, "x must be a single row"),
     ],
 )
@@ -183,7 +183,7 @@ def test_kernel_shap_variance_bad_inputs(kwargs, error, match, interacting_model
         "x": np.ones(4),
         "background": background,
         "n_samples_grid": [8, 12],
-        "n_reps": 3,
+        "n_draws": 3,
         "seed": 1,
     }
     arguments.update(kwargs)

@@ -67,7 +67,7 @@ def test_beeswarm_colours_a_mostly_zero_feature_low_at_zero():
 
 def test_variance_figure_has_sd_and_se_per_feature(interacting_model, background):
     study = kernel_shap_variance(
-        interacting_model, np.ones(4), background, n_samples_grid=[10, 12], n_reps=5, seed=3
+        interacting_model, np.ones(4), background, n_samples_grid=[10, 12], n_draws=5, seed=3
     )
     figure = plot_kernel_variance(study)
     assert set(figure.data["measure"]) == {"sd over replicates", "mean reported se"}
