@@ -184,7 +184,7 @@ def _relax(
             unconverged += 1
             a0[..., at], relaxed_beta[..., at], dev_ratio[at] = 0.0, 0.0, 0.0
             continue
-        if beta.ndim == 3 and not settings.grouped_multinomial:
+        if settings.family == "multinomial" and not settings.grouped_multinomial:
             _centre_over_classes(refit.beta, columns, weights, settings.alpha, options)
         a0[..., at] = refit.a0[..., -1:]
         relaxed_beta[..., at] = refit.beta[..., -1:]

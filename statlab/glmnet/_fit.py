@@ -122,8 +122,7 @@ def glmnet(
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
-    relax = _inputs.relax_family(_inputs.flag(relax, "relax"), fit_args["family"])
-    arrays = engine.fit_path(x, y_values, w, relax=relax, **fit_args)
+    arrays = engine.fit_path(x, y_values, w, relax=_inputs.flag(relax, "relax"), **fit_args)
     return _path_result(arrays, names, fit_args, ran, labels)
 
 
@@ -227,7 +226,7 @@ def cv_glmnet(
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     _inputs.fold_classes(y_values, folds, fit_args["family"])
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
-    relax = _inputs.relax_family(_inputs.flag(relax, "relax"), fit_args["family"])
+    relax = _inputs.flag(relax, "relax")
     cv_args = {
         "type_measure": measure,
         "grouped": _inputs.flag(grouped, "grouped"),

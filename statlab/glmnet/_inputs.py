@@ -598,15 +598,6 @@ def response_scaling(standardize_response: Any, family: str) -> bool:
     return value
 
 
-def relax_family(relax: bool, family: str) -> bool:
-    """``relax``, refused for an mgaussian fit (statlab does not relax it)."""
-    if relax and family == "mgaussian":
-        raise check.InvalidArgumentError(
-            "relax=True is not available for family='mgaussian' in statlab"
-        )
-    return relax
-
-
 def multinomial_type(type_multinomial: Any) -> str:
     """``type_multinomial``: "ungrouped" (a lasso per class) or "grouped" (a group lasso per
     variable across classes)."""

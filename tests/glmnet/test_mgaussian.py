@@ -126,7 +126,5 @@ def test_options_refused_where_they_do_not_apply(three_responses):
     X, Y = three_responses
     with pytest.raises(InvalidArgumentError, match="standardize_response applies to"):
         sl.glmnet(X, Y[:, 0], standardize_response=True, backend="python")
-    with pytest.raises(InvalidArgumentError, match="relax=True is not available"):
-        fit(X, Y, relax=True)
     with pytest.raises(InvalidArgumentError, match=r"offset must be an n x K matrix \(120 x 3\)"):
         fit(X, Y, offset=np.zeros(120))

@@ -146,3 +146,22 @@ def test_maxit_stops_the_path_where_r_does():
     assert len(ours.lambdas) == len(theirs.lambdas) == 51
     found = differences(ours, theirs)
     assert found["beta"] <= COEF_TOL and found["a0"] <= COEF_TOL
+
+
+@pytest.mark.parametrize("kind", ["dense", "sparse"])
+def test_relaxed_fit_and_its_cv_match_r(kind):
+    X, Y, weights = design(kind)
+    args = {"family": "mgaussian", "weights": weights, "relax": True}
+    ours, theirs = (sl.glmnet(X, Y, backend=b, **args) for b in ("python", "r"))
+    found = differences(ours.relaxed, theirs.relaxed)
+    assert found["beta"] <= COEF_TOL and found["a0"] <= COEF_TOL
+    assert found["dev_ratio"] <= COEF_TOL
+    s = float(theirs.lambdas[10])
+    blended = [path.predict(X, s=s, gamma=0.5) for path in (ours, theirs)]
+    assert np.abs(blended[0] - blended[1]).max() <= COEF_TOL * np.abs(blended[1]).max()
+    folds = fold_ids(None, 5, X.shape[0], seed=8)
+    ours, theirs = (sl.cv_glmnet(X, Y, foldid=folds, backend=b, **args) for b in ("python", "r"))
+    scale = np.abs(theirs.relaxed.cvm).max()
+    assert np.abs(ours.relaxed.cvm - theirs.relaxed.cvm).max() <= CVM_TOL * scale
+    assert ours.relaxed.choice_min == theirs.relaxed.choice_min
+    assert ours.relaxed.choice_1se == theirs.relaxed.choice_1se
