@@ -21,6 +21,9 @@ from statlab.glmnet._paths import RelaxedArrays, blend, cv_summary
 LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
 PredictType = Literal["link", "response", "class"]
 GammaChoice = Literal["gamma.1se", "gamma.min"] | float
+# an s this close (relative) to an end of the path lies on it, without the "clamped" warning: the
+# other backend's lambdas (R's, printed and pasted back) differ from these in the last bits
+PATH_END_ROUNDING = 1e-12
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,11 +97,13 @@ class GlmnetPath:
         the mean (``type="response"``: the probability of the second class for binomial fits, of
         each class for multinomial ones, the rate for Poisson) or the most probable class label
         (``type="class"``, binomial and multinomial). Multinomial links and probabilities are
-        rows x classes (x lambdas for several ``s``); mgaussian predictions (link and response
-        alike) rows x responses (x lambdas), where R's ``predict`` always returns rows x
-        responses x ``length(s)``, an n x K x 1 array for one ``s``. A fit with an offset needs ``new_offset``
-        for the new rows (R's ``newoffset``). A relaxed fit predicts at ``gamma`` (see
-        :meth:`coef`)."""
+        rows x classes (x lambdas for several ``s``), classes rows (x lambdas); mgaussian
+        predictions (link and response alike) rows x responses (x lambdas). R's ``predict``
+        keeps the lambda axis for one ``s`` too: n x K x 1 links and probabilities, an n x 1
+        matrix of classes; pass ``s`` as a one-element array for those shapes here. A fit with
+        an offset needs ``new_offset`` for the new rows (R's ``newoffset``). A relaxed fit
+        predicts at ``gamma`` (see :meth:`coef`). An ``s`` outside the path is clamped to its
+        nearest end with a warning, one within rounding of an end (1e-12, relative) without."""
         if self._gamma(gamma) != 1:
             return self.blended(gamma).predict(X, s, type=type, new_offset=new_offset)
         if type not in ("link", "response", "class"):
@@ -290,8 +295,10 @@ class GlmnetPath:
         return matrix
 
     def _warn_if_clamped(self, lambdas: np.ndarray) -> None:
+        """Warn of the ``s`` outside the path beyond rounding (:data:`PATH_END_ROUNDING`)."""
         low, high = self.lambdas.min(), self.lambdas.max()
-        outside = lambdas[(lambdas < low) | (lambdas > high)]
+        slack = PATH_END_ROUNDING
+        outside = lambdas[(lambdas < low * (1 - slack)) | (lambdas > high * (1 + slack))]
         if outside.size:
             warnings.warn(
                 f"s = {outside.tolist()} lies outside the path [{low:.4g}, {high:.4g}]; "
