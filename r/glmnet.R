@@ -1,8 +1,8 @@
 # glmnet fits for statlab's R backend. Each function returns a named list whose names match the
 # Python result fields ("." replaced by "_"). An R user can source() this file and call them directly.
 
-# The path of a glmnet fit as plain vectors and a dense coefficient matrix (multinomial: a0 is
-# classes x lambdas and beta variables x classes x lambdas).
+# The path of a glmnet fit as plain vectors and a dense coefficient matrix (multinomial and
+# mgaussian: a0 is classes (responses) x lambdas and beta variables x classes x lambdas).
 glmnet_path_list <- function(fit) {
   multinomial <- is.list(fit$beta)
   beta <- if (multinomial) {
@@ -31,7 +31,8 @@ glmnet_x <- function(x) {
 
 # Optional arguments are passed only when given, so glmnet's own defaults apply otherwise.
 # Per-variable options (penalty_factor, exclude as 1-based positions, lower_limits, upper_limits,
-# intercept, dfmax, pmax) go to glmnet under R's names.
+# intercept, dfmax, pmax) and the family's options (offset, type_multinomial,
+# standardize_response) go to glmnet under R's names.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                         thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,

@@ -127,18 +127,20 @@ def fit_path(
     options: PathOptions | None = None,
     offset: np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    standardize_response: bool = False,
     relax: bool = False,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
     ``options`` carries glmnet's penalty factors, exclusions, limits, intercept, dfmax and pmax;
-    ``relax`` adds the relaxed fit (:func:`_relax`)."""
+    ``standardize_response`` scales each response of an mgaussian fit to unit sd (R's
+    ``standardize.response``); ``relax`` adds the relaxed fit (:func:`_relax`)."""
     columns = _Columns.of(x)
     settings = _Settings(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
         gaussian_type(type_gaussian, columns.n_cols),
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
-        type_multinomial == "grouped",
+        type_multinomial == "grouped", standardize_response,
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
@@ -182,7 +184,7 @@ def _relax(
             unconverged += 1
             a0[..., at], relaxed_beta[..., at], dev_ratio[at] = 0.0, 0.0, 0.0
             continue
-        if beta.ndim == 3 and not settings.grouped_multinomial:
+        if settings.family == "multinomial" and not settings.grouped_multinomial:
             _centre_over_classes(refit.beta, columns, weights, settings.alpha, options)
         a0[..., at] = refit.a0[..., -1:]
         relaxed_beta[..., at] = refit.beta[..., -1:]
@@ -223,6 +225,7 @@ class _Settings:
     options: PathOptions
     offset: np.ndarray | None = None  # added to the linear predictor (R's offset)
     grouped_multinomial: bool = False  # type_multinomial="grouped"
+    standardize_response: bool = False  # mgaussian: each response scaled to unit sd
 
 
 def _fit_rows(
@@ -306,6 +309,10 @@ def _fit_rows(
         a0 = y_mean - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps] * y_scale
         nulldev = float(weights @ (y - y_mean) ** 2)
+    elif settings.family == "mgaussian":
+        beta, a0, dev_ratio, path_lambdas, nulldev, n_steps, passes, status = _mgaussian_rows(
+            columns, y, weights, w, x_mean, x_scale, x_var_std, usable, settings, factor
+        )
     elif settings.family == "multinomial":
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
@@ -359,6 +366,62 @@ def _fit_rows(
         pmax_reached=status == _kernels.STATUS_PMAX,
         curvature_floor_reached=status == _kernels.STATUS_MIN_VARIANCE,
     )
+
+
+def _mgaussian_rows(
+    columns: _Columns,
+    y: np.ndarray,
+    weights: np.ndarray,
+    w: np.ndarray,
+    x_mean: np.ndarray,
+    x_scale: np.ndarray,
+    x_var_std: np.ndarray,
+    usable: np.ndarray,
+    settings: _Settings,
+    factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, int, int, int]:
+    """The multi-response Gaussian path (n x K ``y``) as glmnet's ``multelnet``: responses
+    centred (with an intercept) and, with ``standardize_response``, scaled to unit weighted
+    sd; lambdas, limits and ``thresh`` in those units (``thresh`` times the responses' total
+    weighted sum of squares over K). Returns beta (p x K x L), intercepts (K x L), dev_ratio,
+    lambdas, the null deviance, steps, passes and the kernel's status."""
+    from statlab.glmnet import _kernels
+
+    options = settings.options
+    if settings.offset is not None:
+        y = y - settings.offset
+    n_responses = y.shape[1]
+    y_mean = w @ y if options.intercept else np.zeros(n_responses)
+    centred = y - y_mean
+    sum_sq = w @ centred**2
+    if settings.standardize_response:
+        # without an intercept glmnet scales by the sd about the mean yet does not centre
+        y_scale = np.sqrt(sum_sq if options.intercept else sum_sq - (w @ y) ** 2)
+        null_rss = float(n_responses if options.intercept else np.sum(sum_sq / y_scale**2))
+    else:
+        y_scale = np.ones(n_responses)
+        null_rss = float(sum_sq.sum())
+    yz = np.ascontiguousarray((centred / y_scale).T)
+    if settings.lambdas is None:
+        lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
+    else:
+        lambdas_std = settings.lambdas.astype(np.float64)
+    limits = x_scale[:, None] / y_scale[None, :]
+    beta_std, dev_ratio, n_steps, passes, status = _kernels.mgaussian_path(
+        *columns.kernel_args(), w, _kernel_data(yz), x_mean, x_scale, x_var_std, usable,
+        settings.alpha, lambdas_std, settings.lambdas is None,
+        settings.thresh * null_rss / n_responses, settings.max_passes, options.penalty,
+        np.ascontiguousarray(options.lower[:, None] * limits),
+        np.ascontiguousarray(options.upper[:, None] * limits), null_rss, factor, options.pmax,
+        options.dfmax, options.fdev,
+    )  # fmt: skip
+    beta = beta_std[:, :, :n_steps] * y_scale[None, :, None] / x_scale[:, None, None]
+    a0 = y_mean[:, None] - np.einsum("j,jkl->kl", x_mean, beta)
+    # R's null deviance: about the weighted means whether or not there is an intercept
+    nulldev = float(np.sum(weights @ (y - weights @ y / weights.sum()) ** 2))
+    return (
+        beta, a0, dev_ratio, lambdas_std[:n_steps].copy(), nulldev, n_steps, passes, status
+    )  # fmt: skip
 
 
 def _kernel_data(values: np.ndarray) -> np.ndarray:
@@ -462,6 +525,7 @@ def cross_validate(
         fit_args["lambdas"], gaussian_type(fit_args["type_gaussian"], columns.n_cols),
         fit_args.get("options") or PathOptions.defaults(columns.n_cols), fit_args.get("offset"),
         fit_args.get("type_multinomial") == "grouped",
+        bool(fit_args.get("standardize_response", False)),
     )  # fmt: skip
     n_folds = int(foldid.max())
 
@@ -513,7 +577,9 @@ def cross_validate(
         _warn_unconverged(fitted, settings)
     full = fits[0]
     rows = x.tocsr() if sp.issparse(x) else x
-    measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
+    measure = type_measure or (
+        "mse" if settings.family in ("gaussian", "mgaussian") else "deviance"
+    )
 
     def curve(gamma_value: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         predictions = _out_of_fold(rows, fits, foldid, settings.offset, gamma_value)
@@ -783,6 +849,10 @@ def _loss(
     if family == "gaussian":
         error = np.subtract(link, y[:, None], out=link if in_place else None)
         return np.abs(error, out=error) if measure == "mae" else np.square(error, out=error)
+    if family == "mgaussian":  # link is n x K x L: errors summed over the responses
+        error = np.subtract(link, y[:, :, None], out=link if in_place else None)
+        error = np.abs(error, out=error) if measure == "mae" else np.square(error, out=error)
+        return error.sum(axis=1)
     if family == "multinomial":  # link is n x K x L; y the n x K class indicators
         with np.errstate(over="ignore"):
             prob = np.exp(link - link.max(axis=1, keepdims=True))

@@ -131,6 +131,9 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "type_multinomial": fit_args.get("type_multinomial")
         if fit_args["family"] == "multinomial"
         else None,
+        "standardize_response": fit_args.get("standardize_response")
+        if fit_args["family"] == "mgaussian"
+        else None,
     }
 
 
@@ -150,7 +153,8 @@ def _r_options(options: PathOptions | None) -> dict[str, Any]:
 
 
 def _coefficients(beta: np.ndarray, n_lambdas: int) -> np.ndarray:
-    """features x lambdas, or features x classes x lambdas for a multinomial path."""
+    """features x lambdas, or features x classes (responses) x lambdas for a multinomial
+    (mgaussian) path."""
     return beta if beta.ndim == 3 else beta.reshape(-1, n_lambdas)
 
 

@@ -33,7 +33,8 @@ class KernelStatus:
 def warm_up_calls() -> list[tuple[str, Callable[[], Any]]]:
     """The public calls that together run every kernel: (description, call) per kind of fit, on
     tiny problems (dense and sparse x, each family and Gaussian algorithm, weights, an offset,
-    cross-validation with and without folds sharing their Gram, the relaxed fit).
+    cross-validation with and without folds sharing their Gram, the relaxed fit, several
+    responses).
 
     >>> [name for name, _ in warm_up_calls()][:2]
     ['gaussian, covariance updates, cv_glmnet', 'gaussian, folds sharing their Gram, cv_glmnet']
@@ -68,6 +69,9 @@ def warm_up_calls() -> list[tuple[str, Callable[[], Any]]]:
                                                 **python)),
         ("multinomial, grouped",
          lambda: glmnet(x, classes, family="multinomial", type_multinomial="grouped", **python)),
+        ("multi-response gaussian, cv_glmnet",
+         lambda: cv_glmnet(x, np.column_stack([y, counts]), family="mgaussian", nfolds=3, seed=1,
+                           **python)),
     ]  # fmt: skip
 
 

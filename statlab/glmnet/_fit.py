@@ -39,6 +39,7 @@ def glmnet(
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    standardize_response: bool = False,
     relax: bool = False,
     backend: Backend = "auto",
 ) -> GlmnetPath:
@@ -53,7 +54,12 @@ def glmnet(
     ``family="poisson"`` for counts, ``"multinomial"`` for K classes), x standardised internally.
     A multinomial fit has one coefficient set per class, penalised class by class
     (``type_multinomial="ungrouped"``) or per variable across classes (``"grouped"``); its
-    ``offset`` is an n x K matrix. ``offset`` is added to the linear predictor (e.g. log exposure
+    ``offset`` is an n x K matrix. ``family="mgaussian"`` fits K Gaussian responses (``y`` an
+    n x K matrix) with one coefficient vector per variable across responses under the grouped
+    penalty ``alpha ||b_j||_2 + (1 - alpha)/2 ||b_j||^2``, as R's ``multelnet``;
+    ``standardize_response`` (R's ``standardize.response``) scales each response to unit sd
+    first, and lambdas are then in those units; its ``offset`` is an n x K matrix too.
+    ``offset`` is added to the linear predictor (e.g. log exposure
     for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces
     glmnet's own sequence; it is then solved in full, without early stopping. ``backend="auto"``
     runs R when R, rpy2 and glmnet load, else Python; the result's ``backend`` says which ran.
@@ -112,6 +118,7 @@ def glmnet(
             "pmax": pmax,
             "offset": offset,
             "type_multinomial": type_multinomial,
+            "standardize_response": standardize_response,
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
@@ -144,6 +151,7 @@ def cv_glmnet(
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    standardize_response: bool = False,
     type_measure: str = "default",
     grouped: bool = True,
     keep: bool = False,
@@ -156,7 +164,8 @@ def cv_glmnet(
 
     statlab draws ``foldid`` itself (``seed`` makes it reproducible; R's own RNG is never used) and
     gives the same folds to either backend. ``type_measure`` picks the loss as R does: "default"
-    (mean squared error for Gaussian, deviance otherwise), "mse", "deviance", "mae", and for
+    (mean squared error for Gaussian and mgaussian, deviance otherwise), "mse", "deviance",
+    "mae" (for mgaussian summed over the responses, "deviance" being "mse"), and for
     binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
     "deviance"). ``grouped=False`` computes the standard error per observation rather than per
     fold; ``keep=True`` returns the out-of-fold linear predictors as ``fit_preval``.
@@ -209,6 +218,7 @@ def cv_glmnet(
             "pmax": pmax,
             "offset": offset,
             "type_multinomial": type_multinomial,
+            "standardize_response": standardize_response,
         },
     )
     _inputs.cv_lambda_grid(fit_args["lambdas"])
@@ -303,9 +313,10 @@ def _prepare(
         "offset": _inputs.offsets(
             options["offset"],
             x.shape[0],
-            n_classes=len(labels) if family == "multinomial" else None,
+            n_classes=len(labels) if family in ("multinomial", "mgaussian") else None,
         ),
         "type_multinomial": _inputs.multinomial_type(options["type_multinomial"]),
+        "standardize_response": _inputs.response_scaling(options["standardize_response"], family),
     }
     return ran, x, y_values, labels, w, names, fit_args
 
@@ -313,7 +324,7 @@ def _prepare(
 def _cv_nonzero(path: GlmnetPath, fit_args: dict[str, Any]) -> np.ndarray:
     """cv.glmnet's nzero: the path's df, except for an ungrouped multinomial fit, where it is
     the median over classes of each class's non-zero count, rounded up."""
-    if path.beta.ndim == 3 and fit_args["type_multinomial"] == "ungrouped":
+    if fit_args["family"] == "multinomial" and fit_args["type_multinomial"] == "ungrouped":
         per_class = np.count_nonzero(path.beta, axis=0)  # classes x lambdas
         return np.ceil(np.median(per_class, axis=0)).astype(np.int64)
     return path.df.copy()

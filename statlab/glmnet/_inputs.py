@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from statlab import _validation as check
 
-FAMILIES = ("gaussian", "binomial", "poisson", "multinomial")
+FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian")
 MULTINOMIAL_TYPES = ("ungrouped", "grouped")
 GAUSSIAN_TYPES = ("covariance", "naive")
 GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
@@ -159,6 +159,8 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         raise check.InvalidArgumentError(
             "y must be a dense vector, got a sparse one: pass y.toarray().ravel()"
         )
+    if family == "mgaussian":
+        return _responses(y, n_rows)
     if family in ("binomial", "multinomial") and isinstance(
         getattr(y, "dtype", None), pd.CategoricalDtype
     ):
@@ -204,6 +206,38 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     if np.ptp(numeric) == 0:
         raise check.InvalidArgumentError("y is constant: there is nothing to fit")
     return numeric, None
+
+
+def _responses(y: Any, n_rows: int) -> tuple[np.ndarray, list[str]]:
+    """An mgaussian ``y``: an n x K numeric matrix, K >= 2, finite, with the responses' names
+    (a data frame's columns, else R's ``y1, ..., yK``)."""
+    if isinstance(y, pd.DataFrame):
+        names = [str(c) for c in y.columns]
+        try:
+            values = y.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as error:
+            raise check.InvalidArgumentError(
+                f"y must be numeric for family='mgaussian': {error}"
+            ) from error
+    else:
+        try:
+            values = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise check.InvalidArgumentError(
+                f"y must be numeric for family='mgaussian': {error}"
+            ) from error
+        names = [f"y{k + 1}" for k in range(values.shape[1])] if values.ndim == 2 else []
+    if values.ndim != 2 or values.shape[1] < 2:
+        raise check.InvalidArgumentError(
+            "y must be an n x K matrix with K >= 2 response columns for family='mgaussian', got "
+            f"shape {values.shape} (for one response use family='gaussian')"
+        )
+    if values.shape[0] != n_rows:
+        raise check.InvalidArgumentError(f"y has {values.shape[0]} rows but X has {n_rows} rows")
+    _finite(values, "y")
+    if not np.any(np.ptp(values, axis=0) > 0):
+        raise check.InvalidArgumentError("y: every response is constant: there is nothing to fit")
+    return np.ascontiguousarray(values), names
 
 
 def _factor_response(
@@ -490,12 +524,14 @@ FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
     "binomial": ("deviance", "class", "auc", "mse", "mae"),
     "poisson": ("deviance", "mse", "mae"),
     "multinomial": ("deviance", "class", "mse", "mae"),
+    "mgaussian": ("mse", "deviance", "mae"),
 }
 MEASURE_NAMES = {
     ("gaussian", "deviance"): "Mean-squared Error",
     ("binomial", "deviance"): "Binomial Deviance",
     ("poisson", "deviance"): "Poisson Deviance",
     ("multinomial", "deviance"): "Multinomial Deviance",
+    ("mgaussian", "deviance"): "Mean-squared Error",
     "mse": "Mean-Squared Error",
     "mae": "Mean Absolute Error",
     "auc": "AUC",
@@ -555,14 +591,15 @@ def offsets(
     offset: Any, n_rows: int, name: str = "offset", n_classes: int | None = None
 ) -> np.ndarray | None:
     """``offset`` (or ``new_offset``): one finite number per row added to the linear predictor;
-    for a multinomial fit an n x K matrix, one column per class."""
+    for a multinomial or mgaussian fit an n x K matrix, one column per class or response."""
     if offset is None:
         return None
     if n_classes is not None:
         values = np.asarray(offset, dtype=np.float64)
         if values.shape != (n_rows, n_classes):
             raise check.InvalidArgumentError(
-                f"{name} must be an n x K matrix ({n_rows} x {n_classes}) for a multinomial fit, "
+                f"{name} must be an n x K matrix ({n_rows} x {n_classes}), one column per class "
+                "or response, "
                 f"got shape {values.shape}"
             )
         _finite(values, name)
@@ -574,6 +611,17 @@ def offsets(
         )
     _finite(values, name)
     return values
+
+
+def response_scaling(standardize_response: Any, family: str) -> bool:
+    """``standardize_response`` (R's ``standardize.response``): scale each response of an
+    mgaussian fit to unit sd; refused for the other families, which have one response."""
+    value = flag(standardize_response, "standardize_response")
+    if value and family != "mgaussian":
+        raise check.InvalidArgumentError(
+            f"standardize_response applies to family='mgaussian' only, not {family!r}"
+        )
+    return value
 
 
 def multinomial_type(type_multinomial: Any) -> str:

@@ -21,6 +21,9 @@ from statlab.glmnet._paths import RelaxedArrays, blend, cv_summary
 LambdaChoice = Literal["lambda.1se", "lambda.min"] | float
 PredictType = Literal["link", "response", "class"]
 GammaChoice = Literal["gamma.1se", "gamma.min"] | float
+# an s this close (relative) to an end of the path lies on it, without the "clamped" warning: the
+# other backend's lambdas (R's, printed and pasted back) differ from these in the last bits
+PATH_END_ROUNDING = 1e-12
 
 
 @dataclass(frozen=True, repr=False)
@@ -32,7 +35,8 @@ class GlmnetPath:
     ``family``, ``alpha``, ``backend`` ("r" or "python"), ``has_offset`` (fitted with an offset:
     predictions then need ``new_offset``). A multinomial path has one set of coefficients per
     class: ``a0`` is classes x lambdas, ``beta`` features x classes x lambdas, in the order of
-    ``class_labels``. A fit with ``relax=True`` has ``relaxed``, the relaxed fit as a path of its
+    ``class_labels``; an mgaussian path likewise one per response, ``class_labels`` holding the
+    responses' names. A fit with ``relax=True`` has ``relaxed``, the relaxed fit as a path of its
     own (R's ``fit$relaxed``), and its ``coef``/``predict`` take ``gamma``.
 
     >>> import numpy as np, statlab as sl
@@ -61,8 +65,8 @@ class GlmnetPath:
     ) -> pd.Series | pd.DataFrame:
         """Coefficients at lambda ``s`` (a Series), or at several / all path lambdas (a DataFrame,
         one column per lambda). Between path points glmnet's linear interpolation applies; an ``s``
-        outside the path is clamped to its end, with a warning. A multinomial path gives one column
-        per class at a single ``s`` (columns (class, lambda) for several). For a relaxed fit,
+        outside the path is clamped to its end, with a warning. A multinomial (mgaussian) path gives
+        one column per class (response) at a single ``s`` (columns (class, lambda) for several). For a relaxed fit,
         ``gamma`` blends the penalised (1) and relaxed (0) coefficients, as R's ``coef(fit, s,
         gamma)``."""
         if self._gamma(gamma) != 1:
@@ -93,16 +97,20 @@ class GlmnetPath:
         the mean (``type="response"``: the probability of the second class for binomial fits, of
         each class for multinomial ones, the rate for Poisson) or the most probable class label
         (``type="class"``, binomial and multinomial). Multinomial links and probabilities are
-        rows x classes (x lambdas for several ``s``). A fit with an offset needs ``new_offset``
-        for the new rows (R's ``newoffset``). A relaxed fit predicts at ``gamma`` (see
-        :meth:`coef`)."""
+        rows x classes (x lambdas for several ``s``), classes rows (x lambdas); mgaussian
+        predictions (link and response alike) rows x responses (x lambdas). R's ``predict``
+        keeps the lambda axis for one ``s`` too: n x K x 1 links and probabilities, an n x 1
+        matrix of classes; pass ``s`` as a one-element array for those shapes here. A fit with
+        an offset needs ``new_offset`` for the new rows (R's ``newoffset``). A relaxed fit
+        predicts at ``gamma`` (see :meth:`coef`). An ``s`` outside the path is clamped to its
+        nearest end with a warning, one within rounding of an end (1e-12, relative) without."""
         if self._gamma(gamma) != 1:
             return self.blended(gamma).predict(X, s, type=type, new_offset=new_offset)
         if type not in ("link", "response", "class"):
             raise check.InvalidArgumentError(
                 f"type must be 'link', 'response' or 'class', got {type!r}"
             )
-        if type == "class" and self.class_labels is None:
+        if type == "class" and self.family not in ("binomial", "multinomial"):
             raise check.InvalidArgumentError(
                 f"type='class' needs a binomial or multinomial fit, not {self.family}"
             )
@@ -120,7 +128,9 @@ class GlmnetPath:
                 )
             n_classes = link.shape[1] if multinomial else None
             link += _inputs.offsets(new_offset, matrix.shape[0], "new_offset", n_classes)[..., None]
-        if multinomial:
+        if multinomial and self.family == "mgaussian":
+            out = link  # R's predict.mrelnet: "response" is the link
+        elif multinomial:
             out = self._multinomial_output(link, type)
         elif type == "class":
             labels = np.asarray(self.class_labels, dtype=object)
@@ -203,7 +213,8 @@ class GlmnetPath:
         """Long table: lambda, log_lambda, df, term, coef (one row per term and lambda)."""
         if self.beta.ndim == 3:
             raise check.InvalidArgumentError(
-                "to_frame: a multinomial path has one coefficient table per class; use coef()"
+                f"to_frame: a {self.family} path has one coefficient table per class or "
+                "response; use coef()"
             )
         frame = pd.DataFrame(self.beta.T, columns=self.feature_names)
         frame["lambda"] = self.lambdas
@@ -284,8 +295,10 @@ class GlmnetPath:
         return matrix
 
     def _warn_if_clamped(self, lambdas: np.ndarray) -> None:
+        """Warn of the ``s`` outside the path beyond rounding (:data:`PATH_END_ROUNDING`)."""
         low, high = self.lambdas.min(), self.lambdas.max()
-        outside = lambdas[(lambdas < low) | (lambdas > high)]
+        slack = PATH_END_ROUNDING
+        outside = lambdas[(lambdas < low * (1 - slack)) | (lambdas > high * (1 + slack))]
         if outside.size:
             warnings.warn(
                 f"s = {outside.tolist()} lies outside the path [{low:.4g}, {high:.4g}]; "

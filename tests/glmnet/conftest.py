@@ -35,3 +35,16 @@ def three_classes() -> tuple[np.ndarray, np.ndarray]:
     prob /= prob.sum(axis=1, keepdims=True)
     y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
     return X, y
+
+
+@pytest.fixture(scope="session")
+def three_responses() -> tuple[np.ndarray, np.ndarray]:
+    """120 x 10 predictors (the first off-centre) and three correlated responses with different
+    means and scales, from three active columns and a weak fourth."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(120, 10))
+    X[:, 0] += 2.0
+    B = np.zeros((10, 3))
+    B[0], B[2], B[5] = [1.0, -0.5, 0.3], [0.4, 0.4, -0.8], [0.2, 0.0, 0.1]
+    noise = rng.normal(size=(120, 3)) @ np.array([[1.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0, 0, 2.0]])
+    return X, X @ B + noise + [1.0, 2.0, 3.0]

@@ -7,6 +7,8 @@ step and agrees to rounding, which the last tests check too.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -132,3 +134,17 @@ def test_path_cut_short_by_maxit_matches_r(ozone_xy, maxit):
     assert len(python_fit.lambdas) == len(r_fit.lambdas) < 20
     np.testing.assert_allclose(python_fit.lambdas, r_fit.lambdas, rtol=1e-12)
     np.testing.assert_allclose(python_fit.cvm, r_fit.cvm, rtol=1e-9)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.2])
+def test_r_path_ends_lie_on_the_python_path(ozone_xy, alpha):
+    """R's first and last lambda, given to the Python path, are no "clamped" s: they differ from
+    its own in the last bits at most (at alpha = 0.2 the first by a few units in the last place)."""
+    X, y = ozone_xy
+    python_path, r_path = (sl.glmnet(X, y, alpha=alpha, backend=b) for b in ("python", "r"))
+    np.testing.assert_allclose(python_path.lambdas, r_path.lambdas, rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ends = python_path.coef(np.array([r_path.lambdas[0], r_path.lambdas[-1]]))
+    np.testing.assert_allclose(ends.iloc[1:, 0], python_path.beta[:, 0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ends.iloc[1:, 1], python_path.beta[:, -1], rtol=0, atol=1e-12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -63,6 +65,19 @@ def test_s_outside_path_is_clamped_with_warning(ozone_fit):
     with pytest.warns(UserWarning, match="clamped"):
         coef = fit.coef(1e-12)
     np.testing.assert_allclose(coef.iloc[1:], fit.path.beta[:, -1])
+
+
+def test_s_within_rounding_of_the_path_ends_is_not_clamped(ozone_fit):
+    _, fit = ozone_fit
+    low, high = fit.path.lambdas.min(), fit.path.lambdas.max()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        at_low = fit.coef(float(np.nextafter(low, 0)))  # one ulp below the path
+        at_high = fit.coef(high * (1 + 1e-13))
+    np.testing.assert_array_equal(at_low.iloc[1:], fit.path.beta[:, -1])
+    np.testing.assert_array_equal(at_high.iloc[1:], fit.path.beta[:, 0])
+    with pytest.warns(UserWarning, match="clamped"):
+        fit.coef(low * (1 - 1e-9))
 
 
 def test_same_seed_same_result_and_auto_records_backend():

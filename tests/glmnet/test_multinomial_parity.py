@@ -97,3 +97,29 @@ def test_sparse_x_at_the_optimum(type_multinomial):
     assert np.abs(python_path.beta - r_path.beta).max() <= COEF_TOL * scale
     assert np.abs(python_path.a0 - r_path.a0).max() <= COEF_TOL * scale
     np.testing.assert_array_equal(python_path.df, r_path.df)
+
+
+def test_predict_shapes_beside_rs(three_classes):
+    """R's predict keeps the lambda axis for one s (n x K x 1 probabilities, an n x 1 matrix of
+    classes); statlab drops it for a scalar s and keeps it for a one-element array."""
+    import rpy2.robjects as robjects
+
+    from statlab import _rbridge
+
+    X, y = three_classes
+    path = sl.glmnet(X, y, family="multinomial", backend="python")
+    s = float(path.lambdas[10])
+    robjects.globalenv["statlab_x"] = _rbridge._to_r(X)
+    robjects.globalenv["statlab_y"] = _rbridge._to_r(y)
+    robjects.r("statlab_fit <- glmnet::glmnet(statlab_x, statlab_y, family = 'multinomial')")
+    for kind in ("response", "link", "class"):
+        call = f"predict(statlab_fit, statlab_x[1:7, ], s = {s!r}, type = '{kind}')"
+        r_shape = tuple(int(d) for d in robjects.r(f"dim({call})"))
+        theirs = np.asarray(robjects.r(call)).reshape(r_shape, order="F")
+        kept = path.predict(X[:7], s=[s], type=kind)
+        assert kept.shape == r_shape == ((7, 3, 1) if kind != "class" else (7, 1))
+        assert path.predict(X[:7], s=s, type=kind).shape == r_shape[:-1]
+        if kind == "class":
+            np.testing.assert_array_equal(kept, theirs)
+        else:
+            np.testing.assert_allclose(kept, theirs, rtol=0, atol=1e-10)
