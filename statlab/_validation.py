@@ -27,10 +27,11 @@ statlab._validation.ArgumentTypeError: seed must be a non-negative integer or No
 from __future__ import annotations
 
 import functools
+import inspect
 import numbers
 import warnings
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -273,6 +274,59 @@ def finite(values: np.ndarray, name: str) -> None:
         raise InvalidArgumentError(
             f"{name} contains NaN or infinite values (first positions, 0-based: {rows})"
         )
+
+
+def keyword_only(after: int) -> Callable[[F], F]:
+    """Make the parameters after the first ``after`` keyword-only, keeping positional calls
+    working for one release: they warn with a ``DeprecationWarning`` naming the arguments.
+
+    The decorated function declares them keyword-only (after ``*``) in their old order.
+
+    >>> @keyword_only(after=1)
+    ... def fit(x: int, *, alpha: float = 1.0, seed: int = 0) -> tuple:
+    ...     return x, alpha, seed
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     fit(1, 0.5), caught[0].category.__name__
+    ((1, 0.5, 0), 'DeprecationWarning')
+    """
+
+    def decorate(function: F) -> F:
+        keyword_names = [
+            parameter.name
+            for parameter in inspect.signature(function).parameters.values()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > after:
+                extra = args[after:]
+                if len(extra) > len(keyword_names):
+                    raise ArgumentTypeError(
+                        f"{function.__qualname__}() takes {after} positional arguments and "
+                        f"{len(keyword_names)} keyword arguments, got {len(args)} positional"
+                    )
+                names = keyword_names[: len(extra)]
+                both = [name for name in names if name in kwargs]
+                if both:
+                    raise ArgumentTypeError(
+                        f"{function.__qualname__}() got {both[0]!r} by position and by keyword"
+                    )
+                warnings.warn(
+                    f"{function.__qualname__}(): passing {', '.join(names)} by position is "
+                    f"deprecated and will stop working in statlab {REMOVAL_RELEASE}; write "
+                    + ", ".join(f"{name}=..." for name in names),
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs.update(zip(names, extra, strict=True))
+                args = args[:after]
+            return function(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
 
 
 def renamed(**renames: str | tuple[str, Callable[[Any], Any]]) -> Callable[[F], F]:

@@ -134,3 +134,18 @@ def test_old_vocabulary_names_still_work_with_a_deprecation_warning() -> None:
     assert old_study.replicates.equals(new_study.replicates)
     # HierarchicalGP.fit passes its options on to fit_nuts, which renames cores and progressbar
     assert {"n_jobs", "progress", "cores", "progressbar"} <= _NUTS_OPTIONS
+
+
+def test_glmnet_options_by_position_still_work_with_a_deprecation_warning() -> None:
+    import numpy as np
+
+    import statlab as sl
+
+    ozone = sl.data.load("ozone")
+    X, y = sl.model_matrix("O3 ~ .", ozone), np.log(ozone["O3"])
+    with pytest.warns(DeprecationWarning, match=r"passing alpha, family by position.*alpha=\.\.\."):
+        by_position = sl.glmnet(X, y, 0.5, "gaussian", backend="python")
+    by_keyword = sl.glmnet(X, y, alpha=0.5, family="gaussian", backend="python")
+    np.testing.assert_array_equal(by_position.beta, by_keyword.beta)
+    with pytest.raises(TypeError, match="'alpha' by position and by keyword"):
+        sl.cv_glmnet(X, y, 0.5, alpha=0.5, backend="python")

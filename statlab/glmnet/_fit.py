@@ -17,9 +17,11 @@ from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 Backend = Literal["auto", "r", "python"]
 
 
+@check.keyword_only(after=2)
 def glmnet(
     X: Any,
     y: Any,
+    *,
     alpha: float = 1.0,
     family: str = "gaussian",
     standardize: bool = True,
@@ -126,9 +128,11 @@ def glmnet(
     return _path_result(arrays, names, fit_args, ran, labels)
 
 
+@check.keyword_only(after=2)
 def cv_glmnet(
     X: Any,
     y: Any,
+    *,
     alpha: float = 1.0,
     family: str = "gaussian",
     nfolds: int = 10,
