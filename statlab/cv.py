@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab.glmnet.result import CVCurveMixin
 
 __all__ = ["CVCurve", "compare_designs", "kfold_cv", "leaky_cv"]
 
@@ -43,7 +44,7 @@ MEASURE = "Mean-Squared Error"
 
 
 @dataclass(frozen=True, repr=False)
-class CVCurve:
+class CVCurve(CVCurveMixin):
     """The cross-validation curve of one design, named as ``cv.glmnet`` names its own.
 
     Attributes: ``lambdas`` (decreasing), ``fold_errors`` (folds x lambdas), ``cvm`` and ``cvsd``
@@ -62,24 +63,6 @@ class CVCurve:
     design: Design
     backend: str
     measure: str = MEASURE
-
-    @property
-    def lambda_min(self) -> float:
-        """The largest lambda with the smallest CV error."""
-        return float(self.lambdas[self.index_min])
-
-    @property
-    def lambda_1se(self) -> float:
-        """The largest lambda whose CV error is within one standard error of the minimum."""
-        return float(self.lambdas[self.index_1se])
-
-    @property
-    def cvup(self) -> np.ndarray:
-        return self.cvm + self.cvsd
-
-    @property
-    def cvlo(self) -> np.ndarray:
-        return self.cvm - self.cvsd
 
     @property
     def cv_error(self) -> np.ndarray:

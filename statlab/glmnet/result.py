@@ -308,8 +308,42 @@ class GlmnetPath:
             )
 
 
+class CVCurveMixin:
+    """What every cross-validation curve derives from its ``lambdas``, ``cvm`` and ``cvsd`` and
+    its chosen positions: ``lambda_min``, ``lambda_1se``, ``cvup`` and ``cvlo`` (R's names).
+    Shared by :class:`CVGlmnetResult`, :class:`RelaxedCV` and :class:`statlab.cv.CVCurve`."""
+
+    lambdas: np.ndarray
+    cvm: np.ndarray
+    cvsd: np.ndarray
+
+    def _lambda_positions(self) -> tuple[int, int]:
+        """The 0-based lambda positions of the lambda.min and lambda.1se choices."""
+        return self.index_min, self.index_1se  # type: ignore[attr-defined]
+
+    @property
+    def lambda_min(self) -> float:
+        """The largest lambda with the smallest CV error."""
+        return float(self.lambdas[self._lambda_positions()[0]])
+
+    @property
+    def lambda_1se(self) -> float:
+        """The largest lambda whose CV error is within one standard error of the minimum."""
+        return float(self.lambdas[self._lambda_positions()[1]])
+
+    @property
+    def cvup(self) -> np.ndarray:
+        """The CV error plus one standard error."""
+        return self.cvm + self.cvsd
+
+    @property
+    def cvlo(self) -> np.ndarray:
+        """The CV error minus one standard error."""
+        return self.cvm - self.cvsd
+
+
 @dataclass(frozen=True, repr=False)
-class RelaxedCV:
+class RelaxedCV(CVCurveMixin):
     """The relaxed part of a ``cv_glmnet(..., relax=True)`` fit (R's ``cv_fit$relaxed``).
 
     Attributes: ``gamma`` (increasing), ``lambdas``, ``cvm`` and ``cvsd`` (gamma x lambda: one CV
@@ -329,13 +363,8 @@ class RelaxedCV:
     measure: str
     fit_preval: np.ndarray | None = field(default=None)
 
-    @property
-    def lambda_min(self) -> float:
-        return float(self.lambdas[self.choice_min[1]])
-
-    @property
-    def lambda_1se(self) -> float:
-        return float(self.lambdas[self.choice_1se[1]])
+    def _lambda_positions(self) -> tuple[int, int]:
+        return self.choice_min[1], self.choice_1se[1]
 
     @property
     def gamma_min(self) -> float:
@@ -356,8 +385,8 @@ class RelaxedCV:
                 "log_lambda": np.tile(np.log(self.lambdas), n_gamma),
                 "cvm": self.cvm.ravel(),
                 "cvsd": self.cvsd.ravel(),
-                "cvlo": (self.cvm - self.cvsd).ravel(),
-                "cvup": (self.cvm + self.cvsd).ravel(),
+                "cvlo": self.cvlo.ravel(),
+                "cvup": self.cvup.ravel(),
                 "nzero": np.tile(self.nzero, n_gamma),
             }
         )
@@ -385,7 +414,7 @@ class RelaxedCV:
 
 
 @dataclass(frozen=True, repr=False)
-class CVGlmnetResult:
+class CVGlmnetResult(CVCurveMixin):
     """A cross-validated glmnet fit (R's ``cv.glmnet`` object), whichever backend ran.
 
     Attributes: ``lambdas``, ``cvm``, ``cvsd``, ``nzero`` (numpy arrays, decreasing lambda),
@@ -421,16 +450,6 @@ class CVGlmnetResult:
     relaxed: RelaxedCV | None = field(default=None)
 
     @property
-    def lambda_min(self) -> float:
-        """The largest lambda with the smallest CV error."""
-        return float(self.lambdas[self.index_min])
-
-    @property
-    def lambda_1se(self) -> float:
-        """The largest lambda whose CV error is within one standard error of the minimum."""
-        return float(self.lambdas[self.index_1se])
-
-    @property
     def gamma_min(self) -> float:
         """The gamma of the relaxed fit's lambda.min choice (R's ``cv_fit$relaxed$gamma.min``)."""
         return self._relaxed_part().gamma_min
@@ -446,14 +465,6 @@ class CVGlmnetResult:
                 "gamma_min and gamma_1se need cv_glmnet(..., relax=True)"
             )
         return self.relaxed
-
-    @property
-    def cvup(self) -> np.ndarray:
-        return self.cvm + self.cvsd
-
-    @property
-    def cvlo(self) -> np.ndarray:
-        return self.cvm - self.cvsd
 
     @property
     def glmnet_fit(self) -> GlmnetPath:
