@@ -100,7 +100,7 @@ def assert_backends_agree(
         name = getattr(fn, "__name__", repr(fn))
         raise AssertionError(
             f"{name}: R and Python differ in {len(failed)} field(s) "
-            f"({', '.join(failed.index)}):\n{shown.to_string()}"
+            f"({', '.join(failed.index)}):\n{shown.to_string(float_format='{:.3g}'.format)}"
         )
     return table
 
