@@ -18,11 +18,16 @@ Example
 (0.0, 1e-10, True)
 """
 
-from statlab.testing._backends import (
-    TOLERANCES,
-    assert_backends_agree,
-    compare_backends,
-    compare_results,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = ["TOLERANCES", "assert_backends_agree", "compare_backends", "compare_results"]
+
+
+def __getattr__(name: str) -> Any:
+    # loaded on first use: pytest imports this package for its plugin in every run
+    if name in __all__:
+        return getattr(importlib.import_module("statlab.testing._backends"), name)
+    raise AttributeError(f"module 'statlab.testing' has no attribute {name!r}")

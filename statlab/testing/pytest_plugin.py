@@ -16,8 +16,6 @@ from collections.abc import Iterable
 
 import pytest
 
-from statlab import _rbridge
-
 MARKER = "needs_r"
 DEFAULT_PACKAGES = ("glmnet",)
 #: set in ``config.stash`` by a conftest to require R without the command-line option
@@ -30,6 +28,8 @@ def r_missing_reason(packages: Iterable[str] = DEFAULT_PACKAGES) -> str | None:
     >>> r_missing_reason(()) in (None, r_missing_reason())
     True
     """
+    from statlab import _rbridge  # not at import: pytest loads this plugin in every run
+
     probe = _rbridge.status()
     if not probe.usable:
         return f"R backend not usable here: {probe.reason}; {_rbridge.INSTALL_HINT}"
