@@ -190,3 +190,34 @@ def test_statlab_conftest_requires_r_under_ci(pytester, without_r, monkeypatch):
     pytester.makepyfile(MARKED_TESTS)
     result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_entry_point_loads_the_plugin_and_the_conftest_leaves_it(
+    pytester, without_r, monkeypatch, tmp_path
+):
+    # an installed statlab's pytest11 entry point, as pytest finds it through importlib.metadata
+    site = tmp_path / "site"
+    dist_info = site / "statlab_probe-0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: statlab-probe\nVersion: 0\n")
+    (dist_info / "entry_points.txt").write_text(
+        "[pytest11]\nstatlab = statlab.testing.pytest_plugin\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    pytester.makeconftest(CONFTEST.read_text(encoding="utf-8"))
+    pytester.makepyfile(
+        MARKED_TESTS
+        + """
+def test_registered_once(pytestconfig):
+    from statlab.testing import pytest_plugin
+    manager = pytestconfig.pluginmanager
+    assert manager.get_plugin("statlab") is pytest_plugin
+    assert [p for p in manager.get_plugins() if p is pytest_plugin] == [pytest_plugin]
+"""
+    )
+    result = pytester.runpytest_inprocess("-rs")
+    result.assert_outcomes(passed=2, skipped=3)
+    # loaded before the command line is parsed, the plugin's --require-r is an option
+    required = pytester.runpytest_inprocess("--require-r")
+    assert required.ret == pytest.ExitCode.USAGE_ERROR
+    required.stderr.fnmatch_lines(["*R is required here (--require-r)*"])
