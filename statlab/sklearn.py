@@ -17,7 +17,6 @@ second factor level) and a multinomial one for more.
 Example
 -------
 >>> import numpy as np
->>> from sklearn.model_selection import cross_val_score
 >>> from statlab.sklearn import CVGlmnetRegressor
 >>> rng = np.random.default_rng(0)
 >>> X = rng.normal(size=(120, 5)); y = X @ [2.0, 0, 0, -1.0, 0] + rng.normal(size=120)

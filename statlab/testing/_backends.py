@@ -11,6 +11,10 @@ backends follow the same iterations and agree to rounding (``tests/glmnet``): la
 coefficients and intercepts to 1e-10 of their largest magnitude, ``dev_ratio`` and the CV curve to
 1e-9, its standard error to 1e-8. A call with a tighter or looser convergence threshold may need
 other bars: pass ``tolerances``.
+
+The walk is written here because ``numpy.testing.assert_allclose`` checks one array element-wise
+and stops at the first failure; this table puts every field against its own bar at once, relative
+to the field's largest magnitude as statlab's parity tests measure it.
 """
 
 from __future__ import annotations

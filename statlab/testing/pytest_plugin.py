@@ -76,7 +76,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if reason is None:
             continue
         if _r_required(config):
-            raise pytest.UsageError(f"R is required here (--require-r), but {reason}")
+            raise pytest.UsageError(f"R is required here, but {reason}")
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
@@ -86,7 +86,7 @@ def r_backend(request: pytest.FixtureRequest) -> str:
     reason = r_missing_reason()
     if reason is not None:
         if _r_required(request.config):
-            pytest.fail(f"R is required here (--require-r), but {reason}")
+            pytest.fail(f"R is required here, but {reason}")
         pytest.skip(reason)
     return "r"
 
