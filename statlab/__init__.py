@@ -43,6 +43,8 @@ _LAZY_MODULES = {
     "comparison",
     "shap",
     "trees",
+    "sklearn",
+    "testing",
 }
 
 __all__ = ["__version__", *sorted(_LAZY_ATTRIBUTES), *sorted(_LAZY_MODULES - {"glmnet"})]

@@ -177,6 +177,17 @@ def n_jobs(value: Any, name: str = "n_jobs") -> int | None:
     return int(value)
 
 
+def is_estimator(model: Any) -> bool:
+    """Whether ``model`` is a scikit-learn estimator: it can be cloned (``get_params``), fitted
+    and asked to predict.
+
+    >>> from sklearn.linear_model import Ridge
+    >>> is_estimator(Ridge()), is_estimator(lambda X: X)
+    (True, False)
+    """
+    return all(callable(getattr(model, name, None)) for name in ("get_params", "fit", "predict"))
+
+
 def vector(values: Any, name: str, *, min_size: int = 1) -> np.ndarray:
     """``values`` as a finite 1-d float array of at least ``min_size`` entries (a column or row
     matrix is flattened).

@@ -54,15 +54,15 @@ class ModelComparison:
         One run per design (all models inside it), in the order the designs were given.
     designs : dict of str to str
         Design name -> formula.
-    models : dict of str to float or str
-        Model name -> glmnet alpha, or "unpenalised".
+    models : dict of str to float, str or estimator
+        Model name -> glmnet alpha, "unpenalised", or a scikit-learn estimator.
     seed, n_draws, backend
         How the runs were made (shared by every design); ``n_draws`` is the course's B.
     """
 
     results: dict[str, Any]
     designs: dict[str, str]
-    models: dict[str, float | str]
+    models: dict[str, Any]
     seed: int
     n_draws: int
     backend: str
@@ -189,7 +189,7 @@ def compare_models(
     data: pd.DataFrame,
     *,
     designs: Mapping[str, str],
-    models: Sequence[str] | Mapping[str, float | str] | None = None,
+    models: Sequence[str] | Mapping[str, Any] | None = None,
     n_test: int = 20,
     n_draws: int = 100,
     seed: int | None = None,
@@ -211,7 +211,9 @@ def compare_models(
         every formula must have the same response (its left-hand side, e.g. ``log(O3)``).
     models
         Names from ``DEFAULT_MODELS`` ("ols" unpenalised, "lasso" alpha 1, "ridge" alpha 0, "enet"
-        alpha 0.5), or a mapping name -> glmnet alpha or "unpenalised". Default: all four.
+        alpha 0.5), or a mapping name -> glmnet alpha, "unpenalised" or a scikit-learn estimator
+        (fitted or not: a clone is fitted in every replicate, see
+        :class:`statlab.stability.EstimatorFit`). Default: all four.
     n_test, n_draws, seed, backend, n_jobs, nfolds, s, progress
         As in :func:`statlab.prediction_stability`; one seed serves every design, so all share
         the held-out rows and the bootstrap replicates. None draws a seed, recorded in the result.
@@ -241,10 +243,13 @@ def compare_models(
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
     ran = _rbridge.resolve_backend(backend)
-    alphas = {name: m for name, m in checked_models.items() if m != UNPENALISED}
+    alphas = {name: m for name, m in checked_models.items() if isinstance(m, float)}
     learners = {
-        name: UnpenalisedFit(backend=ran) for name, m in checked_models.items() if m == UNPENALISED
+        name: UnpenalisedFit(backend=ran) if isinstance(m, str) else m
+        for name, m in checked_models.items()
+        if not isinstance(m, float)
     }
+    unpenalised = [name for name, m in checked_models.items() if isinstance(m, str)]
 
     response: pd.Series | None = None
     results = {}
@@ -259,13 +264,13 @@ def compare_models(
                 f"designs must share one response: design {design!r} ({formula!r}) models "
                 f"another response than design {first!r} ({checked_designs[first]!r})"
             )
-        if learners:
+        if unpenalised:
             try:
                 # every bootstrap sample has the n - n_test training rows
                 check_enough_rows(len(X) - n_test, X.shape[1])
             except ValueError as error:
                 raise check.InvalidArgumentError(
-                    f"model {next(iter(learners))!r} (unpenalised) cannot be fitted on design "
+                    f"model {unpenalised[0]!r} (unpenalised) cannot be fitted on design "
                     f"{design!r} ({formula!r}): {error}"
                 ) from error
         results[design] = prediction_stability(
@@ -309,7 +314,7 @@ def _check_designs(designs: Any) -> dict[str, str]:
     return dict(designs)
 
 
-def _check_models(models: Any) -> dict[str, float | str]:
+def _check_models(models: Any) -> dict[str, Any]:
     if models is None:
         return dict(DEFAULT_MODELS)
     if isinstance(models, str):
@@ -317,9 +322,11 @@ def _check_models(models: Any) -> dict[str, float | str]:
             f"models must be a list of model names, not a string: got {models!r}"
         )
     if isinstance(models, Mapping):
-        checked: dict[str, float | str] = {}
+        checked: dict[str, Any] = {}
         for name, spec in models.items():
-            if spec == UNPENALISED:
+            if check.is_estimator(spec):
+                checked[str(name)] = spec
+            elif isinstance(spec, str) and spec == UNPENALISED:
                 checked[str(name)] = UNPENALISED
             elif (
                 isinstance(spec, numbers.Real)
@@ -329,8 +336,8 @@ def _check_models(models: Any) -> dict[str, float | str]:
                 checked[str(name)] = float(spec)
             else:
                 raise check.InvalidArgumentError(
-                    f"models[{name!r}] must be a glmnet alpha in [0, 1] or {UNPENALISED!r}, "
-                    f"got {spec!r}"
+                    f"models[{name!r}] must be a glmnet alpha in [0, 1], {UNPENALISED!r} or a "
+                    f"scikit-learn estimator, got {spec!r}"
                 )
     elif isinstance(models, Sequence):
         unknown = [name for name in models if name not in DEFAULT_MODELS]
@@ -363,8 +370,10 @@ def _sign_consistency(coefficients: pd.DataFrame) -> pd.Series:
 
 
 def _aliased_replicates(coefficients: pd.DataFrame) -> pd.Series:
-    """Per model, the replicates in which some coefficient is NaN (a column the unpenalised fit
-    left out because the bootstrap sample made it a combination of others)."""
+    """Per model, the replicates in which some, not all, coefficients are NaN (a column the
+    unpenalised fit left out because the bootstrap sample made it a combination of others; a
+    model without coefficients, all NaN, has none)."""
     missing = coefficients.assign(missing=coefficients["coef"].isna())
-    by_replicate = missing.groupby(["model", "replicate"], sort=False)["missing"].any()
-    return by_replicate.groupby(level="model", sort=False).sum().astype(int)
+    by_replicate = missing.groupby(["model", "replicate"], sort=False)["missing"]
+    aliased = by_replicate.any() & ~by_replicate.all()
+    return aliased.groupby(level="model", sort=False).sum().astype(int)

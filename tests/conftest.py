@@ -1,7 +1,12 @@
-"""Shared test set-up: the ``needs_r`` marker and small data helpers.
+"""Shared test set-up: the ``needs_r`` marker, from statlab's pytest plugin.
 
 Tests marked ``needs_r`` compare with real R. They skip, saying why, only where R, rpy2 or glmnet is
 absent; under CI (``CI=true``) an unusable R fails them instead, since CI installs R.
+
+The marker is the one statlab gives its users (:mod:`statlab.testing.pytest_plugin`). Where
+statlab is installed with its ``pytest11`` entry point (or run with ``-p``) pytest has already
+loaded the plugin; otherwise (an editable install made before the entry point existed, or
+statlab on ``PYTHONPATH``) it is registered here, once.
 """
 
 from __future__ import annotations
@@ -10,20 +15,11 @@ import os
 
 import pytest
 
-from statlab import _rbridge
+from statlab.testing import pytest_plugin
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not any(item.get_closest_marker("needs_r") for item in items):
-        return
-    status = _rbridge.status()
-    if status.usable:
-        return
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.is_registered(pytest_plugin):
+        config.pluginmanager.register(pytest_plugin, "statlab.testing.pytest_plugin")
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError(
-            f"CI must run the R parity tests, but R is not usable: {status.reason}"
-        )
-    skip = pytest.mark.skip(reason=f"R backend not usable here: {status.reason}")
-    for item in items:
-        if item.get_closest_marker("needs_r"):
-            item.add_marker(skip)
+        config.stash[pytest_plugin.REQUIRE_R] = True

@@ -183,3 +183,32 @@ def test_a_failing_model_names_its_replicate_and_seed(prostate):
             seed=5,
             backend="python",
         )
+
+
+def test_scikit_learn_estimators_as_models(prostate):
+    from sklearn.ensemble import RandomForestRegressor
+
+    from statlab.sklearn import CVGlmnetRegressor
+
+    comparison = sl.compare_models(
+        prostate,
+        designs={"main": "lpsa ~ ."},
+        models={
+            "lasso": 1.0,
+            "lasso_estimator": CVGlmnetRegressor(backend="python"),
+            "forest": RandomForestRegressor(n_estimators=10, random_state=0),
+        },
+        n_draws=4,
+        seed=479,
+        backend="python",
+    )
+    summary = comparison.summary().xs("main", level="design")
+    assert summary.index.tolist() == ["lasso", "lasso_estimator", "forest"]
+    pd.testing.assert_series_equal(
+        summary.loc["lasso_estimator"], summary.loc["lasso"], check_names=False, rtol=1e-12
+    )
+    assert np.isnan(summary.loc["forest", ["mean_nonzero", "sign_consistency"]]).all()
+    assert summary.loc["forest", "aliased_replicates"] == 0
+    assert comparison.winners().loc["sparsity", "model"] != "forest"
+    with pytest.raises(ValueError, match=r"models\[.bad.\] must be .* or a scikit-learn estimator"):
+        sl.compare_models(prostate, designs={"main": "lpsa ~ ."}, models={"bad": object()})

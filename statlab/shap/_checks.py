@@ -100,11 +100,51 @@ def feature_names(
 
 
 def model_function(f: Any, name: str = "f") -> Callable[[np.ndarray], Any]:
+    """``f`` itself, or the prediction function of a fitted scikit-learn estimator: ``predict``
+    for a regressor, the probability of ``classes_[1]`` for a two-class classifier."""
+    if check.is_estimator(f):
+        return _estimator_prediction(f, name)
     if not callable(f):
         raise check.ArgumentTypeError(
-            f"{name} must be a function taking an (n, p) array, got {type(f).__name__}"
+            f"{name} must be a function taking an (n, p) array or a fitted scikit-learn "
+            f"estimator, got {type(f).__name__}"
         )
     return f
+
+
+def model_refit(model_fn: Any, name: str = "model_fn") -> Callable[[np.ndarray, Any], Any]:
+    """``model_fn`` itself, or for a scikit-learn estimator (fitted or not) a ``model_fn`` that
+    fits a clone on the rows it is given and returns its prediction function."""
+    if not check.is_estimator(model_fn):
+        return model_fn
+    from sklearn.base import clone
+
+    def fit_clone(X: np.ndarray, y: Any) -> Callable[[np.ndarray], Any]:
+        return _estimator_prediction(clone(model_fn).fit(X, y), name)
+
+    return fit_clone
+
+
+def _estimator_prediction(estimator: Any, name: str) -> Callable[[np.ndarray], Any]:
+    from sklearn.base import is_classifier
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError as error:
+        raise check.InvalidArgumentError(
+            f"{name} is an unfitted {type(estimator).__name__}: fit it first (SHAP values "
+            "explain a fitted model)"
+        ) from error
+    if not is_classifier(estimator):
+        return estimator.predict
+    if len(estimator.classes_) != 2 or not hasattr(estimator, "predict_proba"):
+        raise check.InvalidArgumentError(
+            f"{name} is a classifier of {len(estimator.classes_)} classes: SHAP explains one "
+            "output; pass a function such as lambda X: model.predict_proba(X)[:, k]"
+        )
+    return lambda X: estimator.predict_proba(X)[:, 1]
 
 
 def evaluate(f: Callable[[np.ndarray], Any], data: np.ndarray, name: str = "f") -> np.ndarray:

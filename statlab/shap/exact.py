@@ -24,7 +24,8 @@ def exact_shap(
     """Shapley values of ``f`` at each row of ``x`` from all 2^p coalitions (p ≤ 15).
 
     ``f`` takes an (n, p) float array and returns n numbers (for a classifier, one probability
-    column). The value of a coalition S is
+    column), or is a fitted scikit-learn estimator (a regressor's ``predict``, a two-class
+    classifier's probability of ``classes_[1]``). The value of a coalition S is
 
     * ``"marginal"``: v(S) = mean over background rows b of f(x_S, b_S̄) (interventional SHAP);
     * ``"baseline"``: the same with a single background row, the baseline x⁰: v(S) = f(x_S, x⁰_S̄);

@@ -100,7 +100,7 @@ class ShapStabilityResult:
 
 
 def shap_stability(
-    model_fn: ModelFn,
+    model_fn: ModelFn | Any,
     X: Any,
     y: Any,
     *,
@@ -121,7 +121,9 @@ def shap_stability(
     importance.
 
     ``model_fn(X_train, y_train)`` fits the model and returns its prediction function (an (n, p)
-    array to n numbers; for a classifier, one probability column). ``subsample=None`` draws
+    array to n numbers; for a classifier, one probability column); a scikit-learn estimator,
+    fitted or not, may stand in for it (a clone is fitted each time; a two-class classifier is
+    explained by its probability of ``classes_[1]``). ``subsample=None`` draws
     bootstrap samples (n rows with replacement); a fraction in (0, 1) draws that share of the rows
     without replacement. The explained rows (``explain``, else ``n_explain`` rows of X) and the
     ``n_background`` background rows are drawn once from ``seed`` and kept for every refit.
@@ -139,6 +141,7 @@ def shap_stability(
     """
     from joblib import Parallel, delayed
 
+    model_fn = _checks.model_refit(model_fn)
     if not callable(model_fn):
         raise check.ArgumentTypeError(
             "model_fn must be a function (X_train, y_train) -> prediction function"
@@ -281,7 +284,7 @@ class ShapModelComparison:
 
 
 def compare_models_shap(
-    models: Mapping[str, ModelFn],
+    models: Mapping[str, ModelFn | Any],
     X_train: Any,
     y_train: Any,
     X_test: Any,
@@ -295,8 +298,9 @@ def compare_models_shap(
     n_jobs: int | None = 1,
     progress: bool = False,
 ) -> ShapModelComparison:
-    """Fit each model on the training rows, score it on the test rows (accuracy at 0.5 and log
-    loss, for 0/1 outcomes and probability predictions), explain ``n_explain`` test rows with exact
+    """Fit each model on the training rows (a ``model_fn`` as in :func:`shap_stability`, or a
+    scikit-learn classifier), score it on the test rows (accuracy at 0.5 and log loss, for 0/1
+    outcomes and probability predictions), explain ``n_explain`` test rows with exact
     SHAP against ``n_background`` training rows, and refit on ``n_draws`` bootstrap samples of the
     training rows (the course's B; :func:`shap_stability`; ``subsample``, a fraction, refits on
     subsamples without replacement instead) to see how the explanations move.
@@ -325,7 +329,8 @@ def compare_models_shap(
         rng.choice(x_test.shape[0], size=min(n_explain, x_test.shape[0]), replace=False)
     ]
     accuracy, shap_values, stability = {}, {}, {}
-    for label, model_fn in models.items():
+    for label, model in models.items():
+        model_fn = _checks.model_refit(model, f"models[{label!r}]")
         result = shap_stability(
             model_fn,
             x_train,

@@ -14,6 +14,7 @@ Example
 """
 
 from statlab.stability._api import prediction_stability
+from statlab.stability._estimator_fit import EstimatorFit
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
 from statlab.stability._replicates import ReplicateError, run_replicates
 from statlab.stability._resampling import bootstrap_draw, holdout_rows
@@ -21,6 +22,7 @@ from statlab.stability.paired import paired_differences
 from statlab.stability.result import StabilityResult
 
 __all__ = [
+    "EstimatorFit",
     "GlmnetFit",
     "ReplicateError",
     "ReplicateFit",

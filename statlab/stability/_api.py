@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab.stability._estimator_fit import EstimatorFit
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
 from statlab.stability._replicates import FitPredict, run_replicates
 from statlab.stability._resampling import holdout_rows
@@ -35,7 +36,7 @@ def prediction_stability(
     test_index: Sequence[int] | np.ndarray | None = None,
     nfolds: int = 10,
     progress: bool = False,
-    learners: Mapping[str, FitPredict] | None = None,
+    learners: Mapping[str, Any] | None = None,
 ) -> StabilityResult:
     """Bootstrap the training rows ``n_draws`` times, refit each cross-validated glmnet model and
     predict the held-out rows: the data of a prediction stability plot (Yu & Barter, *Veridical
@@ -72,7 +73,9 @@ def prediction_stability(
     learners
         More models to run on the same replicates: name -> ``fit_predict(x_train, y_train, foldid,
         x_test)`` returning a :class:`ReplicateFit`, e.g. the unpenalised fit
-        :class:`statlab.unpenalised.UnpenalisedFit`. ``alphas`` may then be empty.
+        :class:`statlab.unpenalised.UnpenalisedFit`, or a scikit-learn estimator, fitted or not
+        (:class:`statlab.stability.EstimatorFit`: a clone is fitted in every replicate).
+        ``alphas`` may then be empty.
 
     Examples
     --------
@@ -159,8 +162,10 @@ def _check_learners(learners: Any, alphas: Mapping[str, float]) -> dict[str, Fit
         return {}
     if not isinstance(learners, Mapping):
         raise check.InvalidArgumentError(
-            f"learners must be a mapping of model name to fit_predict callable, got {learners!r}"
+            f"learners must be a mapping of model name to fit_predict callable or scikit-learn "
+            f"estimator, got {learners!r}"
         )
+    checked: dict[str, FitPredict] = {}
     for name, learner in learners.items():
         if not isinstance(name, str) or not name:
             raise check.InvalidArgumentError(
@@ -170,11 +175,16 @@ def _check_learners(learners: Any, alphas: Mapping[str, float]) -> dict[str, Fit
             raise check.InvalidArgumentError(
                 f"learners and alphas both name a model {name!r}: model names must be unique"
             )
-        if not callable(learner):
+        if check.is_estimator(learner):
+            checked[name] = EstimatorFit(learner)
+        elif callable(learner):
+            checked[name] = learner
+        else:
             raise check.ArgumentTypeError(
-                f"learners[{name!r}] must be a fit_predict callable, got {learner!r}"
+                f"learners[{name!r}] must be a fit_predict callable or a scikit-learn estimator, "
+                f"got {learner!r}"
             )
-    return dict(learners)
+    return checked
 
 
 def _check_s(s: Any) -> None:

@@ -97,7 +97,8 @@ class StabilityResult:
         ``coverage``: the share of points whose observed value lies in [min, max];
         ``mean_nonzero``: nonzero coefficients per replicate (intercept excluded; a ``NaN``
         coefficient, a column an unpenalised fit left out as aliased, is not counted), averaged;
-        ``lambda_median``: the median chosen lambda.
+        NaN for a model without coefficients (a scikit-learn estimator with no linear ``coef_``);
+        ``lambda_median``: the median chosen lambda (NaN for a model without one).
         """
         points = self.test_points()
         points["mean_error_squared"] = (points["mean"] - points["observed"]) ** 2
@@ -111,11 +112,11 @@ class StabilityResult:
             ].mean()
         )
         slopes = self.coefficients[self.coefficients["term"] != INTERCEPT]
-        nonzero = (
-            slopes.assign(nonzero=slopes["coef"].fillna(0.0) != 0)
-            .groupby(["model", "replicate"], sort=False, observed=True)["nonzero"]
-            .sum()
-        )
+        by_replicate = slopes.assign(
+            nonzero=slopes["coef"].fillna(0.0) != 0, known=slopes["coef"].notna()
+        ).groupby(["model", "replicate"], sort=False, observed=True)
+        # a model without coefficients (all NaN) has no sparsity to count
+        nonzero = by_replicate["nonzero"].sum().where(by_replicate["known"].any())
         table = pd.DataFrame(
             {
                 "rmse": np.sqrt(by_point["mean_error_squared"].mean()),
@@ -132,14 +133,22 @@ class StabilityResult:
 
     def selection_frequency(self) -> pd.DataFrame:
         """Per model and term (intercept excluded): the share of replicates with a nonzero
-        coefficient (``selected``), and the mean and sd of the coefficient."""
+        coefficient (``selected``; NaN for a model without coefficients), and the mean and sd of
+        the coefficient."""
         slopes = self.coefficients[self.coefficients["term"] != INTERCEPT]
-        return (
+        table = (
             slopes.assign(nonzero=slopes["coef"].fillna(0.0) != 0)
             .groupby(["model", "term"], sort=False, observed=True)
-            .agg(selected=("nonzero", "mean"), mean=("coef", "mean"), sd=("coef", "std"))
+            .agg(
+                selected=("nonzero", "mean"),
+                mean=("coef", "mean"),
+                sd=("coef", "std"),
+                known=("coef", "count"),
+            )
             .reset_index()
         )
+        table["selected"] = table["selected"].where(table.pop("known") > 0)
+        return table
 
     def plot(self) -> Any:
         """The prediction stability plot: per test point a segment from its smallest to its largest

@@ -4,6 +4,7 @@ model, and bad inputs."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from statlab.shap import compare_models_shap, linear_shap, shap_stability
@@ -152,3 +153,43 @@ def test_importing_statlab_shap_loads_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_scikit_learn_estimators_stand_in_for_model_functions(regression):
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    from statlab._validation import InvalidArgumentError
+    from statlab.shap import exact_shap, kernel_shap
+
+    X, y = regression
+    # a fitted estimator is explained through its predict ...
+    model = LinearRegression().fit(X, y)
+    res = exact_shap(model, X[:5], X[:40], backend="python")
+    expected = linear_shap(model.coef_, X[:5], background=X[:40], backend="python")
+    np.testing.assert_allclose(res.values, expected.values, atol=1e-12)
+    kernel = kernel_shap(model, X[:2], X[:40], n_samples=20, seed=1)
+    np.testing.assert_allclose(kernel.values, expected.values[:2], atol=1e-10)
+    # ... a two-class classifier through its probability of classes_[1]
+    labels = np.where(y > 0, "up", "down")
+    classifier = LogisticRegression().fit(X, labels)
+    by_estimator = exact_shap(classifier, X[:3], X[:20], backend="python")
+    by_function = exact_shap(
+        lambda Z: classifier.predict_proba(Z)[:, 1], X[:3], X[:20], backend="python"
+    )
+    np.testing.assert_array_equal(by_estimator.values, by_function.values)
+    with pytest.raises(InvalidArgumentError, match=r"^f is an unfitted LinearRegression"):
+        exact_shap(LinearRegression(), X[:2], X[:20], backend="python")
+    # refits clone the estimator, fitted or not: the same as a model_fn fitting it
+    options = {"n_draws": 3, "seed": 2, "n_explain": 10, "n_background": 20}
+    by_estimator = shap_stability(LinearRegression(), X, y, **options)
+    by_function = shap_stability(least_squares, X, y, **options)
+    pd.testing.assert_frame_equal(by_estimator.importance, by_function.importance, rtol=1e-10)
+    binary = (y > 0).astype(int)
+    comparison = compare_models_shap(
+        {"logistic": LogisticRegression()}, X[:100], binary[:100], X[100:], binary[100:],
+        n_draws=2, seed=1, n_explain=5, n_background=10,
+    )  # fmt: skip
+    refit = LogisticRegression().fit(X[:100], binary[:100])
+    predicted = refit.predict_proba(X[100:])[:, 1]
+    accuracy = np.mean((predicted > 0.5) == (binary[100:] == 1))
+    assert comparison.accuracy.loc["logistic", "accuracy"] == pytest.approx(accuracy)

@@ -1,0 +1,40 @@
+"""The README's scikit-learn and testing examples run: the Pipeline/GridSearchCV code as a script,
+the user's test file through pytest with statlab's plugin."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from statlab.testing.pytest_plugin import r_missing_reason
+
+pytest_plugins = ["pytester"]
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SECTION = "## Use statlab from scikit-learn and in your own tests"
+
+
+def section_code() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_pipeline_example_runs():
+    pipeline_code, _ = section_code()
+    namespace: dict = {}
+    exec(compile(pipeline_code, f"{README}:pipeline example", "exec"), namespace)
+    search = namespace["search"]
+    assert search.best_params_["glmnet__alpha"] in (0.0, 0.5, 1.0)
+    coef = search.best_estimator_["glmnet"].coef_
+    assert coef.shape == (8,) and (coef != 0).any()
+
+
+def test_user_test_file_runs_with_the_plugin(pytester):
+    _, test_file = section_code()
+    pytester.makepyfile(test_my_analysis=test_file)
+    result = pytester.runpytest_inprocess("-p", "statlab.testing.pytest_plugin", "-rs")
+    if r_missing_reason() is None:
+        result.assert_outcomes(passed=2)
+    else:
+        result.assert_outcomes(skipped=2)
