@@ -3,12 +3,23 @@ the user's test file through pytest with statlab's plugin."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from pathlib import Path
 
 from statlab.testing.pytest_plugin import r_missing_reason
 
 pytest_plugins = ["pytester"]
+
+# installed, statlab's pytest11 entry point loads the plugin (a second -p would be refused)
+PLUGIN = (
+    ()
+    if any(
+        entry.value == "statlab.testing.pytest_plugin"
+        for entry in importlib.metadata.entry_points(group="pytest11")
+    )
+    else ("-p", "statlab.testing.pytest_plugin")
+)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SECTION = "## Use statlab from scikit-learn and in your own tests"
@@ -33,7 +44,7 @@ def test_pipeline_example_runs():
 def test_user_test_file_runs_with_the_plugin(pytester):
     _, test_file = section_code()
     pytester.makepyfile(test_my_analysis=test_file)
-    result = pytester.runpytest_inprocess("-p", "statlab.testing.pytest_plugin", "-rs")
+    result = pytester.runpytest_inprocess(*PLUGIN, "-rs")
     if r_missing_reason() is None:
         result.assert_outcomes(passed=2)
     else:

@@ -3,6 +3,7 @@ needs_r marker, the r_backend fixture, --require-r), run in a separate pytest th
 
 from __future__ import annotations
 
+import importlib.metadata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from statlab.testing import TOLERANCES, assert_backends_agree, compare_backends,
 
 pytest_plugins = ["pytester"]
 
-PLUGIN = ("-p", "statlab.testing.pytest_plugin")
+# an installed statlab loads the plugin through its pytest11 entry point, and pytest refuses to
+# load it a second time under another name; from a source tree it is loaded with -p
+INSTALLED_PLUGIN = any(
+    entry.value == "statlab.testing.pytest_plugin"
+    for entry in importlib.metadata.entry_points(group="pytest11")
+)
+PLUGIN = () if INSTALLED_PLUGIN else ("-p", "statlab.testing.pytest_plugin")
 CONFTEST = Path(__file__).with_name("conftest.py")
 
 
