@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,3 +79,65 @@ def test_posterior_plot_draws_the_band_over_the_data() -> None:
     assert figure.labels.title == "Posterior of f (grid)"
     weights = posterior.to_frame()["weight"]
     assert weights.sum() == pytest.approx(1.0)
+
+
+RESULT_CLASSES = {
+    "GlmnetPath", "CVGlmnetResult", "RelaxedCV", "CVCurve", "StabilityResult", "ModelComparison",
+    "LikelihoodSurface", "GridPosterior", "NutsPosterior", "EfronResult", "Singh2002Result",
+    "ForestResult", "TreeResult", "PartitionTree", "SplitSearch", "BoostingSteps",
+    "ImportanceStability", "ShapResult", "KernelVarianceResult", "ShapStabilityResult",
+    "ShapModelComparison", "LinearModelResult",
+}  # fmt: skip
+
+
+def _result_classes() -> dict[str, type]:
+    """Every class statlab defines with any of a result's methods (``to_frame``, ``summary``,
+    ``plot``), found by walking all of statlab's modules except the report machinery."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    found: dict[str, type] = {}
+    for module_info in pkgutil.walk_packages(sl.__path__, "statlab."):
+        if module_info.name.startswith(("statlab.report", "statlab.cli")):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            defined_here = inspect.isclass(value) and value.__module__ == module.__name__
+            if defined_here and any(hasattr(value, m) for m in ("to_frame", "summary", "plot")):
+                found[name] = value
+    return found
+
+
+def test_the_walk_finds_every_result_class_and_each_has_the_shared_shape() -> None:
+    classes = _result_classes()
+    assert set(classes) - {"Posterior"} == RESULT_CLASSES  # Posterior: the GP posteriors' base
+    for name, cls in classes.items():
+        for member in ("to_frame", "summary", "plot"):
+            assert callable(getattr(cls, member, None)), (name, member)
+        fields = (
+            {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+        )
+        assert "backend" in fields or isinstance(getattr(cls, "backend", None), str), name
+
+
+def test_results_are_immutable() -> None:
+    for name in ("GlmnetPath", "CVGlmnetResult", "GridPosterior", "StabilityResult"):
+        with pytest.raises(AttributeError):
+            RESULTS[name].backend = "r"
+    posterior = RESULTS["GridPosterior"]
+    with pytest.raises(ValueError, match="read-only"):
+        posterior.weights[0, 0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        posterior.axes["length_scale"][0] = 1.0
+
+
+def test_relaxed_cv_has_the_shared_shape() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(60, 4))
+    y = x[:, 0] - x[:, 1] + rng.normal(size=60)
+    relaxed = sl.cv_glmnet(x, y, seed=1, relax=True, gamma=[0, 1], backend="python").relaxed
+    assert relaxed.backend == "python"
+    assert len(relaxed.to_frame()) == 2 * len(relaxed.lambdas)
+    figure = relaxed.plot()
+    assert type(figure).__name__ == "ggplot" and figure.labels.y == relaxed.measure

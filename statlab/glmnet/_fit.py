@@ -271,6 +271,7 @@ def cv_glmnet(
             choice_min=arrays.relaxed.choice_min,
             choice_1se=arrays.relaxed.choice_1se,
             measure=measure_name,
+            backend=ran,
             fit_preval=arrays.relaxed.fit_preval,
         ),
     )

@@ -349,8 +349,9 @@ class RelaxedCV(CVCurveMixin):
     Attributes: ``gamma`` (increasing), ``lambdas``, ``cvm`` and ``cvsd`` (gamma x lambda: one CV
     curve per gamma on the same folds), ``nzero``, ``measure``, ``choice_min`` and ``choice_1se``
     (0-based (gamma, lambda) positions of R's choice: the smallest CV error over the grid, and the
-    largest lambda, then the largest gamma, within one standard error of it), ``fit_preval``
-    (with ``keep=True``: gamma x observations x lambdas out-of-fold linear predictors).
+    largest lambda, then the largest gamma, within one standard error of it), ``backend``,
+    ``fit_preval`` (with ``keep=True``: gamma x observations x lambdas out-of-fold linear
+    predictors).
     """
 
     gamma: np.ndarray
@@ -361,6 +362,7 @@ class RelaxedCV(CVCurveMixin):
     choice_min: tuple[int, int]
     choice_1se: tuple[int, int]
     measure: str
+    backend: str
     fit_preval: np.ndarray | None = field(default=None)
 
     def _lambda_positions(self) -> tuple[int, int]:
@@ -407,6 +409,13 @@ class RelaxedCV(CVCurveMixin):
             },
             index=["min", "1se"],
         )
+
+    def plot(self) -> Any:
+        """One CV curve per gamma with its standard-error band, dotted lines at the relaxed
+        lambda.min and lambda.1se, nonzero counts along the top (R's ``plot(cv_fit)``)."""
+        from statlab.plots.glmnet import plot_cv_relaxed
+
+        return plot_cv_relaxed(self)
 
     def __repr__(self) -> str:
         table = self.summary().to_string(float_format=lambda v: f"{v:.4g}")

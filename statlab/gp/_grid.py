@@ -81,7 +81,10 @@ class GridPosterior(Posterior):
         axes: dict[str, np.ndarray],
         weights: np.ndarray,
     ) -> None:
-        self.model, self.x, self.y, self.axes, self.weights = model, x, y, axes, weights
+        read_only_axes = {name: np.array(values) for name, values in axes.items()}
+        for values in read_only_axes.values():
+            values.flags.writeable = False
+        self._set_once(model=model, x=x, y=y, axes=read_only_axes, weights=weights)
 
     def marginal(self, name: str) -> pd.DataFrame:
         """Marginal posterior of one hyperparameter: columns ``value`` and ``probability``."""

@@ -161,8 +161,7 @@ class NutsPosterior(Posterior):
         idata: Any,
         compile_dir: str | os.PathLike[str] | None = None,
     ) -> None:
-        self.model, self.x, self.y, self.idata = model, x, y, idata
-        self._compile_dir = compile_dir
+        self._set_once(model=model, x=x, y=y, idata=idata, _compile_dir=compile_dir)
 
     def _samples(self, name: str) -> np.ndarray:
         return self.idata.posterior[name].to_numpy().reshape(-1)

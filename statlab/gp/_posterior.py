@@ -39,6 +39,17 @@ class Posterior:
     #: The hierarchical GP is fitted in Python only (the course used greta, not plain R).
     backend = "python"
 
+    def _set_once(self, **attributes: Any) -> None:
+        """Set the posterior's attributes at construction; arrays become read-only."""
+        for name, value in attributes.items():
+            if isinstance(value, np.ndarray):
+                value = value.copy()
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: {name!r} cannot be set")
+
     def _weighted_points(self) -> tuple[np.ndarray, np.ndarray]:
         """Hyperparameter points (rows amplitude, length_scale, noise_sd) and their weights."""
         raise NotImplementedError

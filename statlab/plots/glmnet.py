@@ -17,7 +17,7 @@ from statlab import _validation as check
 from statlab.plots.theme import theme_statlab
 
 if TYPE_CHECKING:
-    from statlab.glmnet.result import CVGlmnetResult, GlmnetPath
+    from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 
 TOP_LABELS = 8  # how many counts to print along the top, as R's axis does
 BANDS = ["counts", "panel"]  # the facet rows: the band of counts above the panel
@@ -50,7 +50,7 @@ def plot_cv_curve(result: CVGlmnetResult) -> Any:
     )
 
 
-def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
+def plot_cv_relaxed(result: CVGlmnetResult | RelaxedCV) -> Any:
     """The CV curves of a relaxed fit against -log(lambda), as R's ``plot(cv_fit)`` for
     ``relax = TRUE``: one line per gamma (coloured by gamma), light bands from cvlo to cvup,
     dotted vertical lines at the relaxed lambda.min and lambda.1se, nonzero counts along the top.
@@ -64,7 +64,9 @@ def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
     """
     import plotnine as p9
 
-    relaxed = result.relaxed
+    from statlab.glmnet.result import RelaxedCV
+
+    relaxed = result if isinstance(result, RelaxedCV) else result.relaxed
     if relaxed is None:
         raise check.InvalidArgumentError("plot_cv_relaxed needs cv_glmnet(..., relax=True)")
     frame = _in_panel(relaxed.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"]))
@@ -85,10 +87,10 @@ def plot_cv_relaxed(result: CVGlmnetResult) -> Any:
         + _top_counts(first["neg_log_lambda"], first["nzero"])
         + p9.labs(
             x="-log(lambda)",
-            y=result.measure,
+            y=relaxed.measure,
             colour="gamma",
             caption=f"relaxed fit: gamma.min = {relaxed.gamma_min:g}, gamma.1se = "
-            f"{relaxed.gamma_1se:g}; backend: {result.backend}",
+            f"{relaxed.gamma_1se:g}; backend: {relaxed.backend}",
         )
         + theme_statlab()
         + _count_band_theme()
