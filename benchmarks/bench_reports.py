@@ -1,14 +1,14 @@
 """Render every report cold, then again unchanged, with each engine; compare with the goals.
 
 "Cold" means a fresh ``statlab report`` process and a fresh kernel per report, into an empty
-folder (so no page can be reused), ``--jobs`` reports at a time (default 2). "Warm" is a second
+folder (so no page can be reused), ``--n-jobs`` reports at a time (default 2). "Warm" is a second
 ``statlab report`` into the same folder with nothing changed, where every page's inputs match its
 cached key and the page is reused. Prints the machine's load, each report's cold and warm time
 and the wall-clock totals per engine, against the goals: all reports cold within 120 s, the warm
 re-render within 10 s.
 
 Run: ``python benchmarks/bench_reports.py [--engine both|quarto|embedded] [--backend auto|r|python]
-[--jobs N]``.
+[--n-jobs N]``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def load_text() -> str:
 def render_all(out: str, engine: str, backend: str, jobs: int) -> tuple[float, dict[str, float]]:
     """One ``statlab report --all`` into ``out``: its wall time and each page's time."""
     command = [sys.executable, "-m", "statlab.report", "--all", "--out", out]
-    command += ["--engine", engine, "--backend", backend, "--jobs", str(jobs)]
+    command += ["--engine", engine, "--backend", backend, "--n-jobs", str(jobs)]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
     total = time.perf_counter() - started
@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["both", "quarto", "embedded"], default="both")
     parser.add_argument("--backend", choices=["auto", "r", "python"], default="auto")
-    parser.add_argument("--jobs", type=int, default=2, help="reports rendered at once")
+    parser.add_argument(
+        "--n-jobs", "--jobs", dest="jobs", type=int, default=2, help="reports rendered at once"
+    )
     args = parser.parse_args(argv)
     for engine in ["quarto", "embedded"] if args.engine == "both" else [args.engine]:
         bench(engine, args.backend, args.jobs)

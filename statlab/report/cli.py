@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="html (self-contained pages, default) or pdf (Quarto through typst)",
     )
     parser.add_argument(
-        "--jobs",
+        "--n-jobs",
+        "--jobs",  # its name before statlab's vocabulary; kept working
+        dest="jobs",
         type=_positive_int,
         default=DEFAULT_JOBS,
         metavar="N",

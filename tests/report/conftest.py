@@ -48,7 +48,7 @@ def quarto_showcase(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
         "quarto",
         "--backend",
         "python",
-        "--jobs",
+        "--n-jobs",
         "2",
     )
     assert result.returncode == 0, result.stderr

@@ -146,8 +146,8 @@ def test_shipped_reports_parse() -> None:
 
 
 def test_jobs_must_be_a_positive_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["--jobs", "0"]) == 2
-    assert "argument --jobs: must be a whole number of at least 1, got '0'" in (
+    assert cli_main(["--n-jobs", "0"]) == 2
+    assert "argument --n-jobs/--jobs: must be a whole number of at least 1, got '0'" in (
         capsys.readouterr().err
     )
 
