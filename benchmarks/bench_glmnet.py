@@ -34,8 +34,18 @@ single-threaded.
   for (c), (a) once; BLAS held to one thread. Goal: the ozone process (b) no slower than R's, and
   every call (b) <= 1.0x R's.
 
+* ``--peers``: the Gaussian lasso path on the same 100 lambdas by statlab, R's glmnet and the
+  Python peers that are installed (scikit-learn's ``lasso_path``; ``pip install glum skglm
+  python-glmnet`` adds glum, skglm and python-glmnet, the Fortran glmnet), on ozone, 20,000 x 200
+  and 100,000 x 500 (``--only`` picks). Every solver gets the same standardised, centred problem
+  without intercept, so each reaches for the same optimum of glmnet's objective
+  1/(2n) RSS + lambda ||b||_1; the table gives each one's time (best of 3 after a warm-up, one BLAS
+  thread; R's includes handing the data over through rpy2) and its largest gap to the best
+  objective any solver reached, relative, over the path. Goal: statlab the fastest at an equal or
+  better objective.
+
 Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
-[--memory] [--options] [--multinomial] [--cold]``
+[--memory] [--options] [--multinomial] [--cold] [--peers [--only ...]]``
 """
 
 from __future__ import annotations
@@ -50,6 +60,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -573,6 +584,110 @@ def _pair(process: float, call: float) -> str:
     return f"{process:.2f} ({call:.3f})"
 
 
+def standardised(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """x with mean-0, population-sd-1 columns and y centred: the problem glmnet solves inside."""
+    x = np.asarray(problem.x.toarray() if sp.issparse(problem.x) else problem.x, dtype=np.float64)
+    x = np.asfortranarray((x - x.mean(axis=0)) / x.std(axis=0))
+    return x, problem.y - problem.y.mean()
+
+
+def lasso_objective(
+    x: np.ndarray, y: np.ndarray, coefs: np.ndarray, lambdas: np.ndarray
+) -> np.ndarray:
+    """glmnet's Gaussian objective 1/(2n) RSS + lambda ||b||_1 at each lambda (coefs p x L)."""
+    residuals = y[:, None] - x @ coefs
+    return 0.5 * np.mean(residuals**2, axis=0) + lambdas * np.abs(coefs).sum(axis=0)
+
+
+def peer_solvers(lambdas: np.ndarray) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
+    """Each installed solver as ``fit(x, y) -> coefficients (p x L)`` on ``lambdas``, no intercept."""
+    from sklearn.linear_model import lasso_path
+
+    solvers: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+        "statlab": lambda x, y: (
+            sl.glmnet(
+                x, y, lambdas=lambdas, standardize=False, intercept=False, backend="python"
+            ).beta
+        ),
+        "scikit-learn lasso_path": lambda x, y: lasso_path(x, y, alphas=lambdas)[1],
+    }
+    if _rbridge.status().usable:
+        solvers["R glmnet"] = lambda x, y: (
+            sl.glmnet(x, y, lambdas=lambdas, standardize=False, intercept=False, backend="r").beta
+        )
+    try:
+        from glum import GeneralizedLinearRegressor
+
+        def glum_path(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            model = GeneralizedLinearRegressor(
+                family="normal", l1_ratio=1.0, alphas=lambdas, alpha_search=True,
+                fit_intercept=False, scale_predictors=False,
+            )  # fmt: skip
+            return model.fit(x, y).coef_path_.T
+
+        solvers["glum"] = glum_path
+    except ImportError:
+        print("glum not installed (pip install glum): no row")
+    try:
+        from skglm import Lasso as SkglmLasso
+
+        def skglm_path(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            model = SkglmLasso(alpha=lambdas[0], fit_intercept=False, warm_start=True)
+            coefs = []
+            for value in lambdas:
+                model.alpha = value
+                coefs.append(model.fit(x, y).coef_.copy())
+            return np.column_stack(coefs)
+
+        solvers["skglm"] = skglm_path
+    except ImportError:
+        print("skglm not installed (pip install skglm): no row")
+    try:
+        from glmnet import ElasticNet as FortranGlmnet
+
+        def fortran_glmnet_path(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            model = FortranGlmnet(
+                alpha=1.0, lambda_path=lambdas, standardize=False, fit_intercept=False, n_splits=0
+            )
+            return model.fit(x, y).coef_path_
+
+        solvers["python-glmnet"] = fortran_glmnet_path
+    except ImportError:
+        print("python-glmnet not installed (pip install python-glmnet): no row")
+    return solvers
+
+
+def peers_table(only: set[str] | None) -> None:
+    makers: dict[str, Callable[[], Problem]] = {
+        "ozone": ozone_problem,
+        "20000x200": lambda: correlated(20_000, 200),
+        "100000x500": lambda: correlated(100_000, 500),
+    }
+    for key, make in makers.items():
+        if only and key not in only:
+            continue
+        problem = make()
+        x, y = standardised(problem)
+        lambdas = sl.glmnet(x, y, standardize=False, intercept=False, backend="python").lambdas
+        print(f"\nGaussian lasso path, {problem.name}: {len(lambdas)} lambdas (load {load()})")
+        print(f"{'solver':<26}{'seconds':>9}{'max objective gap':>20}")
+        results: dict[str, tuple[float, np.ndarray]] = {}
+        with threadpool_limits(limits=1), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at small lambdas
+            for name, solve in peer_solvers(lambdas).items():
+                coefs = np.asarray(solve(x, y))  # warm-up: compiles, loads R's glmnet
+                times = []
+                for _ in range(3):
+                    start = time.perf_counter()
+                    solve(x, y)
+                    times.append(time.perf_counter() - start)
+                results[name] = (min(times), lasso_objective(x, y, coefs, lambdas))
+        best = np.min([objective for _, objective in results.values()], axis=0)
+        for name, (seconds, objective) in sorted(results.items(), key=lambda item: item[1][0]):
+            gap = float(np.max((objective - best) / best))
+            print(f"{name:<26}{seconds:>9.4f}{gap:>20.1e}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
@@ -589,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cold", action="store_true", help="new processes: empty / filled numba cache, and R"
     )
+    parser.add_argument(
+        "--peers", action="store_true", help="the lasso path by statlab, R and Python peers"
+    )
     args = parser.parse_args(argv)
     if args.scale:
         scale_table(set(args.only.split(",")) if args.only else None)
@@ -602,8 +720,16 @@ def main(argv: list[str] | None = None) -> int:
         multinomial_table()
     if args.cold:
         cold_table(min(args.repeats, 5))
+    if args.peers:
+        peers_table(set(args.only.split(",")) if args.only else None)
     if not (
-        args.scale or args.parallel or args.memory or args.options or args.multinomial or args.cold
+        args.scale
+        or args.parallel
+        or args.memory
+        or args.options
+        or args.multinomial
+        or args.cold
+        or args.peers
     ):
         ozone_table(args.repeats)
     return 0
