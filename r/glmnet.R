@@ -33,8 +33,11 @@ glmnet_x <- function(x) {
 # Per-variable options (penalty_factor, exclude as 1-based positions, lower_limits, upper_limits,
 # intercept, dfmax, pmax) and the family's options (offset, type_multinomial,
 # standardize_response) go to glmnet under R's names.
+# A family given as list(name, link) (R's family function and link names, e.g. "Gamma" and
+# "log") becomes that R family object, which glmnet fits by glmnet.path.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                         thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
+  if (is.list(family)) family <- get(family$name, mode = "function")(link = family$link)
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,
                standardize = standardize, nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio

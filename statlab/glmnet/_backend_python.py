@@ -19,6 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab import _validation as check
+from statlab.glmnet import _flex
+from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
@@ -244,6 +246,9 @@ def _fit_rows(
     (the relaxed refits share their path's)."""
     from statlab.glmnet import _kernels
 
+    if isinstance(settings.family, GlmFamily):  # a family object: glmnet.path's IRLS
+        stats = stats if stats is not None else _column_stats(columns, weights)
+        return _flex.fit_rows(columns, y, weights, n_obs, settings, stats)
     w = weights / weights.sum()
     args = columns.kernel_args()
     options = settings.options
@@ -846,6 +851,8 @@ def _loss(
 ) -> np.ndarray:
     """The loss per observation and lambda (cv.glmnet's ``cvraw``), computed in place of ``link``
     (n x L, as large as a sizeable part of x) unless ``in_place`` is False (``link`` kept)."""
+    if isinstance(family, GlmFamily):
+        return _flex.loss(y, link, family, measure)
     if family == "gaussian":
         error = np.subtract(link, y[:, None], out=link if in_place else None)
         return np.abs(error, out=error) if measure == "mae" else np.square(error, out=error)

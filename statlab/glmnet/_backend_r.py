@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._paths import (
     PMAX_CODE,
     CVArrays,
@@ -118,7 +119,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
     gaussian = fit_args["family"] == "gaussian"
     return {
         "alpha": fit_args["alpha"],
-        "family": fit_args["family"],
+        "family": _r_family(fit_args["family"]),
         "standardize": fit_args["standardize"],
         "nlambda": fit_args["nlambda"],
         "lambda_min_ratio": fit_args["lambda_min_ratio"],
@@ -135,6 +136,14 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         if fit_args["family"] == "mgaussian"
         else None,
     }
+
+
+def _r_family(family: str | GlmFamily) -> str | dict[str, str]:
+    """A built-in family's name, or a family object as R's family function and link names,
+    from which ``r/glmnet.R`` builds the R family object."""
+    if isinstance(family, GlmFamily):
+        return {"name": family.name, "link": family.link}
+    return family
 
 
 def _r_options(options: PathOptions | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import numpy as np
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab.glmnet import _backend_python, _backend_r, _inputs
+from statlab.glmnet._families import GlmFamily, glm_family_options
 from statlab.glmnet._paths import PathArrays, PathOptions
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 
@@ -21,7 +22,7 @@ def glmnet(
     X: Any,
     y: Any,
     alpha: float = 1.0,
-    family: str = "gaussian",
+    family: str | Any = "gaussian",
     standardize: bool = True,
     nlambda: int = 100,
     lambda_min_ratio: float | None = None,
@@ -119,6 +120,7 @@ def glmnet(
             "offset": offset,
             "type_multinomial": type_multinomial,
             "standardize_response": standardize_response,
+            "relax": relax,
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
@@ -130,7 +132,7 @@ def cv_glmnet(
     X: Any,
     y: Any,
     alpha: float = 1.0,
-    family: str = "gaussian",
+    family: str | Any = "gaussian",
     nfolds: int = 10,
     foldid: Sequence[int] | np.ndarray | None = None,
     seed: int | None = None,
@@ -219,6 +221,7 @@ def cv_glmnet(
             "offset": offset,
             "type_multinomial": type_multinomial,
             "standardize_response": standardize_response,
+            "relax": relax,
         },
     )
     _inputs.cv_lambda_grid(fit_args["lambdas"])
@@ -276,7 +279,7 @@ def _prepare(
     X: Any,
     y: Any,
     alpha: float,
-    family: str,
+    family: str | Any,
     standardize: bool,
     nlambda: int,
     lambda_min_ratio: float | None,
@@ -289,6 +292,8 @@ def _prepare(
     options: dict[str, Any],
 ) -> tuple[str, Any, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
     family = _inputs.family_name(family)
+    if isinstance(family, GlmFamily):
+        glm_family_options(family, options)
     alpha = _inputs.mixing(alpha)
     nlambda, lambda_min_ratio, thresh = _inputs.path_settings(nlambda, lambda_min_ratio, thresh)
     maxit = check.integer(maxit, "maxit", low=1)
