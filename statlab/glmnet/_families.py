@@ -124,7 +124,7 @@ class GlmFamily:
             )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _statsmodels_family(name: str, link: str) -> Any:
     import statsmodels.api as sm
 
