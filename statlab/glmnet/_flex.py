@@ -13,7 +13,7 @@ by less than ``epsnr = 1e-6`` relative, at most ``mxitnr = 25`` times. The path 
 glmnet.path's does; its first lambda is ``lambda_max`` itself.
 
 The IRLS loop is in numpy (each iteration is a few vector operations and one compiled solve);
-the null GLMs are statsmodels' ``GLM``.
+the null GLMs follow R's ``glm.fit`` (whose stopping point the path inherits).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ EARLY_STOP_MIN_STEPS = 5  # glmnet.control()$mnlam
 EARLY_STOP_DEVMAX = 0.999  # glmnet.control()$devmax
 RIDGE_ALPHA_FLOOR = 1e-3
 OBJECTIVE_RISE = 1e-7  # glmnet.fit halves a step that raises the objective by more
+GLM_TOLERANCE = 1e-8  # glm.control()$epsilon
+GLM_MAX_ITER = 25  # glm.control()$maxit
 
 
 class _Problem:
@@ -98,9 +100,12 @@ def fit_rows(
             UserWarning,
             stacklevel=5,
         )
-    null_mu, mu = _null_mean(problem, family, settings, usable, penalty)
-    nulldev_unit = float(family.dev_resids(y, null_mu, problem.w)[problem.rows].sum())
+    # as R, glmnet.path's null model has the weights given, glmnet.fit's them normalised (a
+    # binomial GLM's starting means, hence its stopping point, depend on their scale)
+    null_mu, mu = _null_mean(problem, family, settings, usable, penalty, weights)
     nulldev = float(family.dev_resids(y, null_mu, weights)[problem.rows].sum())
+    null_mu_unit, start_mu = _null_mean(problem, family, settings, usable, penalty, problem.w)
+    nulldev_unit = float(family.dev_resids(y, null_mu_unit, problem.w)[problem.rows].sum())
     eta = family.linkfun(mu)
     rv = np.where(problem.rows, (y - mu) / family.variance(mu) * family.mu_eta(eta) * problem.w, 0)
     gradient = np.abs(_kernels.centred_products(*problem.args, xm, xs, usable, rv))
@@ -123,7 +128,7 @@ def fit_rows(
     for k in range(n_lambdas):
         lam = lambdas[k] if (k > 0 or not own_sequence) else BIG
         mu, converged, status = _irls(
-            problem, family, settings, lam, state, usable, penalty, lower, upper, mu,
+            problem, family, settings, lam, state, usable, penalty, lower, upper, start_mu,
             _flex_kernels,
         )  # fmt: skip
         if status != _kernels.STATUS_OK:
@@ -267,18 +272,23 @@ def _irls(
 
 
 def _null_mean(
-    problem: _Problem, family: GlmFamily, settings: Any, usable: np.ndarray, penalty: np.ndarray
+    problem: _Problem,
+    family: GlmFamily,
+    settings: Any,
+    usable: np.ndarray,
+    penalty: np.ndarray,
+    weights: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """R's ``get_start``: the null model's mean (the intercept and offset; it gives the null
     deviance) and the starting mean (with the unpenalised variables, if any, fitted too)."""
-    y, w, rows = problem.y, problem.w, problem.rows
+    y, rows = problem.y, problem.rows
     intercept = settings.options.intercept
     if not intercept:
         null = family.linkinv(problem.offset)
     elif settings.offset is None:
-        null = np.full(y.shape[0], w @ y)
+        null = np.full(y.shape[0], weights @ y / weights.sum())
     else:
-        null = _glm_mean(family, y, np.ones((y.shape[0], 1)), problem.offset, w, rows)
+        null = _glm_mean(family, y, np.ones((y.shape[0], 1)), problem.offset, weights, rows)
     unpenalised = np.flatnonzero(usable & (penalty == 0))
     if unpenalised.size == 0:
         return null, null
@@ -289,7 +299,7 @@ def _null_mean(
         design[:, slot] = problem.eta(unit, 0.0) - problem.offset
     if intercept:
         design = np.column_stack([np.ones(y.shape[0]), design])
-    return null, _glm_mean(family, y, design, problem.offset, w, rows)
+    return null, _glm_mean(family, y, design, problem.offset, weights, rows)
 
 
 def _glm_mean(
@@ -297,19 +307,35 @@ def _glm_mean(
     y: np.ndarray,
     design: np.ndarray,
     offset: np.ndarray,
-    w: np.ndarray,
+    weights: np.ndarray,
     rows: np.ndarray,
 ) -> np.ndarray:
-    """The fitted means of an unpenalised GLM (R's ``glm``/``glm.fit``) by statsmodels, at every
-    row, fitted on the rows of positive weight."""
-    import statsmodels.api as sm
-
-    model = sm.GLM(y[rows], design[rows], family=family._statsmodels, offset=offset[rows],
-                   var_weights=w[rows])  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # binomial proportions: non-integer successes
-        fitted = model.fit(tol=1e-10)
-    return family.linkinv(design @ fitted.params + offset)
+    """The fitted means (at every row) of an unpenalised GLM fitted on the rows of positive
+    weight as R's ``glm.fit`` fits it: its starting means, weighted least squares per iteration,
+    its relative deviance change below 1e-8 to stop, at most 25 iterations. glmnet's path starts
+    from these means, so R's stopping point, not the exact maximum, is what is reproduced."""
+    y_fit, x_fit, offset_fit, w_fit = y[rows], design[rows], offset[rows], weights[rows]
+    if family.name == "binomial":
+        mu = (w_fit * y_fit + 0.5) / (w_fit + 1)
+    elif family.name in ("poisson", "quasipoisson"):
+        mu = y_fit + 0.1
+    else:
+        mu = y_fit.copy()
+    eta = family.linkfun(mu)
+    dev_old = family.dev_resids(y_fit, mu, w_fit).sum()
+    coef = np.zeros(design.shape[1])
+    for _ in range(GLM_MAX_ITER):
+        mu_eta = family.mu_eta(eta)
+        z = eta - offset_fit + (y_fit - mu) / mu_eta
+        root_w = np.sqrt(w_fit * mu_eta**2 / family.variance(mu))
+        coef = np.linalg.lstsq(x_fit * root_w[:, None], z * root_w, rcond=None)[0]
+        eta = x_fit @ coef + offset_fit
+        mu = family.linkinv(eta)
+        dev = family.dev_resids(y_fit, mu, w_fit).sum()
+        if abs(dev - dev_old) / (abs(dev) + 0.1) < GLM_TOLERANCE:
+            break
+        dev_old = dev
+    return family.linkinv(design @ coef + offset)
 
 
 def _stops(family: GlmFamily, dev_ratio: np.ndarray, k: int, n_lambdas: int, fdev: float) -> bool:
