@@ -127,7 +127,7 @@ def fit_rows(
     unconverged, n_steps, status = 0, 0, _kernels.STATUS_OK
     for k in range(n_lambdas):
         lam = lambdas[k] if (k > 0 or not own_sequence) else BIG
-        mu, converged, status = _irls(
+        mu, converged, status, solved = _irls(
             problem, family, settings, lam, state, usable, penalty, lower, upper, start_mu,
             _flex_kernels,
         )  # fmt: skip
@@ -140,7 +140,9 @@ def fit_rows(
             )
             break
         unconverged += not converged
-        a0_path[k], beta_path[:, k] = state.a0, state.coef
+        # as R: the last weighted least-squares solution, before any step halving (which
+        # moves the warm start and the fitted mean, hence dev_ratio, but not what is stored)
+        a0_path[k], beta_path[:, k] = solved[1], solved[0]
         dev = float(family.dev_resids(y, mu, problem.w)[problem.rows].sum())
         dev_ratio[k] = 1 - dev / nulldev_unit
         n_steps = k + 1
@@ -196,9 +198,10 @@ def _irls(
     upper: np.ndarray,
     null_mu: np.ndarray,
     kernels: Any,
-) -> tuple[np.ndarray, bool, int]:
+) -> tuple[np.ndarray, bool, int, tuple[np.ndarray, float]]:
     """R's ``glmnet.fit`` at one lambda, warm-started from ``state`` (updated in place); returns
-    the fitted mean, whether IRLS converged and the solver's status."""
+    the fitted mean, whether IRLS converged, the solver's status and the last weighted
+    least-squares solution (coefficients, intercept)."""
     y, w, rows, alpha = problem.y, problem.w, problem.rows, settings.alpha
 
     def objective(mu: np.ndarray, coef: np.ndarray) -> float:
@@ -238,8 +241,9 @@ def _irls(
             )  # fmt: skip
             state.started = True
             state.previous_lambda = lam
+            solved = (state.coef.copy(), state.a0)
             if status != 0:
-                return mu, False, status
+                return mu, False, status, solved
             coef, a0 = state.coef.copy(), state.a0
             eta = problem.eta(coef, a0)
             mu = family.linkinv(eta)
@@ -266,9 +270,9 @@ def _irls(
                 state.coef[:] = coef
                 state.a0 = a0
             if abs(value - objective_old) / (0.1 + abs(value)) < IRLS_TOLERANCE:
-                return mu, True, 0
+                return mu, True, 0, solved
             coef_old, a0_old, objective_old = coef, a0, value
-    return mu, False, 0
+    return mu, False, 0, solved
 
 
 def _null_mean(
