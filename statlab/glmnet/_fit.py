@@ -60,6 +60,14 @@ def glmnet(
     penalty ``alpha ||b_j||_2 + (1 - alpha)/2 ||b_j||^2``, as R's ``multelnet``;
     ``standardize_response`` (R's ``standardize.response``) scales each response to unit sd
     first, and lambdas are then in those units; its ``offset`` is an n x K matrix too.
+    ``family`` may also be a family object, as R's ``family = binomial(link = "probit")``: a
+    statsmodels family instance with its link (``sm.families.Binomial(link=
+    sm.families.links.Probit())``, ``Poisson()``, ``Gamma(link=sm.families.links.Log())``,
+    ``Gaussian(link=sm.families.links.Log())``; R's links only) or ``"quasipoisson"`` (R's
+    ``quasipoisson()``, which statsmodels lacks). It is solved as R's ``glmnet.path``: IRLS
+    around the weighted elastic net, with ``lambda_max`` from the null model as the first lambda
+    and R's step halving; ``dfmax``, ``pmax`` and ``relax`` do not apply, and
+    ``predict(type="response")`` applies the inverse link.
     ``offset`` is added to the linear predictor (e.g. log exposure
     for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces
     glmnet's own sequence; it is then solved in full, without early stopping. ``backend="auto"``
@@ -169,7 +177,8 @@ def cv_glmnet(
     (mean squared error for Gaussian and mgaussian, deviance otherwise), "mse", "deviance",
     "mae" (for mgaussian summed over the responses, "deviance" being "mse"), and for
     binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
-    "deviance"). ``grouped=False`` computes the standard error per observation rather than per
+    "deviance"); for a family object the family's deviance (default), "mse" and "mae" of the
+    mean, as R's ``cv.glmnetfit``. ``grouped=False`` computes the standard error per observation rather than per
     fold; ``keep=True`` returns the out-of-fold linear predictors as ``fit_preval``.
     ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
     own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
