@@ -508,6 +508,7 @@ def cross_validate(
     keep: bool = False,
     relax: bool = False,
     gamma: np.ndarray | None = None,
+    fold_exclusions: list[np.ndarray] | None = None,
     **fit_args: Any,
 ) -> CVArrays:
     """cv.glmnet: a full-data path, each fold's own path, out-of-fold loss at the full-data lambdas.
@@ -541,14 +542,18 @@ def cross_validate(
             train = foldid != fold
             fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
         training_sums, stats = (None, None) if sums is None else sums.training(fold)
+        fold_settings = settings
+        if fold_exclusions is not None:  # an exclude function's choice for this fit
+            options = replace(settings.options, exclude=fold_exclusions[fold])
+            fold_settings = replace(settings, options=options)
         fitted = (
             path
             if path is not None
-            else _fit_rows(columns, y, fold_weights, n_obs, settings, training_sums, stats)
+            else _fit_rows(columns, y, fold_weights, n_obs, fold_settings, training_sums, stats)
         )
         if relax:
             relaxed = _relax(
-                columns, y, fold_weights, n_obs, settings, fitted, training_sums, stats
+                columns, y, fold_weights, n_obs, fold_settings, fitted, training_sums, stats
             )
             fitted = replace(fitted, relaxed=relaxed)
         return fitted
@@ -560,7 +565,7 @@ def cross_validate(
 
         return Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fit)(f, sums) for f in folds)
 
-    if not _shares_gram(columns, foldid, settings):
+    if fold_exclusions is not None or not _shares_gram(columns, foldid, settings):
         fits = run(range(n_folds + 1), None)
     else:
         response = y - settings.offset if settings.offset is not None else y

@@ -47,13 +47,19 @@ def cross_validate(
     keep: bool = False,
     relax: bool = False,
     gamma: np.ndarray | None = None,
+    fold_exclusions: list[np.ndarray] | None = None,
     **fit_args: Any,
 ) -> CVArrays:
-    """R's cv.glmnet on (x, y) with statlab's folds (``relax``/``gamma`` as R's)."""
+    """R's cv.glmnet on (x, y) with statlab's folds (``relax``/``gamma`` as R's).
+    ``fold_exclusions`` (an exclude function's columns for the full fit, then each fold) become
+    an R exclude function, which cv.glmnet calls on each fit's rows as it would the user's."""
+    exclusions = None
+    if fold_exclusions is not None:
+        exclusions = {str(k): e + 1 for k, e in enumerate(fold_exclusions)}
     out = _rbridge.call(
         "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights,
         type_measure=type_measure or "default", grouped=grouped, keep=keep, relax=relax,
-        gamma=gamma, **_r_args(fit_args),
+        gamma=gamma, exclude_by_fold=exclusions, **_r_args(fit_args),
     )  # fmt: skip
     _warn_pmax(out, fit_args.get("options"))
     fit_preval = out.get("fit_preval")

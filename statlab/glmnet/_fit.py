@@ -3,7 +3,7 @@ the same inputs to the R or the Python backend, which return the same result typ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -32,7 +32,7 @@ def glmnet(
     lambdas: Sequence[float] | np.ndarray | None = None,
     type_gaussian: str | None = None,
     penalty_factor: Sequence[float] | np.ndarray | None = None,
-    exclude: Sequence[str | int] | str | int | None = None,
+    exclude: Sequence[str | int] | str | int | Callable[..., Any] | None = None,
     intercept: bool = True,
     lower_limits: float | Sequence[float] | np.ndarray = -np.inf,
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
@@ -80,7 +80,10 @@ def glmnet(
 
     Per-variable options, in R's meaning: ``penalty_factor`` scales each column's penalty (0 leaves
     it unpenalised, ``inf`` excludes it; glmnet rescales the factors to sum to the number of
-    columns), ``exclude`` drops columns (names or 0-based positions), ``lower_limits`` (<= 0) and
+    columns), ``exclude`` drops columns (names or 0-based positions, or a function
+    ``exclude(x, y, weights)`` returning them, as R's: called with X as a matrix, y as fitted
+    (0/1 for binomial) and the weights (ones by default); :func:`cv_glmnet` calls it again on
+    each fold's training rows), ``lower_limits`` (<= 0) and
     ``upper_limits`` (>= 0) bound the coefficients (a scalar or one per column; a limit at 0 turns
     off glmnet's relative-R^2 early stop, as in R), ``intercept=False`` fits through the origin,
     ``dfmax`` stops the path once more than that many coefficients are non-zero and ``pmax`` once
@@ -153,7 +156,7 @@ def cv_glmnet(
     lambdas: Sequence[float] | np.ndarray | None = None,
     type_gaussian: str | None = None,
     penalty_factor: Sequence[float] | np.ndarray | None = None,
-    exclude: Sequence[str | int] | str | int | None = None,
+    exclude: Sequence[str | int] | str | int | Callable[..., Any] | None = None,
     intercept: bool = True,
     lower_limits: float | Sequence[float] | np.ndarray = -np.inf,
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
@@ -240,6 +243,7 @@ def cv_glmnet(
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
     relax = _inputs.flag(relax, "relax")
     cv_args = {
+        "fold_exclusions": _fold_exclusions(exclude, x, y_values, w, folds, names, fit_args),
         "type_measure": measure,
         "grouped": _inputs.flag(grouped, "grouped"),
         "keep": _inputs.flag(keep, "keep"),
@@ -312,6 +316,9 @@ def _prepare(
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])
     _inputs.varying(x)
+    if callable(options["exclude"]):
+        chosen = _inputs.excluded_by_function(options["exclude"], x, y_values, w, names)
+        options = {**options, "exclude": chosen}
     ran = _rbridge.resolve_backend(backend)
     fit_args = {
         "alpha": alpha,
@@ -333,6 +340,28 @@ def _prepare(
         "standardize_response": _inputs.response_scaling(options["standardize_response"], family),
     }
     return ran, x, y_values, labels, w, names, fit_args
+
+
+def _fold_exclusions(
+    exclude: Any,
+    x: Any,
+    y: np.ndarray,
+    w: np.ndarray,
+    folds: np.ndarray,
+    names: list[str],
+    fit_args: dict[str, Any],
+) -> list[np.ndarray] | None:
+    """For an ``exclude`` function, the columns it excludes for the full fit and for each fold,
+    called on that fold's training rows as R's cv.glmnet does; None otherwise."""
+    if not callable(exclude):
+        return None
+    exclusions = [fit_args["options"].exclude]
+    for fold in range(1, int(folds.max()) + 1):
+        train = np.flatnonzero(folds != fold)
+        exclusions.append(
+            _inputs.excluded_by_function(exclude, x[train], y[train], w[train], names)
+        )
+    return exclusions
 
 
 def _cv_nonzero(path: GlmnetPath, fit_args: dict[str, Any]) -> np.ndarray:

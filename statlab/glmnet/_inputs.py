@@ -7,7 +7,7 @@ scalar checks are statlab's shared ones (:mod:`statlab._validation`).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -473,6 +473,27 @@ def excluded_columns(exclude: Any, names: list[str]) -> np.ndarray:
                 f"exclude must hold column names or 0-based positions, got {item!r}"
             )
     return np.unique(np.asarray(positions, dtype=np.int64))
+
+
+def excluded_by_function(
+    exclude: Callable[..., Any], x: Any, y: np.ndarray, weights: np.ndarray, names: list[str]
+) -> np.ndarray:
+    """The columns an ``exclude`` function picks, as R's glmnet calls it: ``exclude(x, y,
+    weights)`` on the rows fitted, returning column names or 0-based positions (none: an empty
+    sequence or None). As R's ``check.exclude``, at least two columns must remain.
+
+    >>> excluded_by_function(lambda x, y, w: [2, 0, 2], np.eye(4), np.ones(4), np.ones(4),
+    ...                      ["a", "b", "c", "d"])
+    array([0, 2])
+    """
+    chosen = exclude(x, y, weights)
+    positions = excluded_columns(None if chosen is None else list(np.atleast_1d(chosen)), names)
+    if positions.shape[0] > len(names) - 2:
+        raise check.InvalidArgumentError(
+            f"exclude: the function excluded {positions.shape[0]} of {len(names)} columns; at "
+            "least 2 must remain (R: 'cannot retain 1 or less variables')"
+        )
+    return positions
 
 
 def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
