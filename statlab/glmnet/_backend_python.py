@@ -12,6 +12,7 @@ squared error by the negative log-likelihood and has no ``s_y``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab import _validation as check
+from statlab._progress import progress_bar
 from statlab.glmnet import _flex
 from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._interp import interpolate, linear_part
@@ -131,6 +133,7 @@ def fit_path(
     type_multinomial: str = "ungrouped",
     standardize_response: bool = False,
     relax: bool = False,
+    trace_it: bool = False,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
@@ -144,7 +147,9 @@ def fit_path(
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
         type_multinomial == "grouped", standardize_response,
     )  # fmt: skip
-    path = _fit_rows(columns, y, weights, columns.n_rows, settings)
+    n_lambdas = nlambda if lambdas is None else len(lambdas)
+    with progress_bar(n_lambdas, "glmnet path", trace_it, unit="lambda") as bar:
+        path = _fit_rows(columns, y, weights, columns.n_rows, replace(settings, on_step=bar.update))
     _warn_unconverged(path, settings)
     if relax:
         path = replace(path, relaxed=_relax(columns, y, weights, columns.n_rows, settings, path))
@@ -228,6 +233,7 @@ class _Settings:
     offset: np.ndarray | None = None  # added to the linear predictor (R's offset)
     grouped_multinomial: bool = False  # type_multinomial="grouped"
     standardize_response: bool = False  # mgaussian: each response scaled to unit sd
+    on_step: Callable[[int], Any] | None = None  # told how many lambdas a path has fitted
 
 
 def _fit_rows(
@@ -356,6 +362,8 @@ def _fit_rows(
         a0 = a0_std[:n_steps] - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps].copy()
         nulldev = float(null_dev * weights.sum())
+    if settings.on_step is not None:  # the compiled paths report once, at their end
+        settings.on_step(n_steps)
     if n_steps == 0 and status == _kernels.STATUS_PMAX:
         raise check.InvalidArgumentError(empty_path_message(options.pmax))
     if own_sequence:
@@ -509,6 +517,7 @@ def cross_validate(
     relax: bool = False,
     gamma: np.ndarray | None = None,
     fold_exclusions: list[np.ndarray] | None = None,
+    trace_it: bool = False,
     **fit_args: Any,
 ) -> CVArrays:
     """cv.glmnet: a full-data path, each fold's own path, out-of-fold loss at the full-data lambdas.
@@ -534,6 +543,7 @@ def cross_validate(
         bool(fit_args.get("standardize_response", False)),
     )  # fmt: skip
     n_folds = int(foldid.max())
+    bar = progress_bar(n_folds + 1, "cv_glmnet fits", trace_it, unit="fit")
 
     def fit(fold: int, sums: _HeldOutSums | None, path: PathArrays | None = None) -> PathArrays:
         if fold == 0:
@@ -556,6 +566,7 @@ def cross_validate(
                 columns, y, fold_weights, n_obs, fold_settings, fitted, training_sums, stats
             )
             fitted = replace(fitted, relaxed=relaxed)
+        bar.update(1)
         return fitted
 
     def run(folds: range, sums: _HeldOutSums | None) -> list[PathArrays]:
@@ -583,6 +594,7 @@ def cross_validate(
             path = _fit_rows(columns, y, weights, columns.n_rows, settings, *sums.training(0))
             sums = sums.with_gram_rows(np.flatnonzero(np.abs(path.beta).sum(axis=1)))
             fits = [fit(0, sums, path), *run(range(1, n_folds + 1), sums)]
+    bar.close()
     for fitted in fits:
         _warn_unconverged(fitted, settings)
     full = fits[0]

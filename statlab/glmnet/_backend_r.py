@@ -25,13 +25,20 @@ from statlab.glmnet._paths import (
 
 
 def fit_path(
-    x: Any, y: np.ndarray, weights: np.ndarray, *, relax: bool = False, **fit_args: Any
+    x: Any,
+    y: np.ndarray,
+    weights: np.ndarray,
+    *,
+    relax: bool = False,
+    trace_it: bool = False,
+    **fit_args: Any,
 ) -> PathArrays:
     """R's glmnet path on (x, y); sparse x reaches R as a ``dgCMatrix``. ``relax`` adds R's
-    relaxed fit (``glmnet(..., relax = TRUE)``)."""
+    relaxed fit (``glmnet(..., relax = TRUE)``); ``trace_it`` R's progress bar."""
     out = _rbridge.call(
-        "glmnet_fit", r_matrix(x), y, weights=weights, relax=relax, **_r_args(fit_args)
-    )
+        "glmnet_fit", r_matrix(x), y, weights=weights, relax=relax,
+        trace_it=1 if trace_it else None, **_r_args(fit_args),
+    )  # fmt: skip
     _warn_pmax(out, fit_args.get("options"))
     return _path(out, fit_args.get("options"))
 
@@ -48,6 +55,7 @@ def cross_validate(
     relax: bool = False,
     gamma: np.ndarray | None = None,
     fold_exclusions: list[np.ndarray] | None = None,
+    trace_it: bool = False,
     **fit_args: Any,
 ) -> CVArrays:
     """R's cv.glmnet on (x, y) with statlab's folds (``relax``/``gamma`` as R's).
@@ -59,7 +67,8 @@ def cross_validate(
     out = _rbridge.call(
         "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights,
         type_measure=type_measure or "default", grouped=grouped, keep=keep, relax=relax,
-        gamma=gamma, exclude_by_fold=exclusions, **_r_args(fit_args),
+        gamma=gamma, exclude_by_fold=exclusions, trace_it=1 if trace_it else None,
+        **_r_args(fit_args),
     )  # fmt: skip
     _warn_pmax(out, fit_args.get("options"))
     fit_preval = out.get("fit_preval")

@@ -42,6 +42,7 @@ def glmnet(
     type_multinomial: str = "ungrouped",
     standardize_response: bool = False,
     relax: bool = False,
+    trace_it: bool = False,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -89,6 +90,10 @@ def glmnet(
     ``dfmax`` stops the path once more than that many coefficients are non-zero and ``pmax`` once
     more than that many have ever been (with a warning, as R).
 
+    ``trace_it=True`` (R's ``trace.it = 1``) draws a progress bar over the lambdas on stderr (a
+    family object's path moves it lambda by lambda; the compiled paths of the built-in families
+    at their end; the R backend draws R's).
+
     ``relax=True`` adds glmnet 4's relaxed fit (R's ``relax.glmnet``), as ``path.relaxed``: at each
     lambda the unpenalised fit (glmnet at lambda = 0, with the same family, weights, offset,
     limits and intercept) on that lambda's active set; lambdas with no active variable keep the
@@ -135,7 +140,10 @@ def glmnet(
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
-    arrays = engine.fit_path(x, y_values, w, relax=_inputs.flag(relax, "relax"), **fit_args)
+    arrays = engine.fit_path(
+        x, y_values, w, relax=_inputs.flag(relax, "relax"),
+        trace_it=_inputs.flag(trace_it, "trace_it"), **fit_args,
+    )  # fmt: skip
     return _path_result(arrays, names, fit_args, ran, labels)
 
 
@@ -171,6 +179,7 @@ def cv_glmnet(
     relax: bool = False,
     gamma: Sequence[float] | np.ndarray | None = None,
     n_jobs: int = 1,
+    trace_it: bool = False,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
@@ -193,6 +202,9 @@ def cv_glmnet(
     backend sums each fold's held-out rows once (their cross-products by BLAS) and derives every
     fit's Gram rows, column statistics and starting gradient from those sums, rather than each
     fit sweeping ``X``.
+
+    ``trace_it=True`` draws a progress bar over the fits (the full data's, then each fold's) on
+    stderr; the R backend draws R's (``trace.it = 1``).
 
     ``relax=True`` cross-validates the relaxed fit (see :func:`glmnet`) on the same folds, one curve
     per ``gamma`` (default 0, 0.25, 0.5, 0.75, 1; values outside [0, 1] dropped with R's warning):
@@ -249,6 +261,7 @@ def cv_glmnet(
         "keep": _inputs.flag(keep, "keep"),
         "relax": relax,
         "gamma": _inputs.relax_gamma(gamma, relax),
+        "trace_it": _inputs.flag(trace_it, "trace_it"),
     }
     if ran == "r":
         arrays = _backend_r.cross_validate(x, y_values, w, folds, **cv_args, **fit_args)

@@ -146,6 +146,8 @@ def fit_rows(
         dev = float(family.dev_resids(y, mu, problem.w)[problem.rows].sum())
         dev_ratio[k] = 1 - dev / nulldev_unit
         n_steps = k + 1
+        if settings.on_step is not None:
+            settings.on_step(1)
         if own_sequence and _stops(family, dev_ratio, k, n_lambdas, options.fdev):
             break
     if unconverged:

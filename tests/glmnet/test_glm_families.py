@@ -118,3 +118,18 @@ def test_options_a_family_object_does_not_use_are_refused(data, option, value):
     with pytest.raises(check.InvalidArgumentError, match=option):
         sl.glmnet(data["X"], data["counts"], family=sm.families.Poisson(), backend="python",
                   **{option: value})  # fmt: skip
+
+
+def test_trace_it_draws_a_bar_over_lambdas_and_fits_without_changing_them(data, capsys):
+    family = sm.families.Gamma(link=links.Log())
+    quiet = sl.glmnet(data["X"], data["positive"], family=family, backend="python")
+    assert capsys.readouterr().err == ""
+    traced = sl.glmnet(data["X"], data["positive"], family=family, trace_it=True,
+                       backend="python")  # fmt: skip
+    bar = capsys.readouterr().err
+    assert "glmnet path" in bar and f"{len(traced.lambdas)}/100" in bar
+    np.testing.assert_array_equal(traced.beta, quiet.beta)
+    cv = sl.cv_glmnet(data["X"], data["counts"], family="poisson", nfolds=4, seed=1,
+                      trace_it=True, backend="python")  # fmt: skip
+    assert "5/5" in capsys.readouterr().err
+    assert cv.index_min >= cv.index_1se
