@@ -51,21 +51,20 @@ class _Problem:
         self.xm = xm
         self.xs = xs
         self.rows = weights > 0
+        if columns.sparse:
+            import scipy.sparse as sp
+
+            self.x = sp.csc_matrix(
+                (columns.values, columns.indices, columns.indptr),
+                shape=(columns.n_rows, columns.n_cols),
+            )
+        else:
+            self.x = columns.dense
 
     def eta(self, coef: np.ndarray, a0: float) -> np.ndarray:
         """The linear predictor with the offset: ``offset + a0 + xz coef``."""
         scaled = coef / self.xs
-        if self.columns.sparse:
-            import scipy.sparse as sp
-
-            x = sp.csc_matrix(
-                (self.columns.values, self.columns.indices, self.columns.indptr),
-                shape=(self.columns.n_rows, self.columns.n_cols),
-            )
-            linear = x @ scaled
-        else:
-            linear = self.columns.dense @ scaled
-        return linear + (a0 - self.xm @ scaled) + self.offset
+        return self.x @ scaled + (a0 - self.xm @ scaled) + self.offset
 
 
 def fit_rows(
