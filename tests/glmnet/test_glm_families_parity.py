@@ -122,3 +122,44 @@ def test_cv_as_r(data, family_key, measure):
     np.testing.assert_allclose(python_cv.cvsd, r_cv.cvsd, rtol=1e-9)
     np.testing.assert_allclose(python_cv.fit_preval, r_cv.fit_preval, rtol=1e-9, atol=1e-12)
     assert (python_cv.index_min, python_cv.index_1se) == (r_cv.index_min, r_cv.index_1se)
+
+
+LINKS = {
+    "poisson_identity": (lambda: sm.families.Poisson(link=links.Identity()), lambda e: 3 + e),
+    "poisson_sqrt": (lambda: sm.families.Poisson(link=links.Sqrt()), lambda e: (2 + e) ** 2),
+    "gamma_inverse": (lambda: sm.families.Gamma(), lambda e: 1 / (1 + 0.1 * e)),
+    "gamma_identity": (lambda: sm.families.Gamma(link=links.Identity()), lambda e: 3 + e),
+    "binomial_log": (lambda: sm.families.Binomial(link=links.Log()),
+                     lambda e: 0.3 * np.exp(0.3 * e)),
+    "binomial_cauchit": (lambda: sm.families.Binomial(link=links.Cauchy()),
+                         lambda e: 0.5 + 0.3 * np.tanh(e)),
+    "gaussian_identity": (lambda: sm.families.Gaussian(), lambda e: e),
+    "gaussian_inverse": (lambda: sm.families.Gaussian(link=links.InversePower()),
+                         lambda e: 1 / (2 + 0.2 * e)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("link_key", list(LINKS))
+def test_every_link_r_allows_as_r(link_key):
+    """Each family with each other link R's family function takes (identity links included,
+    where a step can leave the family's domain and is halved)."""
+    make_family, mean = LINKS[link_key]
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(150, 6))
+    mu = mean(0.5 * X[:, 0] - 0.3 * X[:, 1])
+    family = make_family()
+    if family.__class__.__name__ == "Binomial":
+        y = (rng.uniform(size=150) < mu).astype(float)
+    elif family.__class__.__name__ == "Poisson":
+        y = rng.poisson(mu).astype(float)
+    elif family.__class__.__name__ == "Gamma":
+        y = rng.gamma(3.0, mu / 3.0)
+    else:
+        y = mu + 0.05 * rng.normal(size=150)
+    python_fit, r_fit = (sl.glmnet(X, y, family=make_family(), backend=b) for b in ("python", "r"))
+    assert len(python_fit.lambdas) == len(r_fit.lambdas)
+    np.testing.assert_allclose(python_fit.lambdas, r_fit.lambdas, rtol=LAMBDA_RTOL, atol=0)
+    scale = np.abs(r_fit.beta).max()
+    assert np.abs(python_fit.beta - r_fit.beta).max() <= COEF_TOL * scale
+    assert np.abs(python_fit.a0 - r_fit.a0).max() <= COEF_TOL * max(scale, 1.0)
+    np.testing.assert_array_equal(python_fit.df, r_fit.df)
