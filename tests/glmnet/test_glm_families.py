@@ -84,6 +84,9 @@ def test_cv_deviance_is_the_family_deviance(data):
     sizes = np.array([np.sum(cv.foldid == k) for k in range(1, 5)])
     np.testing.assert_allclose(cv.cvm, sizes @ np.array(folds) / sizes.sum(), rtol=1e-12)
     assert cv.measure == "GLM Deviance"
+    threaded = sl.cv_glmnet(data["X"], data["positive"], family=sm.families.Gamma(link=links.Log()),
+                            seed=3, nfolds=4, n_jobs=2, backend="python")  # fmt: skip
+    np.testing.assert_array_equal(threaded.cvm, cv.cvm)
 
 
 @pytest.mark.parametrize(
