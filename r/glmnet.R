@@ -17,7 +17,7 @@ glmnet_path_list <- function(fit) {
     df = as.numeric(fit$df),
     dev_ratio = fit$dev.ratio,
     nulldev = fit$nulldev,
-    npasses = fit$npasses,
+    npasses = if (is.null(fit$npasses)) NA_real_ else fit$npasses,  # NULL: glmnet.path hit maxit
     jerr = fit$jerr
   )
 }

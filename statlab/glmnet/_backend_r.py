@@ -198,10 +198,16 @@ def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays
         df=np.asarray(out["df"]).astype(np.int64),
         dev_ratio=np.asarray(out["dev_ratio"], dtype=np.float64),
         nulldev=float(np.asarray(out["nulldev"])[0]),
-        npasses=int(np.asarray(out["npasses"])[0]),
+        npasses=_passes(out["npasses"]),
         pmax_reached=pmax_reached,
         relaxed=None if relaxed is None else _relaxed_arrays(relaxed),
     )
+
+
+def _passes(npasses: Any) -> int:
+    """R's pass count; -1 where R gives none (glmnet.path stopped at maxit)."""
+    value = float(np.asarray(npasses, dtype=np.float64).reshape(-1)[0])
+    return int(value) if np.isfinite(value) else -1
 
 
 def _relaxed_arrays(out: dict[str, Any]) -> RelaxedArrays:

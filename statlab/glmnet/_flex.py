@@ -123,21 +123,15 @@ def fit_rows(
     state = _WarmStart(p)
     a0_path, beta_path = np.zeros(n_lambdas), np.zeros((p, n_lambdas))
     dev_ratio = np.zeros(n_lambdas)
-    unconverged, n_steps, status = 0, 0, _kernels.STATUS_OK
+    unconverged, n_steps = 0, 0
     for k in range(n_lambdas):
         lam = lambdas[k] if (k > 0 or not own_sequence) else BIG
         mu, converged, status, solved = _irls(
             problem, family, settings, lam, state, usable, penalty, lower, upper, start_mu,
             _flex_kernels,
         )  # fmt: skip
-        if status != _kernels.STATUS_OK:
-            warnings.warn(
-                f"convergence for the {k + 1}th lambda not reached after maxit="
-                f"{settings.max_passes} passes; the path stops at {k} lambdas (as R's glmnet)",
-                RuntimeWarning,
-                stacklevel=5,
-            )
-            break
+        if status != _kernels.STATUS_OK:  # maxit passes: the path stops here, as R's (the
+            break  # backend's warning says so, from npasses)
         unconverged += not converged
         # as R: the last weighted least-squares solution, before any step halving (which
         # moves the warm start and the fitted mean, hence dev_ratio, but not what is stored)

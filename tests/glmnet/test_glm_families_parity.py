@@ -163,3 +163,17 @@ def test_every_link_r_allows_as_r(link_key):
     assert np.abs(python_fit.beta - r_fit.beta).max() <= COEF_TOL * scale
     assert np.abs(python_fit.a0 - r_fit.a0).max() <= COEF_TOL * max(scale, 1.0)
     np.testing.assert_array_equal(python_fit.df, r_fit.df)
+
+
+def test_maxit_stops_the_path_where_r_stops_it(data):
+    """glmnet.path's passes accumulate over the path; past maxit the lambda is dropped and the
+    path ends there, with a warning, in both backends."""
+    family = sm.families.Gamma(link=links.Log())
+    fits = []
+    for backend, category in (("python", RuntimeWarning), ("r", UserWarning)):
+        with pytest.warns(category, match="maxit"):
+            fits.append(sl.glmnet(data["X"], data["gamma"], family=family, maxit=40,
+                                  backend=backend))  # fmt: skip
+    python_fit, r_fit = fits
+    assert 1 < len(python_fit.lambdas) == len(r_fit.lambdas) < 10
+    np.testing.assert_allclose(python_fit.beta, r_fit.beta, rtol=0, atol=1e-12)
