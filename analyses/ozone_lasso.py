@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ozone = sl.data.load("ozone")
     X = sl.model_matrix("O3 ~ .^2", ozone)
     y = np.log(ozone["O3"])
-    fit = sl.cv_glmnet(X, y, alpha=1, seed=args.seed, backend=args.backend)
+    fit = sl.cv_glmnet(X, y, alpha=1, seed=args.seed, trace_it=True, backend=args.backend)
 
     fit.plot().save(args.out / "cv_curve.png", width=6, height=4.5, dpi=120, verbose=False)
     fit.plot_path().save(args.out / "coef_path.png", width=6, height=4.5, dpi=120, verbose=False)

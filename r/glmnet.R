@@ -17,7 +17,7 @@ glmnet_path_list <- function(fit) {
     df = as.numeric(fit$df),
     dev_ratio = fit$dev.ratio,
     nulldev = fit$nulldev,
-    npasses = fit$npasses,
+    npasses = if (is.null(fit$npasses)) NA_real_ else fit$npasses,  # NULL: glmnet.path hit maxit
     jerr = fit$jerr
   )
 }
@@ -33,8 +33,11 @@ glmnet_x <- function(x) {
 # Per-variable options (penalty_factor, exclude as 1-based positions, lower_limits, upper_limits,
 # intercept, dfmax, pmax) and the family's options (offset, type_multinomial,
 # standardize_response) go to glmnet under R's names.
+# A family given as list(name, link) (R's family function and link names, e.g. "Gamma" and
+# "log") becomes that R family object, which glmnet fits by glmnet.path.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                         thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
+  if (is.list(family)) family <- get(family$name, mode = "function")(link = family$link)
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,
                standardize = standardize, nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio
@@ -107,15 +110,31 @@ cv_relaxed_list <- function(cv, keep) {
   )
 }
 
+# An exclude function for cv.glmnet from the columns (1-based) statlab's exclude function chose
+# for the full fit (exclude_by_fold[["0"]]) and each fold k (exclude_by_fold[["k"]]): x gets row
+# numbers as row names, by which the function tells which fold's rows cv.glmnet hands it.
+with_fold_exclude <- function(args, foldid, exclude_by_fold) {
+  n <- length(foldid)
+  rownames(args$x) <- seq_len(n)
+  args$exclude <- function(x, y, weights) {
+    left_out <- setdiff(seq_len(n), as.integer(rownames(x)))
+    fold <- if (length(left_out) == 0) 0 else foldid[left_out[1]]
+    columns <- exclude_by_fold[[as.character(fold)]]
+    if (length(columns) == 0) NULL else columns
+  }
+  args
+}
+
 # glmnet::cv.glmnet on (x, y) with the folds given by foldid (1-based labels); relax = TRUE
 # cross-validates the relaxed fit over gamma as well.
 cv_glmnet_fit <- function(x, y, foldid, alpha = 1, family = "gaussian", standardize = TRUE,
                           nlambda = 100, lambda_min_ratio = NULL, weights = NULL,
                           thresh = 1e-7, maxit = 1e5, lambda = NULL, type_gaussian = NULL,
                           type_measure = "default", grouped = TRUE, keep = FALSE,
-                          relax = FALSE, gamma = NULL, ...) {
+                          relax = FALSE, gamma = NULL, exclude_by_fold = NULL, ...) {
   args <- glmnet_args(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                       thresh, maxit, lambda, type_gaussian, list(...))
+  if (!is.null(exclude_by_fold)) args <- with_fold_exclude(args, foldid, exclude_by_fold)
   args$foldid <- foldid
   args$type.measure <- type_measure
   args$grouped <- grouped

@@ -12,6 +12,7 @@ squared error by the negative log-likelihood and has no ``s_y``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from statlab import _validation as check
+from statlab._progress import progress_bar
+from statlab.glmnet import _flex
+from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import (
     CVArrays,
@@ -129,6 +133,7 @@ def fit_path(
     type_multinomial: str = "ungrouped",
     standardize_response: bool = False,
     relax: bool = False,
+    trace_it: bool = False,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
@@ -142,7 +147,9 @@ def fit_path(
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
         type_multinomial == "grouped", standardize_response,
     )  # fmt: skip
-    path = _fit_rows(columns, y, weights, columns.n_rows, settings)
+    n_lambdas = nlambda if lambdas is None else len(lambdas)
+    with progress_bar(n_lambdas, "glmnet path", trace_it, unit="lambda") as bar:
+        path = _fit_rows(columns, y, weights, columns.n_rows, replace(settings, on_step=bar.update))
     _warn_unconverged(path, settings)
     if relax:
         path = replace(path, relaxed=_relax(columns, y, weights, columns.n_rows, settings, path))
@@ -226,6 +233,7 @@ class _Settings:
     offset: np.ndarray | None = None  # added to the linear predictor (R's offset)
     grouped_multinomial: bool = False  # type_multinomial="grouped"
     standardize_response: bool = False  # mgaussian: each response scaled to unit sd
+    on_step: Callable[[int], Any] | None = None  # told how many lambdas a path has fitted
 
 
 def _fit_rows(
@@ -244,6 +252,9 @@ def _fit_rows(
     (the relaxed refits share their path's)."""
     from statlab.glmnet import _kernels
 
+    if isinstance(settings.family, GlmFamily):  # a family object: glmnet.path's IRLS
+        stats = stats if stats is not None else _column_stats(columns, weights)
+        return _flex.fit_rows(columns, y, weights, n_obs, settings, stats)
     w = weights / weights.sum()
     args = columns.kernel_args()
     options = settings.options
@@ -351,6 +362,8 @@ def _fit_rows(
         a0 = a0_std[:n_steps] - x_mean @ beta
         path_lambdas = lambdas_std[:n_steps].copy()
         nulldev = float(null_dev * weights.sum())
+    if settings.on_step is not None:  # the compiled paths report once, at their end
+        settings.on_step(n_steps)
     if n_steps == 0 and status == _kernels.STATUS_PMAX:
         raise check.InvalidArgumentError(empty_path_message(options.pmax))
     if own_sequence:
@@ -503,6 +516,8 @@ def cross_validate(
     keep: bool = False,
     relax: bool = False,
     gamma: np.ndarray | None = None,
+    fold_exclusions: list[np.ndarray] | None = None,
+    trace_it: bool = False,
     **fit_args: Any,
 ) -> CVArrays:
     """cv.glmnet: a full-data path, each fold's own path, out-of-fold loss at the full-data lambdas.
@@ -528,6 +543,7 @@ def cross_validate(
         bool(fit_args.get("standardize_response", False)),
     )  # fmt: skip
     n_folds = int(foldid.max())
+    bar = progress_bar(n_folds + 1, "cv_glmnet fits", trace_it, unit="fit")
 
     def fit(fold: int, sums: _HeldOutSums | None, path: PathArrays | None = None) -> PathArrays:
         if fold == 0:
@@ -536,16 +552,21 @@ def cross_validate(
             train = foldid != fold
             fold_weights, n_obs = np.where(train, weights, 0.0), int(train.sum())
         training_sums, stats = (None, None) if sums is None else sums.training(fold)
+        fold_settings = settings
+        if fold_exclusions is not None:  # an exclude function's choice for this fit
+            options = replace(settings.options, exclude=fold_exclusions[fold])
+            fold_settings = replace(settings, options=options)
         fitted = (
             path
             if path is not None
-            else _fit_rows(columns, y, fold_weights, n_obs, settings, training_sums, stats)
+            else _fit_rows(columns, y, fold_weights, n_obs, fold_settings, training_sums, stats)
         )
         if relax:
             relaxed = _relax(
-                columns, y, fold_weights, n_obs, settings, fitted, training_sums, stats
+                columns, y, fold_weights, n_obs, fold_settings, fitted, training_sums, stats
             )
             fitted = replace(fitted, relaxed=relaxed)
+        bar.update(1)
         return fitted
 
     def run(folds: range, sums: _HeldOutSums | None) -> list[PathArrays]:
@@ -555,7 +576,7 @@ def cross_validate(
 
         return Parallel(n_jobs=n_jobs, prefer="threads")(delayed(fit)(f, sums) for f in folds)
 
-    if not _shares_gram(columns, foldid, settings):
+    if fold_exclusions is not None or not _shares_gram(columns, foldid, settings):
         fits = run(range(n_folds + 1), None)
     else:
         response = y - settings.offset if settings.offset is not None else y
@@ -573,6 +594,7 @@ def cross_validate(
             path = _fit_rows(columns, y, weights, columns.n_rows, settings, *sums.training(0))
             sums = sums.with_gram_rows(np.flatnonzero(np.abs(path.beta).sum(axis=1)))
             fits = [fit(0, sums, path), *run(range(1, n_folds + 1), sums)]
+    bar.close()
     for fitted in fits:
         _warn_unconverged(fitted, settings)
     full = fits[0]
@@ -846,6 +868,8 @@ def _loss(
 ) -> np.ndarray:
     """The loss per observation and lambda (cv.glmnet's ``cvraw``), computed in place of ``link``
     (n x L, as large as a sizeable part of x) unless ``in_place`` is False (``link`` kept)."""
+    if isinstance(family, GlmFamily):
+        return _flex.loss(y, link, family, measure)
     if family == "gaussian":
         error = np.subtract(link, y[:, None], out=link if in_place else None)
         return np.abs(error, out=error) if measure == "mae" else np.square(error, out=error)

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._paths import (
     PMAX_CODE,
     CVArrays,
@@ -24,13 +25,20 @@ from statlab.glmnet._paths import (
 
 
 def fit_path(
-    x: Any, y: np.ndarray, weights: np.ndarray, *, relax: bool = False, **fit_args: Any
+    x: Any,
+    y: np.ndarray,
+    weights: np.ndarray,
+    *,
+    relax: bool = False,
+    trace_it: bool = False,
+    **fit_args: Any,
 ) -> PathArrays:
     """R's glmnet path on (x, y); sparse x reaches R as a ``dgCMatrix``. ``relax`` adds R's
-    relaxed fit (``glmnet(..., relax = TRUE)``)."""
+    relaxed fit (``glmnet(..., relax = TRUE)``); ``trace_it`` R's progress bar."""
     out = _rbridge.call(
-        "glmnet_fit", r_matrix(x), y, weights=weights, relax=relax, **_r_args(fit_args)
-    )
+        "glmnet_fit", r_matrix(x), y, weights=weights, relax=relax,
+        trace_it=1 if trace_it else None, **_r_args(fit_args),
+    )  # fmt: skip
     _warn_pmax(out, fit_args.get("options"))
     return _path(out, fit_args.get("options"))
 
@@ -46,13 +54,21 @@ def cross_validate(
     keep: bool = False,
     relax: bool = False,
     gamma: np.ndarray | None = None,
+    fold_exclusions: list[np.ndarray] | None = None,
+    trace_it: bool = False,
     **fit_args: Any,
 ) -> CVArrays:
-    """R's cv.glmnet on (x, y) with statlab's folds (``relax``/``gamma`` as R's)."""
+    """R's cv.glmnet on (x, y) with statlab's folds (``relax``/``gamma`` as R's).
+    ``fold_exclusions`` (an exclude function's columns for the full fit, then each fold) become
+    an R exclude function, which cv.glmnet calls on each fit's rows as it would the user's."""
+    exclusions = None
+    if fold_exclusions is not None:
+        exclusions = {str(k): e + 1 for k, e in enumerate(fold_exclusions)}
     out = _rbridge.call(
         "cv_glmnet_fit", r_matrix(x), y, foldid, weights=weights,
         type_measure=type_measure or "default", grouped=grouped, keep=keep, relax=relax,
-        gamma=gamma, **_r_args(fit_args),
+        gamma=gamma, exclude_by_fold=exclusions, trace_it=1 if trace_it else None,
+        **_r_args(fit_args),
     )  # fmt: skip
     _warn_pmax(out, fit_args.get("options"))
     fit_preval = out.get("fit_preval")
@@ -118,7 +134,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
     gaussian = fit_args["family"] == "gaussian"
     return {
         "alpha": fit_args["alpha"],
-        "family": fit_args["family"],
+        "family": _r_family(fit_args["family"]),
         "standardize": fit_args["standardize"],
         "nlambda": fit_args["nlambda"],
         "lambda_min_ratio": fit_args["lambda_min_ratio"],
@@ -135,6 +151,14 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         if fit_args["family"] == "mgaussian"
         else None,
     }
+
+
+def _r_family(family: str | GlmFamily) -> str | dict[str, str]:
+    """A built-in family's name, or a family object as R's family function and link names,
+    from which ``r/glmnet.R`` builds the R family object."""
+    if isinstance(family, GlmFamily):
+        return {"name": family.name, "link": family.link}
+    return family
 
 
 def _r_options(options: PathOptions | None) -> dict[str, Any]:
@@ -174,10 +198,16 @@ def _path(out: dict[str, Any], options: PathOptions | None = None) -> PathArrays
         df=np.asarray(out["df"]).astype(np.int64),
         dev_ratio=np.asarray(out["dev_ratio"], dtype=np.float64),
         nulldev=float(np.asarray(out["nulldev"])[0]),
-        npasses=int(np.asarray(out["npasses"])[0]),
+        npasses=_passes(out["npasses"]),
         pmax_reached=pmax_reached,
         relaxed=None if relaxed is None else _relaxed_arrays(relaxed),
     )
+
+
+def _passes(npasses: Any) -> int:
+    """R's pass count; -1 where R gives none (glmnet.path stopped at maxit)."""
+    value = float(np.asarray(npasses, dtype=np.float64).reshape(-1)[0])
+    return int(value) if np.isfinite(value) else -1
 
 
 def _relaxed_arrays(out: dict[str, Any]) -> RelaxedArrays:

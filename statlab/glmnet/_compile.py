@@ -69,10 +69,21 @@ def warm_up_calls() -> list[tuple[str, Callable[[], Any]]]:
                                                 **python)),
         ("multinomial, grouped",
          lambda: glmnet(x, classes, family="multinomial", type_multinomial="grouped", **python)),
+        ("family object (binomial, probit link), cv_glmnet",
+         lambda: cv_glmnet(x, (y > 0).astype(float), family=_probit(), nfolds=3, seed=1,
+                           **python)),
+        ("family object (quasipoisson), sparse x",
+         lambda: glmnet(sparse_x, counts, family="quasipoisson", **python)),
         ("multi-response gaussian, cv_glmnet",
          lambda: cv_glmnet(x, np.column_stack([y, counts]), family="mgaussian", nfolds=3, seed=1,
                            **python)),
     ]  # fmt: skip
+
+
+def _probit() -> Any:
+    import statsmodels.api as sm
+
+    return sm.families.Binomial(link=sm.families.links.Probit())
 
 
 def compile_kernels(*, progress: bool = False) -> list[KernelStatus]:
@@ -85,7 +96,7 @@ def compile_kernels(*, progress: bool = False) -> list[KernelStatus]:
     >>> sorted(s.name for s in statuses)[:2]
     ['_gaussian_naive_path_dense', '_gaussian_naive_path_sparse']
     """
-    from statlab.glmnet import _kernels
+    from statlab.glmnet import _flex_kernels, _kernels
 
     calls = warm_up_calls()
     with progress_bar(len(calls), "compiling glmnet kernels", progress, unit="fit") as bar:
@@ -97,6 +108,9 @@ def compile_kernels(*, progress: bool = False) -> list[KernelStatus]:
             bar.update(1)
     return [
         KernelStatus(name, loaded=not dispatcher.stats.cache_misses)
-        for name, dispatcher in _kernels.dispatchers().items()
+        for name, dispatcher in [
+            *_kernels.dispatchers().items(),
+            *_flex_kernels.dispatchers().items(),
+        ]
         if dispatcher.signatures
     ]

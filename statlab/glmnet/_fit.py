@@ -3,7 +3,7 @@ the same inputs to the R or the Python backend, which return the same result typ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -11,6 +11,7 @@ import numpy as np
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab.glmnet import _backend_python, _backend_r, _inputs
+from statlab.glmnet._families import GlmFamily, glm_family_options
 from statlab.glmnet._paths import PathArrays, PathOptions
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 
@@ -23,7 +24,7 @@ def glmnet(
     y: Any,
     *,
     alpha: float = 1.0,
-    family: str = "gaussian",
+    family: str | Any = "gaussian",
     standardize: bool = True,
     nlambda: int = 100,
     lambda_min_ratio: float | None = None,
@@ -33,7 +34,7 @@ def glmnet(
     lambdas: Sequence[float] | np.ndarray | None = None,
     type_gaussian: str | None = None,
     penalty_factor: Sequence[float] | np.ndarray | None = None,
-    exclude: Sequence[str | int] | str | int | None = None,
+    exclude: Sequence[str | int] | str | int | Callable[..., Any] | None = None,
     intercept: bool = True,
     lower_limits: float | Sequence[float] | np.ndarray = -np.inf,
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
@@ -43,6 +44,7 @@ def glmnet(
     type_multinomial: str = "ungrouped",
     standardize_response: bool = False,
     relax: bool = False,
+    trace_it: bool = False,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -61,6 +63,14 @@ def glmnet(
     penalty ``alpha ||b_j||_2 + (1 - alpha)/2 ||b_j||^2``, as R's ``multelnet``;
     ``standardize_response`` (R's ``standardize.response``) scales each response to unit sd
     first, and lambdas are then in those units; its ``offset`` is an n x K matrix too.
+    ``family`` may also be a family object, as R's ``family = binomial(link = "probit")``: a
+    statsmodels family instance with its link (``sm.families.Binomial(link=
+    sm.families.links.Probit())``, ``Poisson()``, ``Gamma(link=sm.families.links.Log())``,
+    ``Gaussian(link=sm.families.links.Log())``; R's links only) or ``"quasipoisson"`` (R's
+    ``quasipoisson()``, which statsmodels lacks). It is solved as R's ``glmnet.path``: IRLS
+    around the weighted elastic net, with ``lambda_max`` from the null model as the first lambda
+    and R's step halving; ``dfmax``, ``pmax`` and ``relax`` do not apply, and
+    ``predict(type="response")`` applies the inverse link.
     ``offset`` is added to the linear predictor (e.g. log exposure
     for counts); predictions then need ``new_offset``. ``lambdas`` (R's ``lambda``) replaces
     glmnet's own sequence; it is then solved in full, without early stopping. ``backend="auto"``
@@ -73,11 +83,18 @@ def glmnet(
 
     Per-variable options, in R's meaning: ``penalty_factor`` scales each column's penalty (0 leaves
     it unpenalised, ``inf`` excludes it; glmnet rescales the factors to sum to the number of
-    columns), ``exclude`` drops columns (names or 0-based positions), ``lower_limits`` (<= 0) and
+    columns), ``exclude`` drops columns (names or 0-based positions, or a function
+    ``exclude(x, y, weights)`` returning them, as R's: called with X as a matrix, y as fitted
+    (0/1 for binomial) and the weights (ones by default); :func:`cv_glmnet` calls it again on
+    each fold's training rows), ``lower_limits`` (<= 0) and
     ``upper_limits`` (>= 0) bound the coefficients (a scalar or one per column; a limit at 0 turns
     off glmnet's relative-R^2 early stop, as in R), ``intercept=False`` fits through the origin,
     ``dfmax`` stops the path once more than that many coefficients are non-zero and ``pmax`` once
     more than that many have ever been (with a warning, as R).
+
+    ``trace_it=True`` (R's ``trace.it = 1``) draws a progress bar over the lambdas on stderr (a
+    family object's path moves it lambda by lambda; the compiled paths of the built-in families
+    at their end; the R backend draws R's).
 
     ``relax=True`` adds glmnet 4's relaxed fit (R's ``relax.glmnet``), as ``path.relaxed``: at each
     lambda the unpenalised fit (glmnet at lambda = 0, with the same family, weights, offset,
@@ -121,10 +138,14 @@ def glmnet(
             "offset": offset,
             "type_multinomial": type_multinomial,
             "standardize_response": standardize_response,
+            "relax": relax,
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
-    arrays = engine.fit_path(x, y_values, w, relax=_inputs.flag(relax, "relax"), **fit_args)
+    arrays = engine.fit_path(
+        x, y_values, w, relax=_inputs.flag(relax, "relax"),
+        trace_it=_inputs.flag(trace_it, "trace_it"), **fit_args,
+    )  # fmt: skip
     return _path_result(arrays, names, fit_args, ran, labels)
 
 
@@ -134,7 +155,7 @@ def cv_glmnet(
     y: Any,
     *,
     alpha: float = 1.0,
-    family: str = "gaussian",
+    family: str | Any = "gaussian",
     nfolds: int = 10,
     foldid: Sequence[int] | np.ndarray | None = None,
     seed: int | None = None,
@@ -147,7 +168,7 @@ def cv_glmnet(
     lambdas: Sequence[float] | np.ndarray | None = None,
     type_gaussian: str | None = None,
     penalty_factor: Sequence[float] | np.ndarray | None = None,
-    exclude: Sequence[str | int] | str | int | None = None,
+    exclude: Sequence[str | int] | str | int | Callable[..., Any] | None = None,
     intercept: bool = True,
     lower_limits: float | Sequence[float] | np.ndarray = -np.inf,
     upper_limits: float | Sequence[float] | np.ndarray = np.inf,
@@ -162,6 +183,7 @@ def cv_glmnet(
     relax: bool = False,
     gamma: Sequence[float] | np.ndarray | None = None,
     n_jobs: int = 1,
+    trace_it: bool = False,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
@@ -171,7 +193,8 @@ def cv_glmnet(
     (mean squared error for Gaussian and mgaussian, deviance otherwise), "mse", "deviance",
     "mae" (for mgaussian summed over the responses, "deviance" being "mse"), and for
     binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
-    "deviance"). ``grouped=False`` computes the standard error per observation rather than per
+    "deviance"); for a family object the family's deviance (default), "mse" and "mae" of the
+    mean, as R's ``cv.glmnetfit``. ``grouped=False`` computes the standard error per observation rather than per
     fold; ``keep=True`` returns the out-of-fold linear predictors as ``fit_preval``.
     ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
     own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
@@ -183,6 +206,9 @@ def cv_glmnet(
     backend sums each fold's held-out rows once (their cross-products by BLAS) and derives every
     fit's Gram rows, column statistics and starting gradient from those sums, rather than each
     fit sweeping ``X``.
+
+    ``trace_it=True`` draws a progress bar over the fits (the full data's, then each fold's) on
+    stderr; the R backend draws R's (``trace.it = 1``).
 
     ``relax=True`` cross-validates the relaxed fit (see :func:`glmnet`) on the same folds, one curve
     per ``gamma`` (default 0, 0.25, 0.5, 0.75, 1; values outside [0, 1] dropped with R's warning):
@@ -223,6 +249,7 @@ def cv_glmnet(
             "offset": offset,
             "type_multinomial": type_multinomial,
             "standardize_response": standardize_response,
+            "relax": relax,
         },
     )
     _inputs.cv_lambda_grid(fit_args["lambdas"])
@@ -232,11 +259,13 @@ def cv_glmnet(
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
     relax = _inputs.flag(relax, "relax")
     cv_args = {
+        "fold_exclusions": _fold_exclusions(exclude, x, y_values, w, folds, names, fit_args),
         "type_measure": measure,
         "grouped": _inputs.flag(grouped, "grouped"),
         "keep": _inputs.flag(keep, "keep"),
         "relax": relax,
         "gamma": _inputs.relax_gamma(gamma, relax),
+        "trace_it": _inputs.flag(trace_it, "trace_it"),
     }
     if ran == "r":
         arrays = _backend_r.cross_validate(x, y_values, w, folds, **cv_args, **fit_args)
@@ -281,7 +310,7 @@ def _prepare(
     X: Any,
     y: Any,
     alpha: float,
-    family: str,
+    family: str | Any,
     standardize: bool,
     nlambda: int,
     lambda_min_ratio: float | None,
@@ -294,6 +323,8 @@ def _prepare(
     options: dict[str, Any],
 ) -> tuple[str, Any, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
     family = _inputs.family_name(family)
+    if isinstance(family, GlmFamily):
+        glm_family_options(family, options)
     alpha = _inputs.mixing(alpha)
     nlambda, lambda_min_ratio, thresh = _inputs.path_settings(nlambda, lambda_min_ratio, thresh)
     maxit = check.integer(maxit, "maxit", low=1)
@@ -303,6 +334,9 @@ def _prepare(
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])
     _inputs.varying(x)
+    if callable(options["exclude"]):
+        chosen = _inputs.excluded_by_function(options["exclude"], x, y_values, w, names)
+        options = {**options, "exclude": chosen}
     ran = _rbridge.resolve_backend(backend)
     fit_args = {
         "alpha": alpha,
@@ -324,6 +358,28 @@ def _prepare(
         "standardize_response": _inputs.response_scaling(options["standardize_response"], family),
     }
     return ran, x, y_values, labels, w, names, fit_args
+
+
+def _fold_exclusions(
+    exclude: Any,
+    x: Any,
+    y: np.ndarray,
+    w: np.ndarray,
+    folds: np.ndarray,
+    names: list[str],
+    fit_args: dict[str, Any],
+) -> list[np.ndarray] | None:
+    """For an ``exclude`` function, the columns it excludes for the full fit and for each fold,
+    called on that fold's training rows as R's cv.glmnet does; None otherwise."""
+    if not callable(exclude):
+        return None
+    exclusions = [fit_args["options"].exclude]
+    for fold in range(1, int(folds.max()) + 1):
+        train = np.flatnonzero(folds != fold)
+        exclusions.append(
+            _inputs.excluded_by_function(exclude, x[train], y[train], w[train], names)
+        )
+    return exclusions
 
 
 def _cv_nonzero(path: GlmnetPath, fit_args: dict[str, Any]) -> np.ndarray:

@@ -7,7 +7,7 @@ scalar checks are statlab's shared ones (:mod:`statlab._validation`).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from statlab import _validation as check
+from statlab.glmnet._families import GlmFamily, glm_family
 
 FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian")
 MULTINOMIAL_TYPES = ("ungrouped", "grouped")
@@ -203,6 +204,8 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         raise check.InvalidArgumentError(
             "y has negative values: not permitted for family='poisson' (counts)"
         )
+    if isinstance(family, GlmFamily):
+        family.check_response(numeric)
     if np.ptp(numeric) == 0:
         raise check.InvalidArgumentError("y is constant: there is nothing to fit")
     return numeric, None
@@ -299,7 +302,12 @@ def observation_weights(weights: Any, n_rows: int) -> np.ndarray:
     return values
 
 
-def family_name(family: str) -> str:
+def family_name(family: Any) -> str | GlmFamily:
+    """A built-in family's name, or the :class:`GlmFamily` of a family object (a statsmodels
+    family instance) or of ``"quasipoisson"``."""
+    glm = glm_family(family)
+    if glm is not None:
+        return glm
     if family not in FAMILIES:
         raise check.InvalidArgumentError(f"family must be one of {FAMILIES}, got {family!r}")
     return family
@@ -467,6 +475,27 @@ def excluded_columns(exclude: Any, names: list[str]) -> np.ndarray:
     return np.unique(np.asarray(positions, dtype=np.int64))
 
 
+def excluded_by_function(
+    exclude: Callable[..., Any], x: Any, y: np.ndarray, weights: np.ndarray, names: list[str]
+) -> np.ndarray:
+    """The columns an ``exclude`` function picks, as R's glmnet calls it: ``exclude(x, y,
+    weights)`` on the rows fitted, returning column names or 0-based positions (none: an empty
+    sequence or None). As R's ``check.exclude``, at least two columns must remain.
+
+    >>> excluded_by_function(lambda x, y, w: [2, 0, 2], np.eye(4), np.ones(4), np.ones(4),
+    ...                      ["a", "b", "c", "d"])
+    array([0, 2])
+    """
+    chosen = exclude(x, y, weights)
+    positions = excluded_columns(None if chosen is None else list(np.atleast_1d(chosen)), names)
+    if positions.shape[0] > len(names) - 2:
+        raise check.InvalidArgumentError(
+            f"exclude: the function excluded {positions.shape[0]} of {len(names)} columns; at "
+            "least 2 must remain (R: 'cannot retain 1 or less variables')"
+        )
+    return positions
+
+
 def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
     """``lower_limits`` (each <= 0) and ``upper_limits`` (each >= 0): a scalar or one per column.
 
@@ -526,12 +555,14 @@ FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
     "multinomial": ("deviance", "class", "mse", "mae"),
     "mgaussian": ("mse", "deviance", "mae"),
 }
+GLM_MEASURES = ("deviance", "mse", "mae")  # cv.glmnetfit's, for a family object
 MEASURE_NAMES = {
     ("gaussian", "deviance"): "Mean-squared Error",
     ("binomial", "deviance"): "Binomial Deviance",
     ("poisson", "deviance"): "Poisson Deviance",
     ("multinomial", "deviance"): "Multinomial Deviance",
     ("mgaussian", "deviance"): "Mean-squared Error",
+    "deviance": "GLM Deviance",  # a family object's
     "mse": "Mean-Squared Error",
     "mae": "Mean Absolute Error",
     "auc": "AUC",
@@ -548,7 +579,7 @@ def cv_measure(type_measure: Any, family: str, foldid: np.ndarray) -> str:
         raise check.InvalidArgumentError(
             f"type_measure must be one of {MEASURES}, got {type_measure!r}"
         )
-    available = FAMILY_MEASURES[family]
+    available = FAMILY_MEASURES.get(family, GLM_MEASURES)
     if type_measure == "default":
         return available[0]
     if type_measure not in available:

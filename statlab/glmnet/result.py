@@ -15,6 +15,7 @@ import pandas as pd
 
 from statlab import _validation as check
 from statlab.glmnet import _inputs
+from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import RelaxedArrays, blend, cv_summary
 
@@ -53,7 +54,7 @@ class GlmnetPath:
     dev_ratio: np.ndarray
     nulldev: float
     feature_names: list[str]
-    family: str
+    family: str | GlmFamily
     alpha: float
     backend: str
     class_labels: list[str] | None = field(default=None)
@@ -139,6 +140,8 @@ class GlmnetPath:
             out = 1.0 / (1.0 + np.exp(-link))
         elif type == "response" and self.family == "poisson":
             out = np.exp(link)
+        elif type == "response" and isinstance(self.family, GlmFamily):
+            out = self.family.linkinv(link)
         else:
             out = link
         return out[..., 0] if np.ndim(s) == 0 else out
