@@ -12,7 +12,14 @@ glmnet_path_list <- function(fit) {
   }
   list(
     lambda = fit$lambda,
-    a0 = if (multinomial) unname(as.matrix(fit$a0)) else as.numeric(fit$a0),
+    # a Cox fit has no intercept (NULL): zeros, one per lambda
+    a0 = if (multinomial) {
+      unname(as.matrix(fit$a0))
+    } else if (is.null(fit$a0)) {
+      numeric(length(fit$lambda))
+    } else {
+      as.numeric(fit$a0)
+    },
     beta = unname(beta),
     df = as.numeric(fit$df),
     dev_ratio = fit$dev.ratio,
@@ -34,6 +41,7 @@ glmnet_x <- function(x) {
 # intercept, dfmax, pmax) go to glmnet under R's names.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                         thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
+  if (family == "cox") y <- survival::Surv(y[, 1], y[, 2])
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,
                standardize = standardize, nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio

@@ -326,6 +326,33 @@ def _fit_rows(
         a0 -= a0.mean(axis=0)  # glmnet centres the intercepts over the classes
         path_lambdas = lambdas_std[:n_steps].copy()
         nulldev = float(null_dev * weights.sum())
+    elif settings.family == "cox":
+        if own_sequence:
+            lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
+        else:
+            lambdas_std = settings.lambdas.astype(np.float64)
+        offset = settings.offset if settings.offset is not None else np.zeros(columns.n_rows)
+        time, status = risk_set_times(y), np.ascontiguousarray(y[:, 1])
+        order, ends, error = _kernels.cox_groups(time, status, w)
+        if error:
+            raise check.InvalidArgumentError(COX_FEW_EVENTS_MESSAGE)
+        # coxnet's exponent 1.0 / (nlam - 1) is a single-precision constant
+        cox_factor = max(ratio, MIN_LAMBDA_RATIO) ** float(
+            np.float32(1.0) / np.float32(settings.nlambda - 1)
+        )
+        beta_std, dev_ratio, n_steps, passes, status_code, null_dev = _kernels.cox_path(
+            *args, w, status, _kernel_data(offset), order, ends, x_mean, x_scale, usable,
+            settings.alpha, lambdas_std, own_sequence, settings.thresh, settings.max_passes,
+            options.penalty, options.lower * x_scale, options.upper * x_scale, cox_factor,
+            options.pmax, options.dfmax, options.fdev,
+        )  # fmt: skip
+        status = status_code
+        if status == _kernels.STATUS_COX_WEIGHT:
+            _warn_cox_weights(n_steps)
+        beta = beta_std[:, :n_steps] / x_scale[:, None]
+        a0 = np.zeros(n_steps)
+        path_lambdas = lambdas_std[:n_steps].copy()
+        nulldev = float(2.0 * null_dev * weights.sum())
     else:
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
@@ -358,6 +385,34 @@ def _fit_rows(
         npasses=int(passes),
         pmax_reached=status == _kernels.STATUS_PMAX,
         curvature_floor_reached=status == _kernels.STATUS_MIN_VARIANCE,
+    )
+
+
+COX_TIE_NUDGE = 100 * np.finfo(np.float64).eps  # coxnet adds this to censored times
+COX_FEW_EVENTS_MESSAGE = (
+    "y: too few events to fit the Cox model (the first event is among the last two survival "
+    "times of the rows fitted, or there is none); R's glmnet stops with 'Inititialization "
+    "numerical error; probably too many censored observations'"
+)
+
+
+def risk_set_times(y: np.ndarray) -> np.ndarray:
+    """The survival times as coxnet sorts them: censored times moved up by 100 machine epsilons,
+    so that a censored time tied with an event time stays in that event's risk set (where the
+    nudge is below the time's resolution, the tie is left to the sort, as in R).
+
+    >>> risk_set_times(np.array([[1.0, 1.0], [1.0, 0.0]]))[1] > 1.0
+    True
+    """
+    return np.ascontiguousarray(y[:, 0] + (1.0 - y[:, 1]) * COX_TIE_NUDGE)
+
+
+def _warn_cox_weights(n_steps: int) -> None:
+    warnings.warn(
+        f"numerical error at lambda number {n_steps + 1}: a Cox working weight was not positive; "
+        f"the path stops at {n_steps} lambdas (as R's glmnet does)",
+        RuntimeWarning,
+        stacklevel=5,
     )
 
 

@@ -3,6 +3,7 @@ the same inputs to the R or the Python backend, which return the same result typ
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -287,6 +288,8 @@ def _prepare(
     type_gaussian = _inputs.gaussian_algorithm(type_gaussian, x.shape[1])
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])
+    if family == "cox":
+        options = {**options, "intercept": _cox_intercept(options["intercept"])}
     _inputs.varying(x)
     ran = _rbridge.resolve_backend(backend)
     fit_args = {
@@ -308,6 +311,14 @@ def _prepare(
         "type_multinomial": _inputs.multinomial_type(options["type_multinomial"]),
     }
     return ran, x, y_values, labels, w, names, fit_args
+
+
+def _cox_intercept(intercept: Any) -> bool:
+    """The Cox model has no intercept (its partial likelihood ignores one): ``intercept=False``
+    is accepted with R's warning; x is centred either way, as glmnet's coxnet does."""
+    if not _inputs.flag(intercept, "intercept"):
+        warnings.warn("intercept: Cox model has no intercept", UserWarning, stacklevel=4)
+    return True
 
 
 def _cv_nonzero(path: GlmnetPath, fit_args: dict[str, Any]) -> np.ndarray:

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from statlab import _validation as check
 
-FAMILIES = ("gaussian", "binomial", "poisson", "multinomial")
+FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "cox")
 MULTINOMIAL_TYPES = ("ungrouped", "grouped")
 GAUSSIAN_TYPES = ("covariance", "naive")
 GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
@@ -159,6 +159,8 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         raise check.InvalidArgumentError(
             "y must be a dense vector, got a sparse one: pass y.toarray().ravel()"
         )
+    if family == "cox":
+        return survival_response(y, n_rows), None
     if family in ("binomial", "multinomial") and isinstance(
         getattr(y, "dtype", None), pd.CategoricalDtype
     ):
@@ -204,6 +206,51 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     if np.ptp(numeric) == 0:
         raise check.InvalidArgumentError("y is constant: there is nothing to fit")
     return numeric, None
+
+
+def survival_response(y: Any, n_rows: int) -> np.ndarray:
+    """A Cox response as an n x 2 float array (time, status): a data frame with columns ``time``
+    and ``status`` or a two-column array in that order; times must be positive and finite, status
+    0 (censored) or 1 (event), as R's ``Surv`` and glmnet require.
+
+    >>> survival_response(np.array([[2.0, 1], [3.5, 0]]), 2).tolist()
+    [[2.0, 1.0], [3.5, 0.0]]
+    """
+    if isinstance(y, pd.DataFrame):
+        missing = {"time", "status"} - set(y.columns)
+        if missing:
+            raise check.InvalidArgumentError(
+                "y for family='cox' must have columns 'time' and 'status'; missing "
+                f"{sorted(missing)}"
+            )
+        y = y[["time", "status"]]
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise check.InvalidArgumentError(
+            f"y for family='cox' must be numeric (time, status): {error}"
+        ) from error
+    if values.ndim != 2 or values.shape[1] != 2:
+        raise check.InvalidArgumentError(
+            "y for family='cox' must have two columns, time and status (a data frame with "
+            f"columns 'time' and 'status', or an n x 2 array), got shape {values.shape}"
+        )
+    if values.shape[0] != n_rows:
+        raise check.InvalidArgumentError(f"y has {values.shape[0]} rows but X has {n_rows} rows")
+    if np.isnan(values).any():
+        raise check.InvalidArgumentError("y: NAs encountered in response, not allowed")
+    time, status = values[:, 0], values[:, 1]
+    if not np.isfinite(time).all():
+        raise check.InvalidArgumentError("y: survival times must be finite")
+    if (time <= 0).any():
+        raise check.InvalidArgumentError(
+            "y: non-positive event times encountered; not permitted for Cox family"
+        )
+    if not np.isin(status, (0.0, 1.0)).all():
+        raise check.InvalidArgumentError(
+            "y: status must be 0 (censored) or 1 (event) for family='cox'"
+        )
+    return np.column_stack([time, status])
 
 
 def _factor_response(
@@ -458,18 +505,21 @@ def size_limits(dfmax: Any, pmax: Any, n_features: int) -> tuple[int, int]:
     return int(dfmax), int(pmax)
 
 
-MEASURES = ("default", "mse", "deviance", "class", "auc", "mae")
+MEASURES = ("default", "mse", "deviance", "class", "auc", "mae", "C")
 FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
     "gaussian": ("mse", "deviance", "mae"),
     "binomial": ("deviance", "class", "auc", "mse", "mae"),
     "poisson": ("deviance", "mse", "mae"),
     "multinomial": ("deviance", "class", "mse", "mae"),
+    "cox": ("deviance", "C"),
 }
 MEASURE_NAMES = {
     ("gaussian", "deviance"): "Mean-squared Error",
     ("binomial", "deviance"): "Binomial Deviance",
     ("poisson", "deviance"): "Poisson Deviance",
     ("multinomial", "deviance"): "Multinomial Deviance",
+    ("cox", "deviance"): "Partial Likelihood Deviance",
+    "C": "C-index",
     "mse": "Mean-Squared Error",
     "mae": "Mean Absolute Error",
     "auc": "AUC",
