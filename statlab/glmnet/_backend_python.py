@@ -332,10 +332,8 @@ def _fit_rows(
         else:
             lambdas_std = settings.lambdas.astype(np.float64)
         offset = settings.offset if settings.offset is not None else np.zeros(columns.n_rows)
-        time, status = risk_set_times(y), np.ascontiguousarray(y[:, 1])
-        order, ends, error = _kernels.cox_groups(time, status, w)
-        if error:
-            raise check.InvalidArgumentError(COX_FEW_EVENTS_MESSAGE)
+        status = np.ascontiguousarray(y[:, 1])
+        order, ends = risk_set_groups(y, w, np.flatnonzero(w > 0))
         # coxnet's exponent 1.0 / (nlam - 1) is a single-precision constant
         cox_factor = max(ratio, MIN_LAMBDA_RATIO) ** float(
             np.float32(1.0) / np.float32(settings.nlambda - 1)
@@ -401,10 +399,46 @@ def risk_set_times(y: np.ndarray) -> np.ndarray:
     so that a censored time tied with an event time stays in that event's risk set (where the
     nudge is below the time's resolution, the tie is left to the sort, as in R).
 
-    >>> risk_set_times(np.array([[1.0, 1.0], [1.0, 0.0]]))[1] > 1.0
+    >>> bool(risk_set_times(np.array([[1.0, 1.0], [1.0, 0.0]]))[1] > 1.0)
     True
     """
     return np.ascontiguousarray(y[:, 0] + (1.0 - y[:, 1]) * COX_TIE_NUDGE)
+
+
+def risk_set_groups(
+    y: np.ndarray, weights: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """coxnet's risk-set groups of the rows ``rows`` (default all; R's data, in their order) of
+    the survival response ``y`` (time, status): the row numbers in coxnet's time order and each
+    group's end (:func:`statlab.glmnet._kernels.cox_groups`)."""
+    from statlab.glmnet import _kernels
+
+    if rows is None:
+        rows = np.arange(y.shape[0])
+    order, ends, error = _kernels.cox_groups(
+        risk_set_times(y[rows]),
+        np.ascontiguousarray(y[rows, 1]),
+        np.ascontiguousarray(weights[rows]),
+    )
+    if error:
+        raise check.InvalidArgumentError(COX_FEW_EVENTS_MESSAGE)
+    return rows[order], ends
+
+
+def cox_deviance(
+    y: np.ndarray, eta: np.ndarray, weights: np.ndarray, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """glmnet's ``coxnet.deviance`` of the linear predictors ``eta`` (n x L) on the rows ``rows``
+    (default all), their weights rescaled to sum to the number of rows, as R does."""
+    from statlab.glmnet import _kernels
+
+    if rows is None:
+        rows = np.arange(y.shape[0])
+    w = weights[rows] * (rows.shape[0] / weights[rows].sum())
+    order, ends = risk_set_groups(y[rows], w)
+    return _kernels.cox_deviances(
+        np.ascontiguousarray(eta[rows]), np.ascontiguousarray(y[rows, 1]), w, order, ends
+    )
 
 
 def _warn_cox_weights(n_steps: int) -> None:
@@ -570,6 +604,13 @@ def cross_validate(
     rows = x.tocsr() if sp.issparse(x) else x
     measure = type_measure or ("mse" if settings.family == "gaussian" else "deviance")
 
+    if settings.family == "cox":
+        cvm, cvsd, fit_preval = _cox_curve(
+            rows, y, weights, foldid, fits, settings.offset, measure, grouped
+        )
+        index_min, index_1se = select_lambda(-cvm if measure == "C" else cvm, cvsd)
+        return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval if keep else None)
+
     def curve(gamma_value: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         predictions = _out_of_fold(rows, fits, foldid, settings.offset, gamma_value)
         fit_preval = predictions if keep else None
@@ -596,6 +637,90 @@ def cross_validate(
             np.stack([c[2] for c in curves]) if keep else None,
         )  # fmt: skip
     return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval, relaxed)
+
+
+COX_GROUPED_MIN_PER_FOLD = 10  # cv.coxnet computes ungrouped deviances from 10 rows per fold
+
+
+def _cox_curve(
+    rows: Any,
+    y: np.ndarray,
+    weights: np.ndarray,
+    foldid: np.ndarray,
+    fits: list[PathArrays],
+    offset: np.ndarray | None,
+    measure: str,
+    grouped: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """cv.coxnet's curve, one value per fold (R's ``buildPredmat.coxnetlist``, ``cv.coxnet``):
+    "C", each fold's held-out concordance, weighted by the fold's weight; "deviance", each fold's
+    partial-likelihood deviance per unit weight of its events, weighted by that weight: grouped,
+    the full data's deviance less the training rows' at the fold's coefficients (Verweij and van
+    Houwelingen), else the held-out rows' own. Returns (cvm, cvsd, R's ``fit.preval``: x b out
+    of fold, without the offset)."""
+    from statlab.glmnet import _kernels
+
+    n_folds = int(foldid.max())
+    if not grouped and foldid.shape[0] / n_folds < COX_GROUPED_MIN_PER_FOLD:
+        warnings.warn(
+            "grouped: grouped=True enforced for cv.coxnet, since < 10 observations per fold "
+            "(as R does)",
+            UserWarning,
+            stacklevel=4,
+        )
+        grouped = True
+    linear = _out_of_fold(rows, fits, foldid, None, 1.0)
+    n_lambda = linear.shape[1]
+    folds = [np.flatnonzero(foldid == k) for k in range(1, n_folds + 1)]
+    status = y[:, 1]
+    per_fold = np.empty((n_folds, n_lambda))
+    if measure == "C":
+        fold_weights = np.array([weights[held].sum() for held in folds])
+        for k, held in enumerate(folds):
+            fold_time, fold_status = y[held, 0].copy(), status[held].copy()
+            fold_weight, fold_linear = weights[held].copy(), linear[held]
+            per_fold[k] = [
+                _kernels.concordance(fold_time, fold_status, fold_linear[:, m].copy(), fold_weight)
+                for m in range(n_lambda)
+            ]
+    else:
+        fold_weights = np.array([weights[held] @ status[held] for held in folds])
+        full = fits[0]
+        for k, held in enumerate(folds):
+            _, beta = interpolate(
+                fits[k + 1].a0, fits[k + 1].beta, fits[k + 1].lambdas, full.lambdas
+            )
+            eta = np.asarray(linear_part(rows, beta))
+            if offset is not None:
+                eta = eta + offset[:, None]
+            if grouped:
+                training = np.flatnonzero(foldid != k + 1)
+                per_fold[k] = cox_deviance(y, eta, weights) - cox_deviance(
+                    y, eta, weights, training
+                )
+            else:
+                per_fold[k] = cox_deviance(y, eta, weights, held)
+        per_fold /= fold_weights[:, None]
+    cvm, cvsd = _fold_statistics(per_fold, fold_weights)
+    return cvm, cvsd, linear
+
+
+def _fold_statistics(
+    per_fold: np.ndarray, fold_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """glmnet's ``cvstats`` over folds, leaving out a fold's missing (NaN) value, as R's
+    ``weighted.mean(na.rm = TRUE)`` does (a fold without comparable pairs has no C).
+
+    >>> cvm, cvsd = _fold_statistics(np.array([[1.0], [np.nan], [3.0]]), np.ones(3))
+    >>> cvm.tolist(), cvsd.round(4).tolist()
+    ([2.0], [0.7071])
+    """
+    present = ~np.isnan(per_fold)
+    w = np.where(present, fold_weights[:, None], 0.0)
+    values = np.where(present, per_fold, 0.0)
+    cvm = (w * values).sum(axis=0) / w.sum(axis=0)
+    spread = (w * (values - cvm) ** 2).sum(axis=0) / w.sum(axis=0)
+    return cvm, np.sqrt(spread / (per_fold.shape[0] - 1))
 
 
 @dataclass(frozen=True)

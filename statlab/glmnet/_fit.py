@@ -52,6 +52,12 @@ def glmnet(
 
     with ``l`` half the squared error (Gaussian) or the negative log-likelihood (binomial, or
     ``family="poisson"`` for counts, ``"multinomial"`` for K classes), x standardised internally.
+    ``family="cox"`` fits the proportional-hazards model by Breslow's partial likelihood (ties
+    as glmnet: a censored time tied with an event time is at risk at it), without intercept;
+    ``y`` is (time, status): a data frame with columns ``time`` and ``status`` or an n x 2
+    array, status 1 for an event and 0 for censoring; ``predict(type="response")`` gives the
+    relative risk ``exp(eta)``. Dense and sparse x run glmnet's ``coxnet`` algorithm (R 4.1-6
+    fits sparse x with its ``cox.path`` instead, which agrees to its convergence tolerance).
     A multinomial fit has one coefficient set per class, penalised class by class
     (``type_multinomial="ungrouped"``) or per variable across classes (``"grouped"``); its
     ``offset`` is an n x K matrix. ``offset`` is added to the linear predictor (e.g. log exposure
@@ -116,7 +122,9 @@ def glmnet(
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
-    arrays = engine.fit_path(x, y_values, w, relax=_inputs.flag(relax, "relax"), **fit_args)
+    relax = _inputs.flag(relax, "relax")
+    _no_cox_relax(relax, fit_args["family"])
+    arrays = engine.fit_path(x, y_values, w, relax=relax, **fit_args)
     return _path_result(arrays, names, fit_args, ran, labels)
 
 
@@ -159,7 +167,9 @@ def cv_glmnet(
     gives the same folds to either backend. ``type_measure`` picks the loss as R does: "default"
     (mean squared error for Gaussian, deviance otherwise), "mse", "deviance", "mae", and for
     binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
-    "deviance"). ``grouped=False`` computes the standard error per observation rather than per
+    "deviance"), for Cox "deviance" (the partial-likelihood deviance per event; grouped, each
+    fold's as the full data's less its training rows', as R's ``cv.coxnet``) and "C" (Harrell's
+    concordance of the held-out rows, maximised). ``grouped=False`` computes the standard error per observation rather than per
     fold; ``keep=True`` returns the out-of-fold linear predictors as ``fit_preval``.
     ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
     own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
@@ -218,6 +228,7 @@ def cv_glmnet(
     _inputs.fold_classes(y_values, folds, fit_args["family"])
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
     relax = _inputs.flag(relax, "relax")
+    _no_cox_relax(relax, fit_args["family"])
     cv_args = {
         "type_measure": measure,
         "grouped": _inputs.flag(grouped, "grouped"),
@@ -311,6 +322,11 @@ def _prepare(
         "type_multinomial": _inputs.multinomial_type(options["type_multinomial"]),
     }
     return ran, x, y_values, labels, w, names, fit_args
+
+
+def _no_cox_relax(relax: bool, family: str) -> None:
+    if relax and family == "cox":
+        raise check.InvalidArgumentError("relax: the relaxed fit is not available for family='cox'")
 
 
 def _cox_intercept(intercept: Any) -> bool:

@@ -27,6 +27,12 @@ the course's problems, so the algorithm is written here and compiled with numba:
   soft-thresholded, box limits by glmnet's ``chkbnds``/``bnorm`` solve), its active-set passes,
   convergence measure and KKT check, each pass counting K towards ``maxit``: R's path to rounding,
   including where ``maxit`` stops it.
+* Cox: glmnet's Fortran ``coxnet`` step for step: risk sets from its own quicksort (``psort7``,
+  whose order of tied times decides where a censored time tied with an event falls when the
+  nudge glmnet gives censored times is below their resolution), penalised IRLS with the diagonal
+  of the Hessian as weights, strong-set and active-set passes, its scaled ``thresh``, KKT check
+  and early stop, with its single-precision constants: R's path to rounding at the default
+  ``thresh``. Also the partial-likelihood deviance and Harrell's concordance of cv.coxnet.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
@@ -3041,3 +3047,69 @@ def cox_path(
         if ratio > COX_DEVMAX:
             break
     return beta, dev_ratio, n_stored, passes, status_code, null_dev
+
+
+@njit(cache=True, nogil=True)
+def cox_deviances(
+    eta: np.ndarray, status: np.ndarray, w: np.ndarray, order: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    """The Cox deviance ``2 (l_saturated - l(eta))`` of each column of ``eta`` (n x L), Breslow's
+    partial likelihood with weights ``w`` (as given, not normalised) over the risk-set groups of
+    :func:`cox_groups`, as glmnet's ``coxnet.deviance``: each column is centred at its weighted
+    mean first (the likelihood ignores a shift) and clipped as in the fit."""
+    n, n_lambda = eta.shape
+    n_groups = ends.shape[0]
+    dq = status * w
+    dk = np.zeros(n_groups)
+    start = 0
+    for k in range(n_groups):
+        for s in range(start, ends[k]):
+            dk[k] += dq[order[s]]
+        start = ends[k]
+    saturated = 0.0
+    for k in range(n_groups):
+        if dk[k] > 0.0:
+            saturated -= dk[k] * np.log(dk[k])
+    total_weight = _sum(w)
+    f = np.empty(n)
+    e = np.empty(n)
+    u = np.zeros(n_groups)
+    out = np.empty(n_lambda)
+    for m in range(n_lambda):
+        centre = 0.0
+        for i in range(n):
+            centre += w[i] * eta[i, m]
+        centre /= total_weight
+        for i in range(n):
+            f[i] = eta[i, m] - centre
+        _cox_exp(w, f, e)
+        out[m] = 2.0 * (saturated - _cox_log_lik(dq, dk, f, e, order, ends, u))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def concordance(time: np.ndarray, status: np.ndarray, risk: np.ndarray, w: np.ndarray) -> float:
+    """Harrell's C of the risk scores ``risk`` (higher: earlier event), as R's
+    ``survival::concordance`` with case weights and glmnet's ``Cindex``: over the pairs whose
+    shorter time is an event (a censored time tied with an event time counts as longer; two tied
+    event times are not compared), weighted ``w_i w_j``, the share ordered as the times, ties in
+    ``risk`` counting a half. NaN without a comparable pair."""
+    n = time.shape[0]
+    agree = 0.0
+    total = 0.0
+    for i in range(n):
+        if status[i] <= 0.0 or w[i] <= 0.0:
+            continue
+        for j in range(n):
+            if j == i or w[j] <= 0.0:
+                continue
+            if time[j] > time[i] or (time[j] == time[i] and status[j] <= 0.0):
+                weight = w[i] * w[j]
+                total += weight
+                if risk[i] > risk[j]:
+                    agree += weight
+                elif risk[i] == risk[j]:
+                    agree += 0.5 * weight
+    if total == 0.0:
+        return np.nan
+    return agree / total

@@ -35,3 +35,24 @@ def three_classes() -> tuple[np.ndarray, np.ndarray]:
     prob /= prob.sum(axis=1, keepdims=True)
     y = np.array([rng.choice(["a", "b", "c"], p=row) for row in prob])
     return X, y
+
+
+@pytest.fixture(scope="session")
+def survival_data() -> dict[str, np.ndarray]:
+    """200 x 8 predictors (one with a large mean), weights, an offset and a censored survival
+    response (time, status) from a proportional-hazards model: times in whole days up to a few
+    hundred, so that many are tied, events with events and with censored times alike."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(200, 8))
+    X[:, 3] += 50.0
+    offset = rng.normal(0.0, 0.3, 200)
+    eta = X[:, :4] @ [0.8, -0.6, 0.4, 0.2] - 10.0 + offset
+    event_time = np.ceil(rng.exponential(1.0 / np.exp(eta - eta.mean())) * 100)
+    censor_time = np.ceil(rng.exponential(150.0, 200))
+    y = np.column_stack([np.minimum(event_time, censor_time), event_time <= censor_time])
+    return {
+        "X": X,
+        "y": y.astype(float),
+        "weights": rng.uniform(0.5, 2.0, 200),
+        "offset": offset,
+    }

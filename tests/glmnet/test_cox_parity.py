@@ -1,0 +1,129 @@
+"""family="cox" against R glmnet 4.1-6 (``glmnet(x, Surv(time, status), family = "cox")``, its
+Fortran coxnet) on data with tied times, at R's default thresh: the same path length, lambdas to
+1e-12, coefficients, df and deviance ratios to 1e-10 of the largest |coef|; cv.glmnet's deviance
+(grouped and not) and C-index curves to 1e-9 on the same folds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import statlab as sl
+
+pytestmark = pytest.mark.needs_r
+
+COEF_TOL = 1e-10
+
+PATH_CASES = {
+    "lasso": {},
+    "elastic_net": {"alpha": 0.4},
+    "weights_offset": {"with_weights": True, "with_offset": True},
+    "user_lambdas": {"lambdas": [0.3, 0.1, 0.05, 0.02, 0.005, 0.001]},
+    "unpenalised_and_excluded": {"penalty_factor": np.r_[0.0, np.ones(6), np.inf], "exclude": [4]},
+    "limits": {"lower_limits": -0.3, "upper_limits": np.r_[0.0, np.full(7, np.inf)]},
+    "unstandardised_short": {"standardize": False, "nlambda": 20, "lambda_min_ratio": 0.05},
+    "dfmax": {"dfmax": 3},
+}
+
+
+def fit_both(data, X, case, backends=("python", "r")):
+    options = dict(PATH_CASES[case])
+    if options.pop("with_weights", False):
+        options["weights"] = data["weights"]
+    if options.pop("with_offset", False):
+        options["offset"] = data["offset"]
+    return [sl.glmnet(X, data["y"], family="cox", backend=b, **options) for b in backends]
+
+
+def assert_same_path(ours, theirs):
+    assert len(ours.lambdas) == len(theirs.lambdas)
+    np.testing.assert_allclose(ours.lambdas, theirs.lambdas, rtol=1e-12)
+    scale = np.abs(theirs.beta).max()
+    assert np.abs(ours.beta - theirs.beta).max() <= COEF_TOL * scale
+    np.testing.assert_array_equal(ours.df, theirs.df)
+    np.testing.assert_allclose(ours.dev_ratio, theirs.dev_ratio, atol=COEF_TOL)
+    assert ours.nulldev == pytest.approx(theirs.nulldev, rel=1e-12)
+
+
+@pytest.mark.parametrize("case", list(PATH_CASES))
+def test_path_matches_r(survival_data, case):
+    ours, theirs = fit_both(survival_data, survival_data["X"], case)
+    assert_same_path(ours, theirs)
+    assert np.count_nonzero(theirs.beta[:, -1]) >= 3  # the path goes somewhere
+    s = float(theirs.lambdas[len(theirs.lambdas) // 2])
+    new_offset = survival_data["offset"][:30] if ours.has_offset else None
+    for kind in ("link", "response"):
+        ours_pred, theirs_pred = (
+            path.predict(survival_data["X"][:30], s=s, type=kind, new_offset=new_offset)
+            for path in (ours, theirs)
+        )
+        np.testing.assert_allclose(ours_pred, theirs_pred, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", ["lasso", "weights_offset"])
+def test_sparse_x_gives_r_s_coxnet_path(survival_data, case):
+    """Sparse x runs the same algorithm (coxnet's) without densifying: R's dense path to 1e-10.
+    (R itself fits sparse x with ``cox.path``, whose IRLS solves each lambda only to its
+    convergence tolerance.)"""
+    X = survival_data["X"].copy()
+    X[np.abs(X - X.mean(axis=0)) < 0.6] = 0.0
+    sparse = sp.csc_matrix(X)
+    (ours,) = fit_both(survival_data, sparse, case, backends=("python",))
+    (theirs,) = fit_both(survival_data, X, case, backends=("r",))
+    assert_same_path(ours, theirs)
+
+
+CV_CASES = {
+    "deviance_grouped": {"type_measure": "deviance"},
+    "deviance_ungrouped": {"type_measure": "deviance", "grouped": False},
+    "C": {"type_measure": "C"},
+    "deviance_weights_offset": {"type_measure": "deviance", "with_weights_offset": True},
+    "ungrouped_weights_offset": {
+        "type_measure": "deviance",
+        "grouped": False,
+        "with_weights_offset": True,
+    },
+    "C_weights_offset": {"type_measure": "C", "with_weights_offset": True},
+}
+
+
+@pytest.mark.parametrize("case", list(CV_CASES))
+def test_cv_matches_r(survival_data, case):
+    options = dict(CV_CASES[case])
+    if options.pop("with_weights_offset", False):
+        options.update(weights=survival_data["weights"], offset=survival_data["offset"])
+    ours, theirs = (
+        sl.cv_glmnet(survival_data["X"], survival_data["y"], family="cox", nfolds=5, seed=4,
+                     keep=True, backend=b, **options)
+        for b in ("python", "r")
+    )  # fmt: skip
+    assert len(ours.lambdas) == len(theirs.lambdas)
+    np.testing.assert_allclose(ours.cvm, theirs.cvm, rtol=1e-9)
+    np.testing.assert_allclose(ours.cvsd, theirs.cvsd, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.fit_preval, theirs.fit_preval, rtol=1e-9, atol=1e-10)
+    assert (ours.index_min, ours.index_1se) == (theirs.index_min, theirs.index_1se)
+    assert ours.measure == theirs.measure
+    assert ours.nzero.tolist() == theirs.nzero.tolist()
+
+
+def test_cv_few_rows_per_fold_is_grouped_as_in_r(survival_data):
+    """Under 10 rows per fold cv.coxnet computes the grouped deviance, with its warning."""
+    X, y = survival_data["X"][:60], survival_data["y"][:60]
+    fits = []
+    for backend in ("python", "r"):
+        with pytest.warns(UserWarning, match="grouped"):
+            fits.append(sl.cv_glmnet(X, y, family="cox", nfolds=10, seed=1, grouped=False,
+                                     backend=backend))  # fmt: skip
+    grouped = sl.cv_glmnet(X, y, family="cox", nfolds=10, seed=1, backend="python")
+    np.testing.assert_allclose(fits[0].cvm, fits[1].cvm, rtol=1e-9)
+    np.testing.assert_allclose(fits[0].cvm, grouped.cvm, rtol=1e-12)
+
+
+def test_too_few_events_fails_in_r_as_in_python(survival_data):
+    y = survival_data["y"].copy()
+    y[:, 1] = 0.0
+    with pytest.raises(RuntimeError, match="too many censored"):
+        sl.glmnet(survival_data["X"], y, family="cox", backend="r")
+    with pytest.raises(ValueError, match="too many censored"):
+        sl.glmnet(survival_data["X"], y, family="cox", backend="python")
