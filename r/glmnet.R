@@ -41,7 +41,12 @@ glmnet_x <- function(x) {
 # intercept, dfmax, pmax) go to glmnet under R's names.
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                         thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
-  if (family == "cox") y <- survival::Surv(y[, 1], y[, 2])
+  if (family == "cox") {
+    # (time, status) or (start, stop, status); strata (1-based codes) as glmnet::stratifySurv
+    y <- if (ncol(y) == 3) survival::Surv(y[, 1], y[, 2], y[, 3]) else survival::Surv(y[, 1], y[, 2])
+    if (!is.null(options$strata)) y <- glmnet::stratifySurv(y, options$strata)
+  }
+  options$strata <- NULL
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,
                standardize = standardize, nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio

@@ -128,6 +128,7 @@ def fit_path(
     offset: np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
     relax: bool = False,
+    strata: np.ndarray | None = None,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
@@ -138,7 +139,7 @@ def fit_path(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
         gaussian_type(type_gaussian, columns.n_cols),
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
-        type_multinomial == "grouped",
+        type_multinomial == "grouped", strata,
     )  # fmt: skip
     path = _fit_rows(columns, y, weights, columns.n_rows, settings)
     _warn_unconverged(path, settings)
@@ -223,6 +224,7 @@ class _Settings:
     options: PathOptions
     offset: np.ndarray | None = None  # added to the linear predictor (R's offset)
     grouped_multinomial: bool = False  # type_multinomial="grouped"
+    strata: np.ndarray | None = None  # Cox: each row's stratum
 
 
 def _fit_rows(
@@ -326,6 +328,8 @@ def _fit_rows(
         a0 -= a0.mean(axis=0)  # glmnet centres the intercepts over the classes
         path_lambdas = lambdas_std[:n_steps].copy()
         nulldev = float(null_dev * weights.sum())
+    elif settings.family == "cox" and uses_cox_path(columns.sparse, y, settings.strata):
+        return _cox_path_rows(columns, y, weights, settings, ratio)
     elif settings.family == "cox":
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
@@ -384,6 +388,42 @@ def _fit_rows(
         pmax_reached=status == _kernels.STATUS_PMAX,
         curvature_floor_reached=status == _kernels.STATUS_MIN_VARIANCE,
     )
+
+
+def uses_cox_path(sparse: bool, y: np.ndarray, strata: np.ndarray | None) -> bool:
+    """Whether R glmnet 4.1-6 fits this Cox model with ``cox.path`` (sparse x, (start, stop]
+    data or more than one stratum) rather than the Fortran ``coxnet`` (its ``use.cox.path``)."""
+    return sparse or y.shape[1] == 3 or (strata is not None and np.unique(strata).shape[0] > 1)
+
+
+def _cox_path_rows(
+    columns: _Columns, y: np.ndarray, weights: np.ndarray, settings: _Settings, ratio: float
+) -> PathArrays:
+    """cox.path on the rows of positive weight, taken out of x (R fits a fold on its rows)."""
+    from statlab.glmnet import _coxpath
+
+    rows = np.flatnonzero(weights > 0)
+    offset = settings.offset
+    if rows.shape[0] < columns.n_rows:
+        columns = _Columns.of(_row_subset(columns, rows))
+        y, weights = y[rows], weights[rows]
+        offset = None if offset is None else offset[rows]
+    strata = None if settings.strata is None else settings.strata[rows]
+    return _coxpath.fit_path(
+        columns, _coxpath.Survival.of(y, strata), weights, offset, settings.alpha,
+        settings.standardize, settings.nlambda, ratio, settings.lambdas, settings.thresh,
+        settings.max_passes, settings.options,
+    )  # fmt: skip
+
+
+def _row_subset(columns: _Columns, rows: np.ndarray) -> Any:
+    if columns.sparse:
+        matrix = sp.csc_matrix(
+            (columns.values, columns.indices, columns.indptr),
+            shape=(columns.n_rows, columns.n_cols),
+        )
+        return matrix[rows]
+    return columns.dense[rows]
 
 
 COX_TIE_NUDGE = 100 * np.finfo(np.float64).eps  # coxnet adds this to censored times
@@ -550,7 +590,7 @@ def cross_validate(
         fit_args["lambda_min_ratio"], fit_args["thresh"], fit_args["max_passes"],
         fit_args["lambdas"], gaussian_type(fit_args["type_gaussian"], columns.n_cols),
         fit_args.get("options") or PathOptions.defaults(columns.n_cols), fit_args.get("offset"),
-        fit_args.get("type_multinomial") == "grouped",
+        fit_args.get("type_multinomial") == "grouped", fit_args.get("strata"),
     )  # fmt: skip
     n_folds = int(foldid.max())
 

@@ -131,6 +131,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "type_multinomial": fit_args.get("type_multinomial")
         if fit_args["family"] == "multinomial"
         else None,
+        "strata": None if fit_args.get("strata") is None else fit_args["strata"] + 1,
     }
 
 

@@ -41,6 +41,7 @@ def glmnet(
     offset: Sequence[float] | np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
     relax: bool = False,
+    strata: Sequence[Any] | np.ndarray | None = None,
     backend: Backend = "auto",
 ) -> GlmnetPath:
     """Fit the elastic-net path of R's ``glmnet(x, y, alpha = alpha, family = family)``.
@@ -54,10 +55,12 @@ def glmnet(
     ``family="poisson"`` for counts, ``"multinomial"`` for K classes), x standardised internally.
     ``family="cox"`` fits the proportional-hazards model by Breslow's partial likelihood (ties
     as glmnet: a censored time tied with an event time is at risk at it), without intercept;
-    ``y`` is (time, status): a data frame with columns ``time`` and ``status`` or an n x 2
-    array, status 1 for an event and 0 for censoring; ``predict(type="response")`` gives the
-    relative risk ``exp(eta)``. Dense and sparse x run glmnet's ``coxnet`` algorithm (R 4.1-6
-    fits sparse x with its ``cox.path`` instead, which agrees to its convergence tolerance).
+    ``y`` is (time, status), or (start, stop, status) for counting-process data: a data frame
+    with those columns or an array with them in that order, status 1 for an event and 0 for
+    censoring; ``strata`` (one label per row) stratifies the model, as R's ``stratifySurv``;
+    ``predict(type="response")`` gives the relative risk ``exp(eta)``. As in R 4.1-6,
+    right-censored data in one stratum on dense x run glmnet's Fortran ``coxnet``, everything
+    else its ``cox.path`` (IRLS around its WLS solver).
     A multinomial fit has one coefficient set per class, penalised class by class
     (``type_multinomial="ungrouped"``) or per variable across classes (``"grouped"``); its
     ``offset`` is an n x K matrix. ``offset`` is added to the linear predictor (e.g. log exposure
@@ -119,6 +122,7 @@ def glmnet(
             "pmax": pmax,
             "offset": offset,
             "type_multinomial": type_multinomial,
+            "strata": strata,
         },
     )
     engine = _backend_r if ran == "r" else _backend_python
@@ -159,6 +163,7 @@ def cv_glmnet(
     relax: bool = False,
     gamma: Sequence[float] | np.ndarray | None = None,
     n_jobs: int = 1,
+    strata: Sequence[Any] | np.ndarray | None = None,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
@@ -220,6 +225,7 @@ def cv_glmnet(
             "pmax": pmax,
             "offset": offset,
             "type_multinomial": type_multinomial,
+            "strata": strata,
         },
     )
     _inputs.cv_lambda_grid(fit_args["lambdas"])
@@ -320,6 +326,7 @@ def _prepare(
             n_classes=len(labels) if family == "multinomial" else None,
         ),
         "type_multinomial": _inputs.multinomial_type(options["type_multinomial"]),
+        "strata": _inputs.strata_labels(options["strata"], x.shape[0], family),
     }
     return ran, x, y_values, labels, w, names, fit_args
 

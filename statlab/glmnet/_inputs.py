@@ -209,48 +209,86 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
 
 
 def survival_response(y: Any, n_rows: int) -> np.ndarray:
-    """A Cox response as an n x 2 float array (time, status): a data frame with columns ``time``
-    and ``status`` or a two-column array in that order; times must be positive and finite, status
-    0 (censored) or 1 (event), as R's ``Surv`` and glmnet require.
+    """A Cox response as a float array: (time, status), or (start, stop, status) for
+    counting-process data (R's ``Surv(start, stop, status)``); a data frame with those column
+    names or an array with the columns in that order. Times must be finite, stop times
+    positive, start times non-negative and below the stop times, status 0 (censored) or 1
+    (event), as R's ``Surv`` and glmnet require.
 
     >>> survival_response(np.array([[2.0, 1], [3.5, 0]]), 2).tolist()
     [[2.0, 1.0], [3.5, 0.0]]
     """
     if isinstance(y, pd.DataFrame):
-        missing = {"time", "status"} - set(y.columns)
+        names = ["start", "stop", "status"] if "start" in y.columns else ["time", "status"]
+        missing = set(names) - set(y.columns)
         if missing:
             raise check.InvalidArgumentError(
-                "y for family='cox' must have columns 'time' and 'status'; missing "
-                f"{sorted(missing)}"
+                "y for family='cox' must have columns 'time' and 'status' (or 'start', 'stop' "
+                f"and 'status'); missing {sorted(missing)}"
             )
-        y = y[["time", "status"]]
+        y = y[names]
     try:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise check.InvalidArgumentError(
             f"y for family='cox' must be numeric (time, status): {error}"
         ) from error
-    if values.ndim != 2 or values.shape[1] != 2:
+    if values.ndim != 2 or values.shape[1] not in (2, 3):
         raise check.InvalidArgumentError(
-            "y for family='cox' must have two columns, time and status (a data frame with "
-            f"columns 'time' and 'status', or an n x 2 array), got shape {values.shape}"
+            "y for family='cox' must have two columns, time and status, or three, start, stop "
+            "and status (a data frame with those columns or an array), got shape "
+            f"{values.shape}"
         )
     if values.shape[0] != n_rows:
         raise check.InvalidArgumentError(f"y has {values.shape[0]} rows but X has {n_rows} rows")
     if np.isnan(values).any():
         raise check.InvalidArgumentError("y: NAs encountered in response, not allowed")
-    time, status = values[:, 0], values[:, 1]
-    if not np.isfinite(time).all():
+    times, status = values[:, :-1], values[:, -1]
+    if not np.isfinite(times).all():
         raise check.InvalidArgumentError("y: survival times must be finite")
-    if (time <= 0).any():
+    if values.shape[1] == 2 and (times <= 0).any():
         raise check.InvalidArgumentError(
             "y: non-positive event times encountered; not permitted for Cox family"
         )
+    if values.shape[1] == 3:
+        if (times[:, 0] < 0).any() or (times[:, 1] <= 0).any():
+            raise check.InvalidArgumentError(
+                "y: negative start/non-positive stop times encountered; not permitted for Cox "
+                "family"
+            )
+        if (times[:, 0] >= times[:, 1]).any():
+            raise check.InvalidArgumentError(
+                "y: some rows have start time >= stop time; not permitted"
+            )
     if not np.isin(status, (0.0, 1.0)).all():
         raise check.InvalidArgumentError(
             "y: status must be 0 (censored) or 1 (event) for family='cox'"
         )
-    return np.column_stack([time, status])
+    return values.copy()
+
+
+def strata_labels(strata: Any, n_rows: int, family: str) -> np.ndarray | None:
+    """Each row's stratum for a stratified Cox model (R's ``stratifySurv``), as codes 0, 1, ...
+    in order of first appearance; None without strata.
+
+    >>> strata_labels(["b", "a", "b"], 3, "cox").tolist()
+    [0, 1, 0]
+    """
+    if strata is None:
+        return None
+    if family != "cox":
+        raise check.InvalidArgumentError(f"strata is for family='cox' only, not {family!r}")
+    labels = np.asarray(strata.to_numpy() if isinstance(strata, pd.Series) else strata)
+    if labels.ndim != 1 or labels.shape[0] != n_rows:
+        raise check.InvalidArgumentError(
+            f"strata must have one label per row of X ({n_rows}), got shape {labels.shape}"
+        )
+    if pd.isna(labels).any():
+        raise check.InvalidArgumentError("strata has missing labels")
+    _, first, codes = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty_like(first)
+    rank[np.argsort(first)] = np.arange(first.shape[0])
+    return rank[codes.reshape(-1)].astype(np.int64)
 
 
 def _factor_response(
