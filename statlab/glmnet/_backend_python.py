@@ -466,15 +466,23 @@ def risk_set_groups(
 
 
 def cox_deviance(
-    y: np.ndarray, eta: np.ndarray, weights: np.ndarray, rows: np.ndarray | None = None
+    y: np.ndarray,
+    eta: np.ndarray,
+    weights: np.ndarray,
+    rows: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
 ) -> np.ndarray:
     """glmnet's ``coxnet.deviance`` of the linear predictors ``eta`` (n x L) on the rows ``rows``
-    (default all), their weights rescaled to sum to the number of rows, as R does."""
-    from statlab.glmnet import _kernels
+    (default all), their weights rescaled to sum to the number of rows, as R does; summed over
+    the strata, if any."""
+    from statlab.glmnet import _coxpath, _kernels
 
     if rows is None:
         rows = np.arange(y.shape[0])
     w = weights[rows] * (rows.shape[0] / weights[rows].sum())
+    if y.shape[1] == 3 or strata is not None:
+        survival = _coxpath.Survival.of(y[rows], None if strata is None else strata[rows])
+        return np.array([survival.deviance(eta[rows, m], w) for m in range(eta.shape[1])])
     order, ends = risk_set_groups(y[rows], w)
     return _kernels.cox_deviances(
         np.ascontiguousarray(eta[rows]), np.ascontiguousarray(y[rows, 1]), w, order, ends
@@ -646,7 +654,7 @@ def cross_validate(
 
     if settings.family == "cox":
         cvm, cvsd, fit_preval = _cox_curve(
-            rows, y, weights, foldid, fits, settings.offset, measure, grouped
+            rows, y, weights, foldid, fits, settings.offset, measure, grouped, settings.strata
         )
         index_min, index_1se = select_lambda(-cvm if measure == "C" else cvm, cvsd)
         return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval if keep else None)
@@ -691,6 +699,7 @@ def _cox_curve(
     offset: np.ndarray | None,
     measure: str,
     grouped: bool,
+    strata: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """cv.coxnet's curve, one value per fold (R's ``buildPredmat.coxnetlist``, ``cv.coxnet``):
     "C", each fold's held-out concordance, weighted by the fold's weight; "deviance", each fold's
@@ -712,15 +721,18 @@ def _cox_curve(
     linear = _out_of_fold(rows, fits, foldid, None, 1.0)
     n_lambda = linear.shape[1]
     folds = [np.flatnonzero(foldid == k) for k in range(1, n_folds + 1)]
-    status = y[:, 1]
+    status = y[:, -1]
     per_fold = np.empty((n_folds, n_lambda))
     if measure == "C":
         fold_weights = np.array([weights[held].sum() for held in folds])
         for k, held in enumerate(folds):
-            fold_time, fold_status = y[held, 0].copy(), status[held].copy()
+            fold_start = y[held, 0].copy() if y.shape[1] == 3 else np.full(held.shape[0], -np.inf)
+            fold_time, fold_status = y[held, -2].copy(), status[held].copy()
             fold_weight, fold_linear = weights[held].copy(), linear[held]
             per_fold[k] = [
-                _kernels.concordance(fold_time, fold_status, fold_linear[:, m].copy(), fold_weight)
+                _kernels.concordance(
+                    fold_start, fold_time, fold_status, fold_linear[:, m].copy(), fold_weight
+                )
                 for m in range(n_lambda)
             ]
     else:
@@ -735,11 +747,11 @@ def _cox_curve(
                 eta = eta + offset[:, None]
             if grouped:
                 training = np.flatnonzero(foldid != k + 1)
-                per_fold[k] = cox_deviance(y, eta, weights) - cox_deviance(
-                    y, eta, weights, training
+                per_fold[k] = cox_deviance(y, eta, weights, strata=strata) - cox_deviance(
+                    y, eta, weights, training, strata
                 )
             else:
-                per_fold[k] = cox_deviance(y, eta, weights, held)
+                per_fold[k] = cox_deviance(y, eta, weights, held, strata)
         per_fold /= fold_weights[:, None]
     cvm, cvsd = _fold_statistics(per_fold, fold_weights)
     return cvm, cvsd, linear

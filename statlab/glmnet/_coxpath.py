@@ -143,7 +143,7 @@ def fit_path(
     n, p = columns.n_rows, columns.n_cols
     offset = np.zeros(n) if offset is None else offset
     w = weights / weights.sum()
-    x_mean, x_var, _ = _kernels.column_stats(*columns.kernel_args(), w)
+    _, x_var, _ = _kernels.column_stats(*columns.kernel_args(), w)
     x_var = np.where(x_var < CONSTANT_VARIANCE, 0.0, x_var)
     usable = (x_var > 0) & options.included
     if not usable.any():

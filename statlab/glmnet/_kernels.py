@@ -3088,12 +3088,15 @@ def cox_deviances(
 
 
 @njit(cache=True, nogil=True)
-def concordance(time: np.ndarray, status: np.ndarray, risk: np.ndarray, w: np.ndarray) -> float:
+def concordance(
+    start: np.ndarray, time: np.ndarray, status: np.ndarray, risk: np.ndarray, w: np.ndarray
+) -> float:
     """Harrell's C of the risk scores ``risk`` (higher: earlier event), as R's
     ``survival::concordance`` with case weights and glmnet's ``Cindex``: over the pairs whose
     shorter time is an event (a censored time tied with an event time counts as longer; two tied
-    event times are not compared), weighted ``w_i w_j``, the share ordered as the times, ties in
-    ``risk`` counting a half. NaN without a comparable pair."""
+    event times are not compared; with (start, stop] data, the other row must be at risk then,
+    ``start < time``; ``start`` is -inf for right-censored data), weighted ``w_i w_j``, the share
+    ordered as the times, ties in ``risk`` counting a half. NaN without a comparable pair."""
     n = time.shape[0]
     agree = 0.0
     total = 0.0
@@ -3101,7 +3104,7 @@ def concordance(time: np.ndarray, status: np.ndarray, risk: np.ndarray, w: np.nd
         if status[i] <= 0.0 or w[i] <= 0.0:
             continue
         for j in range(n):
-            if j == i or w[j] <= 0.0:
+            if j == i or w[j] <= 0.0 or not start[j] < time[i]:
                 continue
             if time[j] > time[i] or (time[j] == time[i] and status[j] <= 0.0):
                 weight = w[i] * w[j]

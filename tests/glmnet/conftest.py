@@ -56,3 +56,23 @@ def survival_data() -> dict[str, np.ndarray]:
         "weights": rng.uniform(0.5, 2.0, 200),
         "offset": offset,
     }
+
+
+@pytest.fixture(scope="session")
+def counting_data(survival_data) -> dict[str, np.ndarray]:
+    """survival_data's follow-up split at a whole day into (0, cut] (censored) and (cut, time]
+    (with the row's status), as (start, stop, status) rows: the same partial likelihood. No row
+    starts at or after the last event time. Also three strata of the original rows."""
+    rng = np.random.default_rng(12)
+    X, y = survival_data["X"], survival_data["y"]
+    n = y.shape[0]
+    cut = np.floor(y[:, 0] * rng.uniform(0.2, 0.9, n))
+    split = (cut > 0) & (cut < y[y[:, 1] == 1, 0].max())
+    first = np.column_stack([np.zeros(split.sum()), cut[split], np.zeros(split.sum())])
+    rows = np.vstack([np.column_stack([np.zeros(n), y])[~split], first,
+                      np.column_stack([cut[split], y[split]])])  # fmt: skip
+    return {
+        "X": np.vstack([X[~split], X[split], X[split]]),
+        "y": rows,
+        "strata": rng.integers(0, 3, n),
+    }

@@ -83,9 +83,10 @@ def test_concordance_counts_pairs_as_harrell():
     status = np.array([1.0, 1.0, 0.0, 1.0])
     risk = np.array([3.0, 1.0, 2.0, 1.0])
     # (0,1) 3>1 yes, (0,2) 3>2 yes, (0,3) 3>1 yes, (1,2) 1<2 no, (1,3) tie: 1/2, (3,2) 1<2 no
-    c = _kernels.concordance(time, status, risk, np.ones(4))
+    free = np.full(4, -np.inf)
+    c = _kernels.concordance(free, time, status, risk, np.ones(4))
     assert c == pytest.approx(3.5 / 6)
-    doubled = _kernels.concordance(time, status, risk, np.array([1.0, 1.0, 1.0, 2.0]))
+    doubled = _kernels.concordance(free, time, status, risk, np.array([1.0, 1.0, 1.0, 2.0]))
     # weights w_i w_j: (0,3) and (1,3) and (3,2) count twice
     assert doubled == pytest.approx((1 + 1 + 2 + 0 + 1 + 0) / 9)
 
@@ -106,3 +107,33 @@ def test_all_censored_or_too_few_events_is_refused_as_in_r(survival_data):
     y[np.argmax(y[:, 0]), 1] = 1.0  # the only event is at the last time
     with pytest.raises(ValueError, match=r"^y: too few events"):
         sl.glmnet(X, y, family="cox", backend="python")
+
+
+def test_split_follow_up_gives_the_same_fit(survival_data, counting_data):
+    """(start, stop] rows that split each follow-up have the partial likelihood of the unsplit
+    data; with the lambdas rescaled to the number of rows (the loss is a mean over rows) and x
+    unscaled, the fits agree to cox.path's IRLS tolerance (its own early stop at 1e-6)."""
+    keep = [0, 1, 2, 4, 5, 6, 7]  # without the column of mean 50: uncentred x converges slowly
+    lambdas = np.array([0.1, 0.05, 0.02, 0.01])
+    n, n_rows = survival_data["y"].shape[0], counting_data["y"].shape[0]
+    unsplit = sl.glmnet(
+        survival_data["X"][:, keep],
+        survival_data["y"],
+        family="cox",
+        lambdas=lambdas,
+        standardize=False,
+        thresh=1e-14,
+        backend="python",
+    )
+    split = sl.glmnet(counting_data["X"][:, keep], counting_data["y"], family="cox",
+                      lambdas=lambdas * n / n_rows, standardize=False, thresh=1e-14,
+                      backend="python")  # fmt: skip
+    scale = np.abs(unsplit.beta).max()
+    assert np.abs(split.beta - unsplit.beta).max() <= 1e-4 * scale
+
+
+def test_strata_of_one_label_is_the_unstratified_fit(survival_data):
+    plain = sl.glmnet(survival_data["X"], survival_data["y"], family="cox", backend="python")
+    one = sl.glmnet(survival_data["X"], survival_data["y"], family="cox",
+                    strata=["all"] * 200, backend="python")  # fmt: skip
+    np.testing.assert_array_equal(plain.beta, one.beta)

@@ -1,7 +1,8 @@
-"""family="cox" against R glmnet 4.1-6 (``glmnet(x, Surv(time, status), family = "cox")``, its
-Fortran coxnet) on data with tied times, at R's default thresh: the same path length, lambdas to
-1e-12, coefficients, df and deviance ratios to 1e-10 of the largest |coef|; cv.glmnet's deviance
-(grouped and not) and C-index curves to 1e-9 on the same folds."""
+"""family="cox" against R glmnet 4.1-6 (``glmnet(x, Surv(time, status), family = "cox")``) on
+data with tied times, at R's default thresh, both of R's algorithms: its Fortran coxnet (dense x,
+right-censored, one stratum) and its cox.path (sparse x, (start, stop] data, strata). The same
+path length, lambdas to 1e-12, coefficients, df and deviance ratios to 1e-10 of the largest
+|coef|; cv.glmnet's deviance (grouped and not) and C-index curves to 1e-9 on the same folds."""
 
 from __future__ import annotations
 
@@ -61,19 +62,6 @@ def test_path_matches_r(survival_data, case):
         np.testing.assert_allclose(ours_pred, theirs_pred, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("case", ["lasso", "weights_offset"])
-def test_sparse_x_gives_r_s_coxnet_path(survival_data, case):
-    """Sparse x runs the same algorithm (coxnet's) without densifying: R's dense path to 1e-10.
-    (R itself fits sparse x with ``cox.path``, whose IRLS solves each lambda only to its
-    convergence tolerance.)"""
-    X = survival_data["X"].copy()
-    X[np.abs(X - X.mean(axis=0)) < 0.6] = 0.0
-    sparse = sp.csc_matrix(X)
-    (ours,) = fit_both(survival_data, sparse, case, backends=("python",))
-    (theirs,) = fit_both(survival_data, X, case, backends=("r",))
-    assert_same_path(ours, theirs)
-
-
 CV_CASES = {
     "deviance_grouped": {"type_measure": "deviance"},
     "deviance_ungrouped": {"type_measure": "deviance", "grouped": False},
@@ -127,3 +115,96 @@ def test_too_few_events_fails_in_r_as_in_python(survival_data):
         sl.glmnet(survival_data["X"], y, family="cox", backend="r")
     with pytest.raises(ValueError, match="too many censored"):
         sl.glmnet(survival_data["X"], y, family="cox", backend="python")
+
+
+def sparse_copy(X):
+    X = X.copy()
+    X[np.abs(X - X.mean(axis=0)) < 0.6] = 0.0
+    return sp.csc_matrix(X)
+
+
+COX_PATH_CASES = {  # the models R fits with cox.path
+    "sparse": {"sparse": True},
+    "sparse_weights_offset": {"sparse": True, "with_weights": True, "with_offset": True},
+    "sparse_user_lambdas": {"sparse": True, "lambdas": [0.3, 0.1, 0.03, 0.01]},
+    "strata": {"strata": True},
+    "strata_elastic_net_limits": {"strata": True, "alpha": 0.5, "upper_limits": 0.5},
+    "counting": {"counting": True},
+    "counting_sparse": {"counting": True, "sparse": True},
+}
+
+
+@pytest.mark.parametrize("case", list(COX_PATH_CASES))
+def test_cox_path_models_match_r(survival_data, counting_data, case):
+    options = dict(COX_PATH_CASES[case])
+    data = counting_data if options.pop("counting", False) else survival_data
+    X = sparse_copy(data["X"]) if options.pop("sparse", False) else data["X"]
+    if options.pop("with_weights", False):
+        options["weights"] = data["weights"]
+    if options.pop("with_offset", False):
+        options["offset"] = data["offset"]
+    if options.pop("strata", False):
+        options["strata"] = counting_data["strata"]
+    ours, theirs = (
+        sl.glmnet(X, data["y"], family="cox", backend=b, **options) for b in ("python", "r")
+    )
+    assert len(ours.lambdas) == len(theirs.lambdas) > 3
+    np.testing.assert_allclose(ours.lambdas, theirs.lambdas, rtol=1e-12)
+    scale = np.abs(theirs.beta).max()
+    assert np.abs(ours.beta - theirs.beta).max() <= COEF_TOL * scale
+    np.testing.assert_array_equal(ours.df, theirs.df)
+    np.testing.assert_allclose(ours.dev_ratio, theirs.dev_ratio, atol=COEF_TOL)
+    assert ours.nulldev == pytest.approx(theirs.nulldev, rel=1e-12)
+
+
+COX_PATH_CV_CASES = {
+    "sparse_deviance": {"sparse": True},
+    "sparse_C": {"sparse": True, "type_measure": "C"},
+    "strata_deviance_weights_offset": {"strata": True, "with_weights_offset": True},
+    "strata_ungrouped": {"strata": True, "grouped": False},
+    "strata_C": {"strata": True, "type_measure": "C"},
+    "counting_deviance": {"counting": True},
+    "counting_ungrouped": {"counting": True, "grouped": False},
+    "counting_C": {"counting": True, "type_measure": "C"},
+}
+
+
+@pytest.mark.parametrize("case", list(COX_PATH_CV_CASES))
+def test_cox_path_cv_matches_r(survival_data, counting_data, case):
+    options = dict(COX_PATH_CV_CASES[case])
+    data = counting_data if options.pop("counting", False) else survival_data
+    X = sparse_copy(data["X"]) if options.pop("sparse", False) else data["X"]
+    if options.pop("with_weights_offset", False):
+        options.update(weights=data["weights"], offset=data["offset"])
+    if options.pop("strata", False):
+        options["strata"] = counting_data["strata"]
+    ours, theirs = (
+        sl.cv_glmnet(X, data["y"], family="cox", nfolds=5, seed=3, keep=True, backend=b,
+                     **options)
+        for b in ("python", "r")
+    )  # fmt: skip
+    assert len(ours.lambdas) == len(theirs.lambdas)
+    np.testing.assert_allclose(ours.cvm, theirs.cvm, rtol=1e-9)
+    np.testing.assert_allclose(ours.cvsd, theirs.cvsd, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.fit_preval, theirs.fit_preval, rtol=1e-9, atol=1e-10)
+    assert (ours.index_min, ours.index_1se) == (theirs.index_min, theirs.index_1se)
+
+
+def test_stratum_without_events(survival_data):
+    """R's behaviour: right-censored data refuse a stratum without events (coxnet's deviance has
+    no risk set there); (start, stop] data fit it, the stratum adding nothing."""
+    y = survival_data["y"].copy()
+    strata = np.repeat([0, 1, 2], [80, 80, 40])
+    y[strata == 2, 1] = 0.0
+    with pytest.raises(RuntimeError, match="too many censored"):
+        sl.glmnet(survival_data["X"], y, family="cox", strata=strata, backend="r")
+    with pytest.raises(ValueError, match="too many censored"):
+        sl.glmnet(survival_data["X"], y, family="cox", strata=strata, backend="python")
+    counting = np.column_stack([np.zeros(y.shape[0]), y])
+    with pytest.warns(RuntimeWarning, match="did not converge"):
+        ours, theirs = (
+            sl.glmnet(survival_data["X"], counting, family="cox", strata=strata, backend=b)
+            for b in ("python", "r")
+        )
+    assert len(ours.lambdas) == len(theirs.lambdas)
+    assert np.abs(ours.beta - theirs.beta).max() <= COEF_TOL * np.abs(theirs.beta).max()
