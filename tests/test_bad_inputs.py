@@ -32,6 +32,7 @@ X = RNG.normal(size=(40, 3))
 Y = X @ np.array([1.0, 0.0, -2.0]) + 0.5 * RNG.normal(size=40)
 CLASSES = np.where(Y > 0, "yes", "no")
 SURVIVAL = np.c_[np.exp(-Y / 2) * 10, RNG.uniform(size=40) < 0.7]  # (time, status)
+COUNTING = np.c_[SURVIVAL[:, 0] / 2, SURVIVAL]  # (start, stop, status)
 FRAME = pd.DataFrame(X, columns=["a", "b", "c"])
 GX, GY = gp.EXERCISE_X, gp.EXERCISE_Y
 
@@ -158,7 +159,27 @@ GLMNET_CASES = [
                 np.array([["a", "b"]] * 40),
             ],
             "relax": [True],
+            "strata": [np.arange(39), [None] * 40, np.zeros((40, 2))],
         },
+    ),
+    *_cases(
+        "glmnet(cox, start-stop)",
+        sl.glmnet,
+        {"X": X, "y": COUNTING, "family": "cox", "backend": "python"},
+        {
+            "y": [
+                np.c_[COUNTING[:, 1], COUNTING[:, 1], COUNTING[:, 2]],
+                np.c_[COUNTING[:, 1] + 1, COUNTING[:, 1:]],
+                np.c_[np.r_[-1.0, COUNTING[1:, 0]], COUNTING[:, 1:]],
+                pd.DataFrame({"start": COUNTING[:, 0], "end": COUNTING[:, 1], "status": 1}),
+            ],
+        },
+    ),
+    *_cases(
+        "glmnet(strata)",
+        sl.glmnet,
+        {"X": X, "y": Y, "backend": "python"},
+        {"strata": [np.arange(40) % 2]},
     ),
     *_cases(
         "GlmnetPath.coef",

@@ -3368,7 +3368,13 @@ def cox_gradient(
     """The gradient of Breslow's log partial likelihood in ``eta`` and the diagonal of its
     Hessian, for one stratum, as R glmnet's ``coxgrad`` (``coxgrad2``; with ``counting``,
     ``coxgrad3`` for (start, stop] data): rows taken in ``stop_order`` (time increasing, events
-    first at a tie), tied events sharing one risk set, ``eta`` centred at its mean first."""
+    first at a tie), tied events sharing one risk set, ``eta`` centred at its mean first.
+
+    As R's (4.1-6 to 4.1-8), the (start, stop] pass that takes out of each row the event times
+    before its entry stops at the last event time: a row entering at or after it keeps the terms
+    of all events up to its stop time, so its gradient and curvature are not those of the
+    partial likelihood (whose deviance, :func:`cox_counting_deviance`, is right). Kept for R's
+    path; data with no such row are unaffected."""
     n = eta.shape[0]
     centre = 0.0
     for i in range(n):
