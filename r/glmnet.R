@@ -195,3 +195,23 @@ time_cv_glmnet_options <- function(x, y, foldid, family = "gaussian", repeats = 
   }, numeric(1))
   stats::median(cpu)
 }
+
+# survfit on a Cox glmnet fit (glmnet's survfit.coxnet) at lambda s: the curve for the average
+# subject (per stratum), or one column per row of newx.
+cox_survfit <- function(x, y, s, weights = NULL, offset = NULL, strata = NULL, newx = NULL,
+                        newoffset = NULL) {
+  yy <- if (ncol(y) == 3) survival::Surv(y[, 1], y[, 2], y[, 3]) else survival::Surv(y[, 1], y[, 2])
+  if (!is.null(strata)) yy <- glmnet::stratifySurv(yy, strata)
+  args <- list(x = x, y = yy, family = "cox")
+  if (!is.null(weights)) args$weights <- weights
+  if (!is.null(offset)) args$offset <- offset
+  fit <- do.call(glmnet::glmnet, args)
+  curve_args <- list(fit, s = s, x = x, y = yy)
+  if (!is.null(weights)) curve_args$weights <- weights
+  if (!is.null(offset)) curve_args$offset <- offset
+  if (!is.null(newx)) curve_args$newx <- newx
+  if (!is.null(newoffset)) curve_args$newoffset <- newoffset
+  curve <- do.call(survival::survfit, curve_args)
+  list(time = curve$time, n_risk = curve$n.risk, n_event = curve$n.event,
+       surv = unname(as.matrix(curve$surv)))
+}

@@ -137,3 +137,29 @@ def test_strata_of_one_label_is_the_unstratified_fit(survival_data):
     one = sl.glmnet(survival_data["X"], survival_data["y"], family="cox",
                     strata=["all"] * 200, backend="python")  # fmt: skip
     np.testing.assert_array_equal(plain.beta, one.beta)
+
+
+def test_survfit_at_the_empty_model_is_nelson_aalen():
+    """At the path's first lambda every coefficient is 0: without ties Efron's estimate is the
+    Nelson-Aalen cumulative hazard, sum of events / at risk."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50, 3))
+    y = np.column_stack([rng.permutation(50) + 1.0, rng.uniform(size=50) < 0.6])
+    path = sl.glmnet(X, y, family="cox", backend="python")
+    curve = sl.survfit(path, X, y, s=float(path.lambdas[0]))
+    at_risk = 50.0 - np.arange(50)
+    np.testing.assert_array_equal(curve["n_risk"], at_risk)
+    np.testing.assert_allclose(
+        curve["surv"], np.exp(-np.cumsum(y[:, 1][np.argsort(y[:, 0])] / at_risk))
+    )
+
+
+def test_survfit_of_a_new_row_at_the_mean_is_the_average_curve(survival_data):
+    X, y = survival_data["X"], survival_data["y"]
+    path = sl.glmnet(X, y, family="cox", nlambda=20, backend="python")
+    s = float(path.lambdas[10])
+    average = sl.survfit(path, X, y, s)
+    at_mean = sl.survfit(path, X, y, s, new_X=X.mean(axis=0, keepdims=True))
+    np.testing.assert_allclose(at_mean[0].to_numpy(), average["surv"], rtol=1e-12)
+    with pytest.raises(ValueError, match=r"^path must be a Cox fit"):
+        sl.survfit(sl.glmnet(X, y[:, 0], backend="python"), X, y, s)

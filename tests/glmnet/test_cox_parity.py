@@ -208,3 +208,44 @@ def test_stratum_without_events(survival_data):
         )
     assert len(ours.lambdas) == len(theirs.lambdas)
     assert np.abs(ours.beta - theirs.beta).max() <= COEF_TOL * np.abs(theirs.beta).max()
+
+
+SURVFIT_CASES = {
+    "plain": {},
+    "weights_offset": {"with_weights": True, "with_offset": True},
+    "strata": {"strata": True},
+    "counting": {"counting": True},
+    "new_rows": {"new_rows": True, "with_offset": True},
+}
+
+
+@pytest.mark.parametrize("case", list(SURVFIT_CASES))
+def test_survfit_matches_r(survival_data, counting_data, case):
+    from statlab import _rbridge
+
+    options = dict(SURVFIT_CASES[case])
+    data = counting_data if options.pop("counting", False) else survival_data
+    fit_args, curve_args = {}, {}
+    if options.pop("with_weights", False):
+        fit_args["weights"] = data["weights"]
+    if options.pop("with_offset", False):
+        fit_args["offset"] = data["offset"]
+    if options.pop("strata", False):
+        fit_args["strata"] = counting_data["strata"]
+    if options.pop("new_rows", False):
+        curve_args = {"new_X": data["X"][:4], "new_offset": data["offset"][:4]}
+    path = sl.glmnet(data["X"], data["y"], family="cox", backend="python", **fit_args)
+    s = float(path.lambdas[min(8, len(path.lambdas) - 1)])
+    ours = sl.survfit(path, data["X"], data["y"], s, **fit_args, **curve_args)
+    theirs = _rbridge.call(
+        "cox_survfit", data["X"], data["y"], s, **fit_args,
+        newx=curve_args.get("new_X"), newoffset=curve_args.get("new_offset"),
+    )  # fmt: skip
+    if curve_args:
+        np.testing.assert_allclose(ours.index, theirs["time"])
+        np.testing.assert_allclose(ours.to_numpy(), theirs["surv"], rtol=1e-9)
+        return
+    np.testing.assert_allclose(ours["time"], theirs["time"])
+    np.testing.assert_allclose(ours["n_risk"], theirs["n_risk"], rtol=1e-12)
+    np.testing.assert_allclose(ours["n_event"], theirs["n_event"], rtol=1e-12)
+    np.testing.assert_allclose(ours["surv"], np.ravel(theirs["surv"]), rtol=1e-9)
