@@ -72,6 +72,9 @@ def warm_up_calls() -> list[tuple[str, Callable[[], Any]]]:
         ("cox, sparse x, cv_glmnet by C-index",
          lambda: cv_glmnet(sparse_x, survival, family="cox", type_measure="C", nfolds=3, seed=1,
                            **python)),
+        ("cox, (start, stop] data in strata",
+         lambda: glmnet(x, np.column_stack([survival[:, 0] / 2, survival]), family="cox",
+                        strata=np.arange(n) % 2, **python)),
         ("multinomial, grouped",
          lambda: glmnet(x, classes, family="multinomial", type_multinomial="grouped", **python)),
     ]  # fmt: skip

@@ -33,6 +33,9 @@ the course's problems, so the algorithm is written here and compiled with numba:
   of the Hessian as weights, strong-set and active-set passes, its scaled ``thresh``, KKT check
   and early stop, with its single-precision constants: R's path to rounding at the default
   ``thresh``. Also the partial-likelihood deviance and Harrell's concordance of cv.coxnet.
+  For sparse x, (start, stop] data and strata R runs ``cox.path`` instead (driven from
+  :mod:`statlab.glmnet._coxpath`): here its ``wls`` solver, ``coxgrad`` and
+  ``coxnet.deviance3``.
 
 Every solver takes glmnet's per-variable penalty factors, box limits, exclusions (as unusable
 columns), ``dfmax``/``pmax`` and computes its own lambda sequence from the gradient after the
