@@ -12,7 +12,14 @@ glmnet_path_list <- function(fit) {
   }
   list(
     lambda = fit$lambda,
-    a0 = if (multinomial) unname(as.matrix(fit$a0)) else as.numeric(fit$a0),
+    # a Cox fit has no intercept (NULL): zeros, one per lambda
+    a0 = if (multinomial) {
+      unname(as.matrix(fit$a0))
+    } else if (is.null(fit$a0)) {
+      numeric(length(fit$lambda))
+    } else {
+      as.numeric(fit$a0)
+    },
     beta = unname(beta),
     df = as.numeric(fit$df),
     dev_ratio = fit$dev.ratio,
@@ -38,6 +45,12 @@ glmnet_x <- function(x) {
 glmnet_args <- function(x, y, alpha, family, standardize, nlambda, lambda_min_ratio, weights,
                         thresh, maxit, lambda, type_gaussian = NULL, options = list()) {
   if (is.list(family)) family <- get(family$name, mode = "function")(link = family$link)
+  if (is.character(family) && family == "cox") {
+    # (time, status) or (start, stop, status); strata (1-based codes) as glmnet::stratifySurv
+    y <- if (ncol(y) == 3) survival::Surv(y[, 1], y[, 2], y[, 3]) else survival::Surv(y[, 1], y[, 2])
+    if (!is.null(options$strata)) y <- glmnet::stratifySurv(y, options$strata)
+  }
+  options$strata <- NULL
   args <- list(x = glmnet_x(x), y = y, alpha = alpha, family = family,
                standardize = standardize, nlambda = nlambda, thresh = thresh, maxit = maxit)
   if (!is.null(lambda_min_ratio)) args$lambda.min.ratio <- lambda_min_ratio
@@ -201,4 +214,24 @@ time_cv_glmnet_options <- function(x, y, foldid, family = "gaussian", repeats = 
     t[["user.self"]] + t[["sys.self"]]
   }, numeric(1))
   stats::median(cpu)
+}
+
+# survfit on a Cox glmnet fit (glmnet's survfit.coxnet) at lambda s: the curve for the average
+# subject (per stratum), or one column per row of newx.
+cox_survfit <- function(x, y, s, weights = NULL, offset = NULL, strata = NULL, newx = NULL,
+                        newoffset = NULL) {
+  yy <- if (ncol(y) == 3) survival::Surv(y[, 1], y[, 2], y[, 3]) else survival::Surv(y[, 1], y[, 2])
+  if (!is.null(strata)) yy <- glmnet::stratifySurv(yy, strata)
+  args <- list(x = x, y = yy, family = "cox")
+  if (!is.null(weights)) args$weights <- weights
+  if (!is.null(offset)) args$offset <- offset
+  fit <- do.call(glmnet::glmnet, args)
+  curve_args <- list(fit, s = s, x = x, y = yy)
+  if (!is.null(weights)) curve_args$weights <- weights
+  if (!is.null(offset)) curve_args$offset <- offset
+  if (!is.null(newx)) curve_args$newx <- newx
+  if (!is.null(newoffset)) curve_args$newoffset <- newoffset
+  curve <- do.call(survival::survfit, curve_args)
+  list(time = curve$time, n_risk = curve$n.risk, n_event = curve$n.event,
+       surv = unname(as.matrix(curve$surv)))
 }

@@ -23,6 +23,7 @@ _LAZY_ATTRIBUTES = {
     "model_matrix": "statlab.design",
     "cv_glmnet": "statlab.glmnet",
     "glmnet": "statlab.glmnet",
+    "survfit": "statlab.glmnet",
     "prediction_stability": "statlab.stability",
     "RUnavailableError": "statlab._rbridge",
     "RCallError": "statlab._rbridge",

@@ -22,7 +22,6 @@ import functools
 import importlib.metadata
 import os
 import subprocess
-import sys
 import threading
 import warnings
 from dataclasses import dataclass
@@ -199,7 +198,7 @@ def call(function: str, *args: Any, **kwargs: Any) -> Any:
         value = _to_python(out.rx2("value"), robjects)
         messages = [str(m) for m in out.rx2("warnings")]
     for message in dict.fromkeys(messages):
-        warnings.warn(f"R {function}(): {message}", RWarning, stacklevel=_caller_stacklevel())
+        warnings.warn(f"R {function}(): {message}", RWarning, stacklevel=check.caller_stacklevel())
     return value
 
 
@@ -279,14 +278,6 @@ def _warning_collector() -> Any:
           list(value = value, warnings = messages)
         }"""
     )
-
-
-def _caller_stacklevel() -> int:
-    """The ``stacklevel`` that points a warning at the first frame outside statlab."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("statlab."):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _to_r(value: Any) -> Any:

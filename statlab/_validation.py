@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+import sys
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
@@ -285,6 +286,19 @@ def finite(values: np.ndarray, name: str) -> None:
         raise InvalidArgumentError(
             f"{name} contains NaN or infinite values (first positions, 0-based: {rows})"
         )
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside statlab (the user's
+    line), however many of statlab's own frames (decorators, backends) lie between.
+
+    >>> caller_stacklevel() >= 1
+    True
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("statlab."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def keyword_only(after: int) -> Callable[[F], F]:

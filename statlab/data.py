@@ -5,7 +5,8 @@ is the course's 100-point CSV for the hierarchical-GP exercise; ``census`` (proc
 ``boosting_example`` are the course's CSVs for its SHAP and importance exercises; ``arcene`` is the
 UCI Arcene mass-spectrometry data (train and valid splits, all 10,000 features or the 200 of largest
 training-set variance); ``singh2002`` is the prostate microarray of Efron (2020); ``sine_boosting`` is
-the "Boosting Iterations" exercise's data, made by the sheet's R code (``r/sine_boosting.R``). See
+the "Boosting Iterations" exercise's data, made by the sheet's R code (``r/sine_boosting.R``);
+``veteran`` is the VA lung cancer trial of R's survival package (survival times for Cox models). See
 ``data/README.md`` for provenance.
 
 Example
@@ -14,7 +15,7 @@ Example
 >>> sl.data.load("ozone").shape
 (330, 10)
 >>> sl.data.names()
-['arcene', 'boosting_example', 'census', 'gp_observed', 'ozone', 'prostate', 'sine_boosting', 'singh2002']
+['arcene', 'boosting_example', 'census', 'gp_observed', 'ozone', 'prostate', 'sine_boosting', 'singh2002', 'veteran']
 >>> sl.data.load("arcene").shape
 (100, 201)
 """
@@ -101,7 +102,13 @@ _DATASETS: dict[str, _Dataset] = {
         "713820ae6aac270d8da3242c6fc173a82288ec1bbf1e09ee6ab151d00701d045",
         None,
     ),
+    "veteran": _Dataset(
+        "veteran.csv",
+        "9e6688021b6ac7c399b078bd0a8e949d958f4fd70a5b9febe9ecbd4de1bdefa6",
+        None,
+    ),
 }
+VETERAN_CELLTYPES = ("squamous", "smallcell", "adeno", "large")  # R's factor levels, in order
 
 
 class ChecksumError(ValueError):
@@ -165,7 +172,8 @@ def load(
     training-set variance (ties kept in column order; the same columns for both splits, in column
     order), ``"all"`` the 10,000. Arcene and ``singh2002`` have the label ``y`` first (Arcene: +1
     cancer, -1 healthy; singh2002: a categorical cancer/healthy), then features named ``V1``, ``V2``,
-    ... after their column in the original files.
+    ... after their column in the original files. ``veteran``'s ``celltype`` is a categorical with
+    R's levels (squamous, smallcell, adeno, large).
 
     >>> frame = load("prostate")
     >>> frame["age"].dtype, frame.attrs["backend"]
@@ -202,6 +210,8 @@ def load(
     else:
         frame = _read_rda(files[0], dataset.r_object)
     frame = _tidy_columns(frame)
+    if name == "veteran":
+        frame["celltype"] = pd.Categorical(frame["celltype"], categories=VETERAN_CELLTYPES)
     frame.attrs["backend"] = ran
     return frame
 

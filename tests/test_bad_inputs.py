@@ -31,6 +31,8 @@ RNG = np.random.default_rng(0)
 X = RNG.normal(size=(40, 3))
 Y = X @ np.array([1.0, 0.0, -2.0]) + 0.5 * RNG.normal(size=40)
 CLASSES = np.where(Y > 0, "yes", "no")
+SURVIVAL = np.c_[np.exp(-Y / 2) * 10, RNG.uniform(size=40) < 0.7]  # (time, status)
+COUNTING = np.c_[SURVIVAL[:, 0] / 2, SURVIVAL]  # (start, stop, status)
 FRAME = pd.DataFrame(X, columns=["a", "b", "c"])
 GX, GY = gp.EXERCISE_X, gp.EXERCISE_Y
 
@@ -101,7 +103,7 @@ def _response_cases(function: str, call: Callable[..., Any], good: dict[str, Any
 GLMNET = {"X": X, "y": Y, "backend": "python"}
 GLMNET_BAD = {
     "alpha": [1.5, -0.1, *NOT_A_NUMBER],
-    "family": ["cox", None, "Gaussian"],
+    "family": ["coxph", None, "Gaussian"],
     "standardize": NOT_A_FLAG,
     "nlambda": [1, 0, *NOT_AN_INTEGER],
     "lambda_min_ratio": [0.0, 1.0, -0.5, "0.01", float("nan")],
@@ -139,6 +141,46 @@ GLMNET_CASES = [
     *_cases("cv_glmnet", sl.cv_glmnet, GLMNET, CV_BAD),
     *_matrix_cases("cv_glmnet", sl.cv_glmnet, GLMNET),
     *_response_cases("cv_glmnet", sl.cv_glmnet, GLMNET),
+    *_cases(
+        "glmnet(cox)",
+        sl.glmnet,
+        {"X": X, "y": SURVIVAL, "family": "cox", "backend": "python"},
+        {
+            "y": [
+                np.c_[np.r_[0.0, SURVIVAL[1:, 0]], SURVIVAL[:, 1]],
+                np.c_[-SURVIVAL[:, 0], SURVIVAL[:, 1]],
+                np.c_[SURVIVAL[:, 0], np.r_[2.0, SURVIVAL[1:, 1]]],
+                np.c_[SURVIVAL[:, 0], np.r_[np.nan, SURVIVAL[1:, 1]]],
+                np.c_[np.r_[np.inf, SURVIVAL[1:, 0]], SURVIVAL[:, 1]],
+                SURVIVAL[:, 0],
+                SURVIVAL[:-1],
+                pd.DataFrame({"time": SURVIVAL[:, 0], "event": SURVIVAL[:, 1]}),
+                np.c_[SURVIVAL[:, 0], np.zeros(40)],
+                np.array([["a", "b"]] * 40),
+            ],
+            "relax": [True],
+            "strata": [np.arange(39), [None] * 40, np.zeros((40, 2))],
+        },
+    ),
+    *_cases(
+        "glmnet(cox, start-stop)",
+        sl.glmnet,
+        {"X": X, "y": COUNTING, "family": "cox", "backend": "python"},
+        {
+            "y": [
+                np.c_[COUNTING[:, 1], COUNTING[:, 1], COUNTING[:, 2]],
+                np.c_[COUNTING[:, 1] + 1, COUNTING[:, 1:]],
+                np.c_[np.r_[-1.0, COUNTING[1:, 0]], COUNTING[:, 1:]],
+                pd.DataFrame({"start": COUNTING[:, 0], "end": COUNTING[:, 1], "status": 1}),
+            ],
+        },
+    ),
+    *_cases(
+        "glmnet(strata)",
+        sl.glmnet,
+        {"X": X, "y": Y, "backend": "python"},
+        {"strata": [np.arange(40) % 2]},
+    ),
     *_cases(
         "GlmnetPath.coef",
         lambda s: PATH.coef(s),
@@ -389,12 +431,12 @@ GP_CASES = [
             "n_draws": [0, 2.5],
             "tune": [0, "100"],
             "chains": [0, None],
-            "cores": [0, "2"],
+            "n_jobs": [0, "2"],
             "target_accept": [1.5, 0.0, 1.0, "0.8"],
             "sampler": ["stan", None],
             "init": ["adapt_diag"],
             "seed": NOT_A_SEED,
-            "progressbar": ["yes"],
+            "progress": ["yes"],
             "compile_dir": [3],
         },
     ),

@@ -22,6 +22,7 @@ def test_names():
         "prostate",
         "sine_boosting",
         "singh2002",
+        "veteran",
     ]
 
 
@@ -72,7 +73,7 @@ def test_unknown_name_lists_available():
     with pytest.raises(
         ValueError,
         match=r"^name must be one of 'arcene', 'boosting_example', 'census', 'gp_observed', "
-        r"'ozone', 'prostate', 'sine_boosting', 'singh2002', got 'ozon'",
+        r"'ozone', 'prostate', 'sine_boosting', 'singh2002', 'veteran', got 'ozon'",
     ):
         data.load("ozon")
 
@@ -108,6 +109,7 @@ def test_checksum_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
         "boosting_example",
         "singh2002",
         "sine_boosting",
+        "veteran",
     ],
 )
 def test_r_reads_the_same_frame(name):
@@ -189,3 +191,28 @@ def test_r_script_regenerates_the_shipped_sine_boosting_csv():
     pd.testing.assert_frame_equal(
         regenerated.reset_index(drop=True), data.load("sine_boosting"), check_exact=True
     )
+
+
+def test_veteran_is_survivals():
+    veteran = data.load("veteran")
+    assert veteran.shape == (137, 8)
+    assert veteran["celltype"].cat.categories.tolist() == [
+        "squamous",
+        "smallcell",
+        "adeno",
+        "large",
+    ]
+    assert veteran["celltype"].value_counts().tolist() == [48, 35, 27, 27]
+    assert (veteran["status"].sum(), veteran["time"].max()) == (128, 999)
+
+
+@pytest.mark.needs_r
+def test_r_script_regenerates_the_shipped_veteran_csv():
+    from statlab import _rbridge
+
+    regenerated = _rbridge.call("veteran_data").reset_index(drop=True)
+    shipped = data.load("veteran")
+    regenerated["celltype"] = pd.Categorical(
+        regenerated["celltype"], categories=shipped["celltype"].cat.categories
+    )
+    pd.testing.assert_frame_equal(regenerated, shipped, check_dtype=False, check_exact=True)

@@ -22,6 +22,7 @@ from statlab.glmnet._compile import KernelStatus, compile_kernels
 from statlab.glmnet._fit import cv_glmnet, glmnet
 from statlab.glmnet._inputs import fold_ids
 from statlab.glmnet._paths import cv_statistics, cv_summary, select_lambda
+from statlab.glmnet._survfit import survfit
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "fold_ids",
     "glmnet",
     "select_lambda",
+    "survfit",
 ]
 
 

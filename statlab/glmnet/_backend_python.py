@@ -134,6 +134,7 @@ def fit_path(
     standardize_response: bool = False,
     relax: bool = False,
     trace_it: bool = False,
+    strata: np.ndarray | None = None,
 ) -> PathArrays:
     """Fit glmnet's path on (x, y): its own lambda sequence with early stopping, or the decreasing
     ``lambdas`` given, each solved. ``x`` is dense or ``scipy.sparse``; it is never densified.
@@ -145,7 +146,7 @@ def fit_path(
         alpha, family, standardize, nlambda, lambda_min_ratio, thresh, max_passes, lambdas,
         gaussian_type(type_gaussian, columns.n_cols),
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
-        type_multinomial == "grouped", standardize_response,
+        type_multinomial == "grouped", standardize_response, strata=strata,
     )  # fmt: skip
     n_lambdas = nlambda if lambdas is None else len(lambdas)
     with progress_bar(n_lambdas, "glmnet path", trace_it, unit="lambda") as bar:
@@ -202,7 +203,7 @@ def _relax(
             "passes (maxit); as in R, their lambdas get an empty relaxed fit (intercept and "
             "coefficients 0)",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
     return RelaxedArrays(kept, a0[..., kept], relaxed_beta[..., kept], dev_ratio[kept])
 
@@ -234,6 +235,7 @@ class _Settings:
     grouped_multinomial: bool = False  # type_multinomial="grouped"
     standardize_response: bool = False  # mgaussian: each response scaled to unit sd
     on_step: Callable[[int], Any] | None = None  # told how many lambdas a path has fitted
+    strata: np.ndarray | None = None  # Cox: each row's stratum
 
 
 def _fit_rows(
@@ -344,6 +346,33 @@ def _fit_rows(
         a0 -= a0.mean(axis=0)  # glmnet centres the intercepts over the classes
         path_lambdas = lambdas_std[:n_steps].copy()
         nulldev = float(null_dev * weights.sum())
+    elif settings.family == "cox" and uses_cox_path(columns.sparse, y, settings.strata):
+        return _cox_path_rows(columns, y, weights, settings, ratio)
+    elif settings.family == "cox":
+        if own_sequence:
+            lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
+        else:
+            lambdas_std = settings.lambdas.astype(np.float64)
+        offset = settings.offset if settings.offset is not None else np.zeros(columns.n_rows)
+        status = np.ascontiguousarray(y[:, 1])
+        order, ends = risk_set_groups(y, w, np.flatnonzero(w > 0))
+        # coxnet's exponent 1.0 / (nlam - 1) is a single-precision constant
+        cox_factor = max(ratio, MIN_LAMBDA_RATIO) ** float(
+            np.float32(1.0) / np.float32(settings.nlambda - 1)
+        )
+        beta_std, dev_ratio, n_steps, passes, status_code, null_dev = _kernels.cox_path(
+            *args, w, status, _kernel_data(offset), order, ends, x_mean, x_scale, usable,
+            settings.alpha, lambdas_std, own_sequence, settings.thresh, settings.max_passes,
+            options.penalty, options.lower * x_scale, options.upper * x_scale, cox_factor,
+            options.pmax, options.dfmax, options.fdev,
+        )  # fmt: skip
+        status = status_code
+        if status == _kernels.STATUS_COX_WEIGHT:
+            _warn_cox_weights(n_steps)
+        beta = beta_std[:, :n_steps] / x_scale[:, None]
+        a0 = np.zeros(n_steps)
+        path_lambdas = lambdas_std[:n_steps].copy()
+        nulldev = float(2.0 * null_dev * weights.sum())
     else:
         if own_sequence:
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
@@ -437,6 +466,114 @@ def _mgaussian_rows(
     )  # fmt: skip
 
 
+def uses_cox_path(sparse: bool, y: np.ndarray, strata: np.ndarray | None) -> bool:
+    """Whether R glmnet 4.1-6 fits this Cox model with ``cox.path`` (sparse x, (start, stop]
+    data or more than one stratum) rather than the Fortran ``coxnet`` (its ``use.cox.path``)."""
+    return sparse or y.shape[1] == 3 or (strata is not None and np.unique(strata).shape[0] > 1)
+
+
+def _cox_path_rows(
+    columns: _Columns, y: np.ndarray, weights: np.ndarray, settings: _Settings, ratio: float
+) -> PathArrays:
+    """cox.path on the rows of positive weight, taken out of x (R fits a fold on its rows)."""
+    from statlab.glmnet import _coxpath
+
+    rows = np.flatnonzero(weights > 0)
+    offset = settings.offset
+    if rows.shape[0] < columns.n_rows:
+        columns = _Columns.of(_row_subset(columns, rows))
+        y, weights = y[rows], weights[rows]
+        offset = None if offset is None else offset[rows]
+    strata = None if settings.strata is None else settings.strata[rows]
+    return _coxpath.fit_path(
+        columns, _coxpath.Survival.of(y, strata), weights, offset, settings.alpha,
+        settings.standardize, settings.nlambda, ratio, settings.lambdas, settings.thresh,
+        settings.max_passes, settings.options,
+    )  # fmt: skip
+
+
+def _row_subset(columns: _Columns, rows: np.ndarray) -> Any:
+    if columns.sparse:
+        matrix = sp.csc_matrix(
+            (columns.values, columns.indices, columns.indptr),
+            shape=(columns.n_rows, columns.n_cols),
+        )
+        return matrix[rows]
+    return columns.dense[rows]
+
+
+COX_TIE_NUDGE = 100 * np.finfo(np.float64).eps  # coxnet adds this to censored times
+COX_FEW_EVENTS_MESSAGE = (
+    "y: too few events to fit the Cox model (the first event is among the last two survival "
+    "times of the rows fitted, or there is none); R's glmnet stops with 'Inititialization "
+    "numerical error; probably too many censored observations'"
+)
+
+
+def risk_set_times(y: np.ndarray) -> np.ndarray:
+    """The survival times as coxnet sorts them: censored times moved up by 100 machine epsilons,
+    so that a censored time tied with an event time stays in that event's risk set (where the
+    nudge is below the time's resolution, the tie is left to the sort, as in R).
+
+    >>> bool(risk_set_times(np.array([[1.0, 1.0], [1.0, 0.0]]))[1] > 1.0)
+    True
+    """
+    return np.ascontiguousarray(y[:, 0] + (1.0 - y[:, 1]) * COX_TIE_NUDGE)
+
+
+def risk_set_groups(
+    y: np.ndarray, weights: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """coxnet's risk-set groups of the rows ``rows`` (default all; R's data, in their order) of
+    the survival response ``y`` (time, status): the row numbers in coxnet's time order and each
+    group's end (:func:`statlab.glmnet._kernels.cox_groups`)."""
+    from statlab.glmnet import _kernels
+
+    if rows is None:
+        rows = np.arange(y.shape[0])
+    order, ends, error = _kernels.cox_groups(
+        risk_set_times(y[rows]),
+        np.ascontiguousarray(y[rows, 1]),
+        np.ascontiguousarray(weights[rows]),
+    )
+    if error:
+        raise check.InvalidArgumentError(COX_FEW_EVENTS_MESSAGE)
+    return rows[order], ends
+
+
+def cox_deviance(
+    y: np.ndarray,
+    eta: np.ndarray,
+    weights: np.ndarray,
+    rows: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+) -> np.ndarray:
+    """glmnet's ``coxnet.deviance`` of the linear predictors ``eta`` (n x L) on the rows ``rows``
+    (default all), their weights rescaled to sum to the number of rows, as R does; summed over
+    the strata, if any."""
+    from statlab.glmnet import _coxpath, _kernels
+
+    if rows is None:
+        rows = np.arange(y.shape[0])
+    w = weights[rows] * (rows.shape[0] / weights[rows].sum())
+    if y.shape[1] == 3 or strata is not None:
+        survival = _coxpath.Survival.of(y[rows], None if strata is None else strata[rows])
+        return np.array([survival.deviance(eta[rows, m], w) for m in range(eta.shape[1])])
+    order, ends = risk_set_groups(y[rows], w)
+    return _kernels.cox_deviances(
+        np.ascontiguousarray(eta[rows]), np.ascontiguousarray(y[rows, 1]), w, order, ends
+    )
+
+
+def _warn_cox_weights(n_steps: int) -> None:
+    warnings.warn(
+        f"numerical error at lambda number {n_steps + 1}: a Cox working weight was not positive; "
+        f"the path stops at {n_steps} lambdas (as R's glmnet does)",
+        RuntimeWarning,
+        stacklevel=check.caller_stacklevel(),
+    )
+
+
 def _kernel_data(values: np.ndarray) -> np.ndarray:
     """The response or offset as the kernels take it: C-contiguous float64, read-only."""
     return _read_only(np.ascontiguousarray(values, dtype=np.float64))
@@ -451,14 +588,14 @@ def _warn_unconverged(fitted: PathArrays, settings: _Settings) -> None:
             f"{len(fitted.lambdas) + 1}; the path stops at {len(fitted.lambdas)} lambdas (as R's "
             "glmnet does)",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
     if fitted.npasses > settings.max_passes:
         warnings.warn(
             f"coordinate descent did not converge in {settings.max_passes} passes (maxit); the "
             f"path stops at {len(fitted.lambdas)} lambdas",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
 
 
@@ -541,6 +678,7 @@ def cross_validate(
         fit_args.get("options") or PathOptions.defaults(columns.n_cols), fit_args.get("offset"),
         fit_args.get("type_multinomial") == "grouped",
         bool(fit_args.get("standardize_response", False)),
+        strata=fit_args.get("strata"),
     )  # fmt: skip
     n_folds = int(foldid.max())
     bar = progress_bar(n_folds + 1, "cv_glmnet fits", trace_it, unit="fit")
@@ -603,6 +741,13 @@ def cross_validate(
         "mse" if settings.family in ("gaussian", "mgaussian") else "deviance"
     )
 
+    if settings.family == "cox":
+        cvm, cvsd, fit_preval = _cox_curve(
+            rows, y, weights, foldid, fits, settings.offset, measure, grouped, settings.strata
+        )
+        index_min, index_1se = select_lambda(-cvm if measure == "C" else cvm, cvsd)
+        return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval if keep else None)
+
     def curve(gamma_value: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         predictions = _out_of_fold(rows, fits, foldid, settings.offset, gamma_value)
         fit_preval = predictions if keep else None
@@ -629,6 +774,94 @@ def cross_validate(
             np.stack([c[2] for c in curves]) if keep else None,
         )  # fmt: skip
     return CVArrays(full, cvm, cvsd, index_min, index_1se, fit_preval, relaxed)
+
+
+COX_GROUPED_MIN_PER_FOLD = 10  # cv.coxnet computes ungrouped deviances from 10 rows per fold
+
+
+def _cox_curve(
+    rows: Any,
+    y: np.ndarray,
+    weights: np.ndarray,
+    foldid: np.ndarray,
+    fits: list[PathArrays],
+    offset: np.ndarray | None,
+    measure: str,
+    grouped: bool,
+    strata: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """cv.coxnet's curve, one value per fold (R's ``buildPredmat.coxnetlist``, ``cv.coxnet``):
+    "C", each fold's held-out concordance, weighted by the fold's weight; "deviance", each fold's
+    partial-likelihood deviance per unit weight of its events, weighted by that weight: grouped,
+    the full data's deviance less the training rows' at the fold's coefficients (Verweij and van
+    Houwelingen), else the held-out rows' own. Returns (cvm, cvsd, R's ``fit.preval``: x b out
+    of fold, without the offset)."""
+    from statlab.glmnet import _kernels
+
+    n_folds = int(foldid.max())
+    if not grouped and foldid.shape[0] / n_folds < COX_GROUPED_MIN_PER_FOLD:
+        warnings.warn(
+            "grouped: grouped=True enforced for cv.coxnet, since < 10 observations per fold "
+            "(as R does)",
+            UserWarning,
+            stacklevel=check.caller_stacklevel(),
+        )
+        grouped = True
+    linear = _out_of_fold(rows, fits, foldid, None, 1.0)
+    n_lambda = linear.shape[1]
+    folds = [np.flatnonzero(foldid == k) for k in range(1, n_folds + 1)]
+    status = y[:, -1]
+    per_fold = np.empty((n_folds, n_lambda))
+    if measure == "C":
+        fold_weights = np.array([weights[held].sum() for held in folds])
+        for k, held in enumerate(folds):
+            fold_start = y[held, 0].copy() if y.shape[1] == 3 else np.full(held.shape[0], -np.inf)
+            fold_time, fold_status = y[held, -2].copy(), status[held].copy()
+            fold_weight, fold_linear = weights[held].copy(), linear[held]
+            per_fold[k] = [
+                _kernels.concordance(
+                    fold_start, fold_time, fold_status, fold_linear[:, m].copy(), fold_weight
+                )
+                for m in range(n_lambda)
+            ]
+    else:
+        fold_weights = np.array([weights[held] @ status[held] for held in folds])
+        full = fits[0]
+        for k, held in enumerate(folds):
+            _, beta = interpolate(
+                fits[k + 1].a0, fits[k + 1].beta, fits[k + 1].lambdas, full.lambdas
+            )
+            eta = np.asarray(linear_part(rows, beta))
+            if offset is not None:
+                eta = eta + offset[:, None]
+            if grouped:
+                training = np.flatnonzero(foldid != k + 1)
+                per_fold[k] = cox_deviance(y, eta, weights, strata=strata) - cox_deviance(
+                    y, eta, weights, training, strata
+                )
+            else:
+                per_fold[k] = cox_deviance(y, eta, weights, held, strata)
+        per_fold /= fold_weights[:, None]
+    cvm, cvsd = _fold_statistics(per_fold, fold_weights)
+    return cvm, cvsd, linear
+
+
+def _fold_statistics(
+    per_fold: np.ndarray, fold_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """glmnet's ``cvstats`` over folds, leaving out a fold's missing (NaN) value, as R's
+    ``weighted.mean(na.rm = TRUE)`` does (a fold without comparable pairs has no C).
+
+    >>> cvm, cvsd = _fold_statistics(np.array([[1.0], [np.nan], [3.0]]), np.ones(3))
+    >>> cvm.tolist(), cvsd.round(4).tolist()
+    ([2.0], [0.7071])
+    """
+    present = ~np.isnan(per_fold)
+    w = np.where(present, fold_weights[:, None], 0.0)
+    values = np.where(present, per_fold, 0.0)
+    cvm = (w * values).sum(axis=0) / w.sum(axis=0)
+    spread = (w * (values - cvm) ** 2).sum(axis=0) / w.sum(axis=0)
+    return cvm, np.sqrt(spread / (per_fold.shape[0] - 1))
 
 
 @dataclass(frozen=True)
@@ -976,7 +1209,7 @@ def _cv_curve(
             "grouped: fewer than 3 observations per fold, so grouped=False is enforced (the CV "
             "standard error is computed per observation, as cv.glmnet does)",
             UserWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
         grouped = False
     if not grouped:

@@ -142,7 +142,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "maxit": fit_args["max_passes"],
         "lambda": fit_args["lambdas"],
         "type_gaussian": fit_args.get("type_gaussian") if gaussian else None,
-        **_r_options(fit_args.get("options")),
+        **_r_options(fit_args.get("options"), cox=fit_args["family"] == "cox"),
         "offset": fit_args.get("offset"),
         "type_multinomial": fit_args.get("type_multinomial")
         if fit_args["family"] == "multinomial"
@@ -150,6 +150,7 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "standardize_response": fit_args.get("standardize_response")
         if fit_args["family"] == "mgaussian"
         else None,
+        "strata": None if fit_args.get("strata") is None else fit_args["strata"] + 1,
     }
 
 
@@ -161,14 +162,15 @@ def _r_family(family: str | GlmFamily) -> str | dict[str, str]:
     return family
 
 
-def _r_options(options: PathOptions | None) -> dict[str, Any]:
-    """glmnet's per-variable options under R's names; R's defaults stay unsent."""
+def _r_options(options: PathOptions | None, cox: bool = False) -> dict[str, Any]:
+    """glmnet's per-variable options under R's names; R's defaults stay unsent (a Cox fit is sent
+    no ``intercept``, which R would warn about)."""
     if options is None:
         return {}
     return {
         "penalty_factor": options.penalty_factor,
         "exclude": options.exclude + 1 if options.exclude.size else None,
-        "intercept": options.intercept,
+        "intercept": None if cox else options.intercept,
         "lower_limits": options.lower,
         "upper_limits": options.upper,
         "dfmax": options.dfmax,

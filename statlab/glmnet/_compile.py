@@ -50,6 +50,7 @@ def warm_up_calls() -> list[tuple[str, Callable[[], Any]]]:
     # n p >= 50,000 rows x columns and n >= 11 p: the covariance folds share one Gram product
     tall = np.repeat(x, 170, axis=0)
     tall_y = tall[:, 0] + rng.standard_normal(tall.shape[0])
+    survival = np.column_stack([np.ceil(rng.exponential(10.0, n)), rng.uniform(size=n) < 0.7])
     python = {"backend": "python", "nlambda": 5}
     return [
         ("gaussian, covariance updates, cv_glmnet",
@@ -67,6 +68,14 @@ def warm_up_calls() -> list[tuple[str, Callable[[], Any]]]:
          lambda: glmnet(sparse_x, counts, family="poisson", offset=0.1 * weights, **python)),
         ("multinomial, relaxed", lambda: glmnet(x, classes, family="multinomial", relax=True,
                                                 **python)),
+        ("cox, cv_glmnet by deviance",
+         lambda: cv_glmnet(x, survival, family="cox", nfolds=3, seed=1, **python)),
+        ("cox, sparse x, cv_glmnet by C-index",
+         lambda: cv_glmnet(sparse_x, survival, family="cox", type_measure="C", nfolds=3, seed=1,
+                           **python)),
+        ("cox, (start, stop] data in strata",
+         lambda: glmnet(x, np.column_stack([survival[:, 0] / 2, survival]), family="cox",
+                        strata=np.arange(n) % 2, **python)),
         ("multinomial, grouped",
          lambda: glmnet(x, classes, family="multinomial", type_multinomial="grouped", **python)),
         ("family object (binomial, probit link), cv_glmnet",

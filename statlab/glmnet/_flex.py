@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from statlab import _validation as check
 from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._paths import PathArrays
 
@@ -97,7 +98,7 @@ def fit_rows(
         warnings.warn(
             "thresh should be smaller than 1e-6 (glmnet.control()$epsnr) for a family object",
             UserWarning,
-            stacklevel=5,
+            stacklevel=check.caller_stacklevel(),
         )
     # as R, glmnet.path's null model has the weights given, glmnet.fit's them normalised (a
     # binomial GLM's starting means, hence its stopping point, depend on their scale)
@@ -148,7 +149,7 @@ def fit_rows(
             f"glmnet.fit: IRLS did not converge in {IRLS_MAX_ITER} iterations at "
             f"{unconverged} lambda(s)",
             RuntimeWarning,
-            stacklevel=5,
+            stacklevel=check.caller_stacklevel(),
         )
     beta = beta_path[:, :n_steps] / xs[:, None]
     return PathArrays(

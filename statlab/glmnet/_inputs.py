@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from statlab import _validation as check
 from statlab.glmnet._families import GlmFamily, glm_family
 
-FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian")
+FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian", "cox")
 MULTINOMIAL_TYPES = ("ungrouped", "grouped")
 GAUSSIAN_TYPES = ("covariance", "naive")
 GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
@@ -36,7 +36,7 @@ def gaussian_algorithm(type_gaussian: str | None, n_features: int) -> str | None
             f"{n_features} x {n_features} Gram matrix ({gram_bytes / 2**30:.1f} GiB); "
             "type_gaussian='naive' needs none",
             UserWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
     return type_gaussian
 
@@ -162,6 +162,8 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         )
     if family == "mgaussian":
         return _responses(y, n_rows)
+    if family == "cox":
+        return survival_response(y, n_rows), None
     if family in ("binomial", "multinomial") and isinstance(
         getattr(y, "dtype", None), pd.CategoricalDtype
     ):
@@ -243,6 +245,89 @@ def _responses(y: Any, n_rows: int) -> tuple[np.ndarray, list[str]]:
     return np.ascontiguousarray(values), names
 
 
+def survival_response(y: Any, n_rows: int) -> np.ndarray:
+    """A Cox response as a float array: (time, status), or (start, stop, status) for
+    counting-process data (R's ``Surv(start, stop, status)``); a data frame with those column
+    names or an array with the columns in that order. Times must be finite, stop times
+    positive, start times non-negative and below the stop times, status 0 (censored) or 1
+    (event), as R's ``Surv`` and glmnet require.
+
+    >>> survival_response(np.array([[2.0, 1], [3.5, 0]]), 2).tolist()
+    [[2.0, 1.0], [3.5, 0.0]]
+    """
+    if isinstance(y, pd.DataFrame):
+        names = ["start", "stop", "status"] if "start" in y.columns else ["time", "status"]
+        missing = set(names) - set(y.columns)
+        if missing:
+            raise check.InvalidArgumentError(
+                "y for family='cox' must have columns 'time' and 'status' (or 'start', 'stop' "
+                f"and 'status'); missing {sorted(missing)}"
+            )
+        y = y[names]
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise check.InvalidArgumentError(
+            f"y for family='cox' must be numeric (time, status): {error}"
+        ) from error
+    if values.ndim != 2 or values.shape[1] not in (2, 3):
+        raise check.InvalidArgumentError(
+            "y for family='cox' must have two columns, time and status, or three, start, stop "
+            "and status (a data frame with those columns or an array), got shape "
+            f"{values.shape}"
+        )
+    if values.shape[0] != n_rows:
+        raise check.InvalidArgumentError(f"y has {values.shape[0]} rows but X has {n_rows} rows")
+    if np.isnan(values).any():
+        raise check.InvalidArgumentError("y: NAs encountered in response, not allowed")
+    times, status = values[:, :-1], values[:, -1]
+    if not np.isfinite(times).all():
+        raise check.InvalidArgumentError("y: survival times must be finite")
+    if values.shape[1] == 2 and (times <= 0).any():
+        raise check.InvalidArgumentError(
+            "y: non-positive event times encountered; not permitted for Cox family"
+        )
+    if values.shape[1] == 3:
+        if (times[:, 0] < 0).any() or (times[:, 1] <= 0).any():
+            raise check.InvalidArgumentError(
+                "y: negative start/non-positive stop times encountered; not permitted for Cox "
+                "family"
+            )
+        if (times[:, 0] >= times[:, 1]).any():
+            raise check.InvalidArgumentError(
+                "y: some rows have start time >= stop time; not permitted"
+            )
+    if not np.isin(status, (0.0, 1.0)).all():
+        raise check.InvalidArgumentError(
+            "y: status must be 0 (censored) or 1 (event) for family='cox'"
+        )
+    return values.copy()
+
+
+def strata_labels(strata: Any, n_rows: int, family: str) -> np.ndarray | None:
+    """Each row's stratum for a stratified Cox model (R's ``stratifySurv``), as codes 0, 1, ...
+    in order of first appearance; None without strata.
+
+    >>> strata_labels(["b", "a", "b"], 3, "cox").tolist()
+    [0, 1, 0]
+    """
+    if strata is None:
+        return None
+    if family != "cox":
+        raise check.InvalidArgumentError(f"strata is for family='cox' only, not {family!r}")
+    labels = np.asarray(strata.to_numpy() if isinstance(strata, pd.Series) else strata)
+    if labels.ndim != 1 or labels.shape[0] != n_rows:
+        raise check.InvalidArgumentError(
+            f"strata must have one label per row of X ({n_rows}), got shape {labels.shape}"
+        )
+    if pd.isna(labels).any():
+        raise check.InvalidArgumentError("strata has missing labels")
+    _, first, codes = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty_like(first)
+    rank[np.argsort(first)] = np.arange(first.shape[0])
+    return rank[codes.reshape(-1)].astype(np.int64)
+
+
 def _factor_response(
     factor: pd.Categorical, n_rows: int, family: str
 ) -> tuple[np.ndarray, list[str]]:
@@ -283,7 +368,7 @@ def class_sizes(classes: np.ndarray, counts: np.ndarray) -> None:
             f"y: a class has fewer than 8 observations, dangerous ground for glmnet (counts: "
             f"{sizes})",
             UserWarning,
-            stacklevel=5,
+            stacklevel=check.caller_stacklevel(),
         )
 
 
@@ -415,7 +500,7 @@ def penalty_factors(penalty_factor: Any, n_features: int) -> np.ndarray:
         warnings.warn(
             "penalty_factor: negative factors are taken as 0 (unpenalised), as glmnet does",
             UserWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
     if not (values > 0).any():
         raise check.InvalidArgumentError(
@@ -528,7 +613,7 @@ def coefficient_limits(lower: Any, upper: Any, n_features: int) -> tuple[np.ndar
                 f"{name} has {values.shape[0]} values for {n_features} columns of X: the first "
                 f"{n_features} are used, as R's glmnet does",
                 UserWarning,
-                stacklevel=5,
+                stacklevel=check.caller_stacklevel(),
             )
             values = values[:n_features]
         bounds.append(values)
@@ -547,13 +632,14 @@ def size_limits(dfmax: Any, pmax: Any, n_features: int) -> tuple[int, int]:
     return int(dfmax), int(pmax)
 
 
-MEASURES = ("default", "mse", "deviance", "class", "auc", "mae")
+MEASURES = ("default", "mse", "deviance", "class", "auc", "mae", "C")
 FAMILY_MEASURES = {  # cv.glmnet's measures per family, its default first
     "gaussian": ("mse", "deviance", "mae"),
     "binomial": ("deviance", "class", "auc", "mse", "mae"),
     "poisson": ("deviance", "mse", "mae"),
     "multinomial": ("deviance", "class", "mse", "mae"),
     "mgaussian": ("mse", "deviance", "mae"),
+    "cox": ("deviance", "C"),
 }
 GLM_MEASURES = ("deviance", "mse", "mae")  # cv.glmnetfit's, for a family object
 MEASURE_NAMES = {
@@ -563,6 +649,8 @@ MEASURE_NAMES = {
     ("multinomial", "deviance"): "Multinomial Deviance",
     ("mgaussian", "deviance"): "Mean-squared Error",
     "deviance": "GLM Deviance",  # a family object's
+    ("cox", "deviance"): "Partial Likelihood Deviance",
+    "C": "C-index",
     "mse": "Mean-Squared Error",
     "mae": "Mean Absolute Error",
     "auc": "AUC",
@@ -587,7 +675,7 @@ def cv_measure(type_measure: Any, family: str, foldid: np.ndarray) -> str:
             f"type_measure: only {', '.join(available)} are available for family={family!r}; "
             f"{available[0]!r} used instead (as cv.glmnet does)",
             UserWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
         return available[0]
     n_folds = int(foldid.max())
@@ -596,7 +684,7 @@ def cv_measure(type_measure: Any, family: str, foldid: np.ndarray) -> str:
             "type_measure: too few (< 10) observations per fold for 'auc'; changed to "
             "'deviance' (as cv.glmnet does). Alternatively, use a smaller nfolds",
             UserWarning,
-            stacklevel=4,
+            stacklevel=check.caller_stacklevel(),
         )
         return "deviance"
     return type_measure
@@ -715,7 +803,7 @@ def relax_gamma(gamma: Any, relax: bool) -> np.ndarray | None:
             warnings.warn(
                 "gamma is used only with relax=True; it is ignored (as cv.glmnet ignores it)",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=check.caller_stacklevel(),
             )
         return None
     if gamma is None:
@@ -728,7 +816,7 @@ def relax_gamma(gamma: Any, relax: bool) -> np.ndarray | None:
             warnings.warn(
                 f"gamma: {text} values {values[outside].tolist()} ignored (as cv.glmnet does)",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=check.caller_stacklevel(),
             )
     values = values[(values >= 0) & (values <= 1)]
     if values.size == 0:

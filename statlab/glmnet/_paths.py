@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from statlab import _validation as check
+
 EARLY_STOP_FDEV = 1e-5  # glmnet.control()$fdev: the path stops when R^2 gains less than this
 
 
@@ -176,7 +178,7 @@ def pmax_warning(pmax: int, n_lambdas: int) -> None:
         f"pmax: more than pmax = {pmax} variables became non-zero at lambda number "
         f"{n_lambdas + 1}; the path stops at {n_lambdas} lambdas (as R's glmnet does)",
         RuntimeWarning,
-        stacklevel=5,
+        stacklevel=check.caller_stacklevel(),
     )
 
 

@@ -75,13 +75,15 @@ class GlmnetPath:
         index = ["(Intercept)", *self.feature_names]
         if self.beta.ndim == 3:
             return self._class_coef(index, s)
+        first = 1 if self.family == "cox" else 0  # a Cox model has no intercept (R lists none)
+        index = index[first:]
         if s is None:
-            values = np.vstack([self.a0, self.beta])
+            values = np.vstack([self.a0, self.beta])[first:]
             return pd.DataFrame(values, index=index, columns=self.lambdas)
         lambdas = _requested_lambdas(s)
         self._warn_if_clamped(lambdas)
         a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
-        values = np.vstack([a0, beta])
+        values = np.vstack([a0, beta])[first:]
         if np.ndim(s) == 0:
             return pd.Series(values[:, 0], index=index, name=float(lambdas[0]))
         return pd.DataFrame(values, index=index, columns=lambdas)
@@ -96,7 +98,8 @@ class GlmnetPath:
     ) -> np.ndarray:
         """Predictions for new rows ``X`` at lambda ``s``: the linear predictor (``type="link"``),
         the mean (``type="response"``: the probability of the second class for binomial fits, of
-        each class for multinomial ones, the rate for Poisson) or the most probable class label
+        each class for multinomial ones, the rate for Poisson, the relative risk ``exp(eta)`` for
+        Cox) or the most probable class label
         (``type="class"``, binomial and multinomial). Multinomial links and probabilities are
         rows x classes (x lambdas for several ``s``), classes rows (x lambdas); mgaussian
         predictions (link and response alike) rows x responses (x lambdas). R's ``predict``
@@ -138,7 +141,7 @@ class GlmnetPath:
             out = labels[(link > 0).astype(int)]
         elif type == "response" and self.family == "binomial":
             out = 1.0 / (1.0 + np.exp(-link))
-        elif type == "response" and self.family == "poisson":
+        elif type == "response" and self.family in ("poisson", "cox"):
             out = np.exp(link)
         elif type == "response" and isinstance(self.family, GlmFamily):
             out = self.family.linkinv(link)

@@ -64,9 +64,7 @@ def plot_cv_relaxed(result: CVGlmnetResult | RelaxedCV) -> Any:
     """
     import plotnine as p9
 
-    from statlab.glmnet.result import RelaxedCV
-
-    relaxed = result if isinstance(result, RelaxedCV) else result.relaxed
+    relaxed = getattr(result, "relaxed", result)  # a CVGlmnetResult holds its RelaxedCV
     if relaxed is None:
         raise check.InvalidArgumentError("plot_cv_relaxed needs cv_glmnet(..., relax=True)")
     frame = _in_panel(relaxed.to_frame().assign(neg_log_lambda=lambda d: -d["log_lambda"]))

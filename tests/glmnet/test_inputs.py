@@ -23,7 +23,7 @@ def xy():
         ({"alpha": -0.1}, "alpha must be"),
         ({"nfolds": 2}, "nfolds must be"),
         ({"nfolds": 1000}, "nfolds must be"),
-        ({"family": "cox"}, "family must be"),
+        ({"family": "tweedie"}, "family must be"),
         ({"foldid": np.ones(5, dtype=int)}, "foldid must have one label per row"),
         (
             {"foldid": np.r_[np.ones(50, dtype=int), np.full(47, 3)]},
