@@ -14,7 +14,10 @@ as cheap as ``marginal``, and exact for every f that is linear or quadratic in x
 expectation needs only those two moments).
 
 All (row, coalition) pairs are built as one stacked array and sent to f in blocks of at most
-``MAX_ROWS_PER_CALL`` rows, so f runs on large batches (no Python loop per coalition). Written by
+``MAX_ROWS_PER_CALL`` rows, so f runs on large batches (no Python loop per coalition). f is a
+function of each row, so under the marginal value function, where the rows mix the values of x and
+of the background, each distinct row is evaluated once: with discrete features (counts, codes,
+zeros) most rows repeat, e.g. 94% of the 192,000 rows of an exact explanation of 150 census rows. Written by
 hand because no maintained library exposes the coalition values under a chosen value function
 (``shap``'s explainers compute them internally, one coalition at a time).
 """
@@ -120,6 +123,7 @@ def coalition_values(
     n_pairs = n_rows * n_masks
     pairs_per_call = max(1, rows_per_call // n_background)
     values = np.empty(n_pairs)
+    distinct_only = transforms is None  # imputed rows of the Gaussian conditional rarely repeat
     for start in range(0, n_pairs, pairs_per_call):
         pair = np.arange(start, min(start + pairs_per_call, n_pairs))
         row, mask = np.divmod(pair, n_masks)
@@ -129,6 +133,27 @@ def coalition_values(
         else:
             offsets = x[row][:, None, :] - background[None, :, :]
             imputed = background[None, :, :] + np.einsum("ump,upq->umq", offsets, transforms[mask])
-        predictions = _checks.evaluate(f, imputed.reshape(-1, n_features))
+        rows = imputed.reshape(-1, n_features)
+        if distinct_only:
+            first, inverse = _distinct_rows(rows)
+            predictions = _checks.evaluate(f, rows[first])[inverse]
+            # finding them costs a sort: keep looking only while at most half the rows are new
+            distinct_only = 2 * first.size <= rows.shape[0]
+        else:
+            predictions = _checks.evaluate(f, rows)
         values[pair] = predictions.reshape(pair.size, n_background).mean(axis=1)
     return values.reshape(n_rows, n_masks)
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The index of one copy of each distinct row of ``rows`` and, for every row, which of them
+    it is: ``rows[first][inverse]`` equals ``rows``. Rows are compared by their bytes.
+
+    >>> first, inverse = _distinct_rows(np.array([[1.0, 2.0], [0.0, 1.0], [1.0, 2.0]]))
+    >>> first.tolist(), inverse.tolist()
+    ([1, 0], [1, 0, 1])
+    """
+    contiguous = np.ascontiguousarray(rows, dtype=np.float64)
+    as_bytes = contiguous.view(np.dtype((np.void, contiguous.itemsize * contiguous.shape[1])))
+    _, first, inverse = np.unique(as_bytes.ravel(), return_index=True, return_inverse=True)
+    return first, inverse.ravel()

@@ -30,8 +30,9 @@ def aligned_design(X: Any, feature_names: list[str], name: str = "X") -> np.ndar
     """
     if isinstance(X, pd.DataFrame):
         columns = [str(column) for column in X.columns]
-        missing = [column for column in feature_names if column not in columns]
-        extra = [column for column in columns if column not in feature_names]
+        present, fitted = set(columns), set(feature_names)  # thousands of genes: not list lookups
+        missing = [column for column in feature_names if column not in present]
+        extra = [column for column in columns if column not in fitted]
         if missing or extra:
             raise check.InvalidArgumentError(
                 f"{name} must have the columns the model was fitted on, by name: missing "

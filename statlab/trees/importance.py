@@ -480,12 +480,31 @@ def _mdi_plus(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # imodels' pandas deprecation notices
         model.fit(X, labels)
-        scores = model.get_mdi_plus_scores(X, labels)
+        scores = model.get_mdi_plus_scores(X, labels, scoring_fns={"importance": _OnceEachScore()})
     values = scores.set_index("var")["importance"].reindex(range(X.shape[1])).to_numpy()
     structure = model.rf_model.estimators_[0].tree_
     split = np.zeros(X.shape[1], dtype=bool)
     split[structure.feature[structure.feature >= 0]] = True
     return values, split
+
+
+class _OnceEachScore:
+    """imodels' MDI+ score for classification (its default, the negative log-loss), computed once
+    for each distinct pair of labels and predictions. Every feature a tree does not split on gets
+    the same constant partial prediction, so on Arcene, where a tree splits on a handful of the 200
+    features, scoring them one by one (sklearn's ``log_loss`` checks its input on each call) took
+    a third of MDI+'s time; the scores are the same numbers."""
+
+    def __init__(self) -> None:
+        self.scores: dict[tuple[bytes, bytes, tuple[int, ...]], float] = {}
+
+    def __call__(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
+        from imodels.importance.rf_plus import _neg_log_loss
+
+        key = (np.asarray(y_true).tobytes(), np.asarray(y_pred).tobytes(), np.shape(y_pred))
+        if key not in self.scores:
+            self.scores[key] = _neg_log_loss(y_true, y_pred)
+        return self.scores[key]
 
 
 def _mdi_plus_replicates(

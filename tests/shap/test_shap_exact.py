@@ -238,3 +238,26 @@ def test_r_file_alone_with_an_r_model_agrees(value, background, explained, tmp_p
 
     python = exact_shap(model, explained, background, value=value, backend="python")
     np.testing.assert_allclose(r_values, python.values, rtol=0, atol=1e-10)
+
+
+def test_marginal_coalition_values_evaluate_each_distinct_row_once():
+    # discrete features: most (explained row, background row, coalition) mixes repeat
+    from statlab.shap._coalitions import all_masks, coalition_values
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, size=(30, 4)).astype(float)
+    background = rng.integers(0, 3, size=(20, 4)).astype(float)
+    masks = all_masks(4)
+    seen = []
+
+    def f(rows):
+        seen.append(rows.copy())
+        return np.sin(rows @ [1.0, -2.0, 0.5, 3.0]) + rows[:, 0] * rows[:, 3]
+
+    values = coalition_values(f, x, background, masks)
+    mixed = np.where(masks[None, :, None, :], x[:, None, None, :], background[None, None, :, :])
+    by_hand = f(mixed.reshape(-1, 4)).reshape(30, 16, 20).mean(axis=2)
+    np.testing.assert_array_equal(values, by_hand)
+    evaluated = np.vstack(seen[:-1])
+    assert len(np.unique(evaluated, axis=0)) == len(evaluated)  # no row twice
+    assert len(evaluated) <= 3**4  # at most every distinct row of three levels
