@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,9 @@ from statlab.glmnet._paths import CVArrays, PathArrays, cv_statistics, empty_pat
 GRAM_MAX_FEATURES = 2000
 #: blocks' statistics merged at a time in the reduction tree
 MERGE_FAN_IN = 8
+
+#: the families fitted on Dask input
+DASK_FAMILIES = ("gaussian", "binomial", "poisson")
 
 _pass_listeners: list[Callable[[str], None]] = []
 
@@ -69,6 +72,12 @@ def counting_passes(on_pass: Callable[[str], None] | None = None) -> Iterator[li
         yield passes
     finally:
         _pass_listeners.remove(record)
+
+
+def announce_pass(description: str) -> None:
+    """Tell the :func:`counting_passes` listeners that a pass over the data starts."""
+    for listener in list(_pass_listeners):
+        listener(description)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -280,6 +289,7 @@ def _block_moments(
     groups: np.ndarray | None,
     start: int,
     n_groups: int,
+    family: str = "gaussian",
 ) -> _Moments:
     """One row block's statistics per group (fold label 1..G; all rows group 1 without labels);
     ``y`` less ``offset``. Non-finite values or negative weights stop the pass with an error
@@ -290,6 +300,14 @@ def _block_moments(
             raise check.InvalidArgumentError(
                 f"{name} contains NaN or infinite values (in {rows}, 0-based)"
             )
+    if family == "binomial" and not ((y == 0) | (y == 1)).all():
+        raise check.InvalidArgumentError(
+            f"y must be 0 or 1 for family='binomial' with Dask input (other values in {rows})"
+        )
+    if family == "poisson" and (y < 0).any():
+        raise check.InvalidArgumentError(
+            f"y has negative values ({rows}): not permitted for family='poisson' (counts)"
+        )
     if weights is not None and (weights < 0).any():
         raise check.InvalidArgumentError(f"weights must be non-negative (negative in {rows})")
     if groups is not None and ((groups < 1) | (groups > n_groups)).any():
@@ -312,12 +330,12 @@ def _block_moments(
         out.weight[g] = weight
         out.x_mean[g] = vg @ xg / weight
         out.y_mean[g] = vg @ yg / weight
-        centred = xg - out.x_mean[g]
-        y_centred = yg - out.y_mean[g]
-        weighted = centred * vg[:, None]
-        out.xx[g] = weighted.T @ centred
-        out.xy[g] = y_centred @ weighted
-        out.yy[g] = vg @ y_centred**2
+        root = np.sqrt(vg)
+        centred = (xg - out.x_mean[g]) * root[:, None]
+        y_centred = (yg - out.y_mean[g]) * root
+        out.xx[g] = centred.T @ centred  # one symmetric BLAS product (syrk)
+        out.xy[g] = y_centred @ centred
+        out.yy[g] = y_centred @ y_centred
         positive = xg[vg > 0]
         out.low[g], out.high[g] = positive.min(axis=0), positive.max(axis=0)
     return out
@@ -330,13 +348,14 @@ def _merge_all(*parts: _Moments) -> _Moments:
     return total
 
 
-def _moments(data: _Data, groups: Any, n_groups: int, description: str) -> _Moments:
+def _moments(
+    data: _Data, groups: Any, n_groups: int, description: str, family: str = "gaussian"
+) -> _Moments:
     """One blockwise pass: the statistics per group, reduced by a tree of merges."""
     import dask
     from dask import delayed
 
-    for listener in list(_pass_listeners):
-        listener(description)
+    announce_pass(description)
     blocks = data.x.to_delayed().ravel()
     vectors = [
         v.to_delayed().ravel() if v is not None else [None] * len(blocks)
@@ -345,7 +364,7 @@ def _moments(data: _Data, groups: Any, n_groups: int, description: str) -> _Mome
     starts = np.concatenate(([0], np.cumsum(data.row_chunks)[:-1]))
     block_moments = delayed(_block_moments, pure=True)
     parts = [
-        block_moments(block, *(v[b] for v in vectors), int(starts[b]), n_groups)
+        block_moments(block, *(v[b] for v in vectors), int(starts[b]), n_groups, family)
         for b, block in enumerate(blocks)
     ]
     merge = delayed(_merge_all, pure=True)
@@ -452,10 +471,10 @@ def _settings(arguments: dict[str, Any], names: list[str]) -> Any:
             "backend='python' or 'auto', or compute X first"
         )
     family = _inputs.family_name(arguments["family"])
-    if family != "gaussian":
+    if family not in DASK_FAMILIES:
         raise check.InvalidArgumentError(
-            f"family={family!r} is not available for Dask input; only 'gaussian' (compute X to "
-            "fit it in memory)"
+            f"family={family!r} is not available for Dask input; only {DASK_FAMILIES} (compute X "
+            "to fit it in memory)"
         )
     type_gaussian = _inputs.gaussian_algorithm(arguments["type_gaussian"], len(names))
     if type_gaussian == "naive":
@@ -492,11 +511,39 @@ def glmnet(**arguments: Any) -> Any:
 
     data = _data(arguments["X"], arguments["y"], arguments["weights"], arguments["offset"])
     settings = _settings(arguments, data.names)
-    moments = _moments(data, None, 1, "glmnet: column statistics and Gram")
+    moments = _moments(
+        _statistics_data(data, settings), None, 1, "glmnet: column statistics and Gram",
+        settings.family,
+    )  # fmt: skip
     _positive_weight(moments)
-    path = _gaussian_path(moments, data.n_rows, settings)
+    path = _path(data, None, 0, moments, data.n_rows, settings)
     engine._warn_unconverged(path, settings)
-    return _fit._path_result(path, data.names, _result_args(arguments, settings), "python", None)
+    labels = _class_labels(data, settings)
+    return _fit._path_result(path, data.names, _result_args(arguments, settings), "python", labels)
+
+
+def _statistics_data(data: _Data, settings: Any) -> _Data:
+    """The inputs of the statistics pass: a GLM's needs y's mean without the offset."""
+    return data if settings.family == "gaussian" else replace(data, offset=None)
+
+
+def _path(
+    data: _Data, groups: Any, left_out: int, moments: _Moments, n_obs: int, settings: Any
+) -> PathArrays:
+    """The path on the rows not in fold ``left_out`` (0: all), whose statistics are ``moments``:
+    in memory for Gaussian, by IRLS passes for binomial and Poisson."""
+    if settings.family == "gaussian":
+        return _gaussian_path(moments, n_obs, settings)
+    from statlab.glmnet import _dask_glm
+
+    return _dask_glm.glm_path(data, groups, left_out, moments, n_obs, settings)
+
+
+def _class_labels(data: _Data, settings: Any) -> list[str] | None:
+    """A binomial fit's classes, 0 and 1 written as y's type writes them."""
+    if settings.family != "binomial":
+        return None
+    return [str(value) for value in np.array([0, 1]).astype(data.y.dtype)]
 
 
 def cv_glmnet(**arguments: Any) -> Any:
@@ -522,11 +569,12 @@ def cv_glmnet(**arguments: Any) -> Any:
     if holds_dask(foldid):
         foldid = _vector(foldid, "foldid", data.row_chunks, data.n_rows).compute()
     folds = _inputs.fold_ids(foldid, arguments["nfolds"], data.n_rows, arguments["seed"])
-    measure = _inputs.cv_measure(arguments["type_measure"], "gaussian", folds)
-    if measure == "mae":
+    family = settings.family
+    measure = _inputs.cv_measure(arguments["type_measure"], family, folds)
+    if measure == "auc":
         raise check.InvalidArgumentError(
-            "type_measure='mae' needs each row's error and is not available for Dask input; "
-            "use 'mse'"
+            "type_measure='auc' ranks all held-out rows and is not available for Dask input; "
+            "use 'deviance' or 'class'"
         )
     n_folds = int(folds.max())
     if data.n_rows / n_folds < 3:
@@ -536,24 +584,35 @@ def cv_glmnet(**arguments: Any) -> Any:
         )
     da = _import_dask()
     labels = da.from_array(folds.astype(np.min_scalar_type(n_folds)), chunks=(data.row_chunks,))
-    per_fold = _moments(data, labels, n_folds, "cv_glmnet: column statistics and Gram per fold")
+    per_fold = _moments(
+        _statistics_data(data, settings), labels, n_folds,
+        "cv_glmnet: column statistics and Gram per fold", family,
+    )  # fmt: skip
     total = per_fold.pooled()
     _positive_weight(total)
-    full = _gaussian_path(total, data.n_rows, settings)
+    full = _path(data, labels, 0, total, data.n_rows, settings)
     training = per_fold.leave_one_out()
     fits = [full]
     for k in range(n_folds):
-        fits.append(_gaussian_path(training[k], int(data.n_rows - per_fold.rows[k]), settings))
+        n_obs = int(data.n_rows - per_fold.rows[k])
+        fits.append(_path(data, labels, k + 1, training[k], n_obs, settings))
     for fitted in fits:
         engine._warn_unconverged(fitted, settings)
-    errors = np.vstack(
-        [_held_out_error(per_fold.group(k), fits[k + 1], full.lambdas) for k in range(n_folds)]
-    )
+    if family == "gaussian" and measure in ("mse", "deviance"):
+        errors = np.vstack(
+            [_held_out_error(per_fold.group(k), fits[k + 1], full.lambdas) for k in range(n_folds)]
+        )
+    else:
+        coefficients = [interpolate(f.a0, f.beta, f.lambdas, full.lambdas) for f in fits[1:]]
+        losses = _out_of_fold_losses(data, labels, coefficients, family, measure)
+        errors = losses / per_fold.weight[:, None]
     cvm, cvsd = cv_statistics(errors, per_fold.weight)
-    index_min, index_1se = select_lambda(cvm, cvsd)
+    index_min, index_1se = select_lambda(cvm, cvsd)  # no "auc": every measure is minimised
     arrays = CVArrays(full, cvm, cvsd, index_min, index_1se)
     fit_args = _result_args(arguments, settings)
-    path = _fit._path_result(arrays.path, data.names, fit_args, "python", None)
+    path = _fit._path_result(
+        arrays.path, data.names, fit_args, "python", _class_labels(data, settings)
+    )
     return CVGlmnetResult(
         lambdas=path.lambdas,
         cvm=arrays.cvm,
@@ -562,11 +621,65 @@ def cv_glmnet(**arguments: Any) -> Any:
         index_min=arrays.index_min,
         index_1se=arrays.index_1se,
         foldid=folds,
-        measure=_inputs.measure_name(measure, "gaussian"),
+        measure=_inputs.measure_name(measure, family),
         backend="python",
         path=path,
         type_measure=measure,
     )
+
+
+def _block_losses(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    offset: np.ndarray | None,
+    groups: np.ndarray,
+    coefficients: list[tuple[np.ndarray, np.ndarray]],
+    family: str,
+    measure: str,
+) -> np.ndarray:
+    """One block's weighted loss sums per fold (K x L), each row scored by its fold's fit."""
+    from statlab.glmnet._backend_python import _loss
+
+    sums = np.zeros((len(coefficients), coefficients[0][0].shape[0]))
+    v = np.ones(x.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    for g in np.unique(groups):
+        at = groups == g
+        a0, beta = coefficients[int(g) - 1]
+        link = x[at] @ beta + a0
+        if offset is not None:
+            link += offset[at][:, None]
+        sums[int(g) - 1] = v[at] @ _loss(np.asarray(y[at], dtype=np.float64), link, family, measure)
+    return sums
+
+
+def _out_of_fold_losses(
+    data: _Data,
+    groups: Any,
+    coefficients: list[tuple[np.ndarray, np.ndarray]],
+    family: str,
+    measure: str,
+) -> np.ndarray:
+    """One pass scoring every held-out row by its fold's fit: weighted loss sums, K x L."""
+    import dask
+    from dask import delayed
+
+    announce_pass("cv_glmnet: held-out losses")
+    blocks = data.x.to_delayed().ravel()
+    vectors = [
+        v.to_delayed().ravel() if v is not None else [None] * len(blocks)
+        for v in (data.y, data.weights, data.offset, groups)
+    ]
+    block_losses = delayed(_block_losses, pure=True)
+    parts = [
+        block_losses(block, *(v[b] for v in vectors), coefficients, family, measure)
+        for b, block in enumerate(blocks)
+    ]
+    total = delayed(sum)
+    while len(parts) > 1:
+        parts = [total(parts[i : i + MERGE_FAN_IN]) for i in range(0, len(parts), MERGE_FAN_IN)]
+    (sums,) = dask.compute(parts[0])
+    return sums
 
 
 def _positive_weight(moments: _Moments) -> None:
