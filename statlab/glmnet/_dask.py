@@ -341,6 +341,21 @@ def _block_moments(
     return out
 
 
+def row_blocks(data: _Data, groups: Any) -> list[list[Any]]:
+    """X's row blocks and those of y, weights, offset and ``groups`` (None where absent) as
+    delayed objects, the graphs optimised together so that a pass computes what they share
+    (y generated from X, say) once."""
+    import dask
+
+    present = [v for v in (data.x, data.y, data.weights, data.offset, groups) if v is not None]
+    optimised = iter(dask.optimize(*present))
+    n_blocks = len(data.row_chunks)
+    return [
+        [None] * n_blocks if v is None else next(optimised).to_delayed(optimize_graph=False).ravel()
+        for v in (data.x, data.y, data.weights, data.offset, groups)
+    ]
+
+
 def _merge_all(*parts: _Moments) -> _Moments:
     total = parts[0]
     for part in parts[1:]:
@@ -356,11 +371,7 @@ def _moments(
     from dask import delayed
 
     announce_pass(description)
-    blocks = data.x.to_delayed().ravel()
-    vectors = [
-        v.to_delayed().ravel() if v is not None else [None] * len(blocks)
-        for v in (data.y, data.weights, data.offset, groups)
-    ]
+    blocks, *vectors = row_blocks(data, groups)
     starts = np.concatenate(([0], np.cumsum(data.row_chunks)[:-1]))
     block_moments = delayed(_block_moments, pure=True)
     parts = [
@@ -665,11 +676,7 @@ def _out_of_fold_losses(
     from dask import delayed
 
     announce_pass("cv_glmnet: held-out losses")
-    blocks = data.x.to_delayed().ravel()
-    vectors = [
-        v.to_delayed().ravel() if v is not None else [None] * len(blocks)
-        for v in (data.y, data.weights, data.offset, groups)
-    ]
+    blocks, *vectors = row_blocks(data, groups)
     block_losses = delayed(_block_losses, pure=True)
     parts = [
         block_losses(block, *(v[b] for v in vectors), coefficients, family, measure)

@@ -126,11 +126,7 @@ class _Passes:
 
         _dask.announce_pass(f"IRLS pass (fold {self.left_out})" if self.left_out else "IRLS pass")
         data = self.data
-        blocks = data.x.to_delayed().ravel()
-        vectors = [
-            v.to_delayed().ravel() if v is not None else [None] * len(blocks)
-            for v in (data.y, data.weights, data.offset, self.groups)
-        ]
+        blocks, *vectors = _dask.row_blocks(data, self.groups)
         block_pass = delayed(_block_pass, pure=True)
         parts = [
             block_pass(
@@ -261,6 +257,7 @@ def glm_path(
     :class:`statlab.glmnet._dask._Moments` over the fit's rows, y without the offset) gives the
     column means, sds and y's mean."""
     from statlab.glmnet import _backend_python as engine
+
     options = settings.options
     usable, x_mean, x_scale = passes_standardisation(stats, settings)
     passes = _Passes(

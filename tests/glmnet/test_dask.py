@@ -44,7 +44,7 @@ def threads() -> object:
         yield
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client() -> object:
     with (
         distributed.LocalCluster(
@@ -165,6 +165,60 @@ def test_cv_matches_r_covariance_solver(threads, data):
     np.testing.assert_allclose(lazy.cvm, r_fit.cvm, rtol=1e-10)
 
 
+@pytest.fixture(scope="module")
+def counts_and_classes() -> dict[str, np.ndarray]:
+    """300 x 5 predictors (means up to 50), weights, an offset, four folds, and a 0/1 and a
+    count response from one linear predictor."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(300, 5)) + rng.uniform(-50, 50, 5)
+    offset = rng.normal(0, 0.3, 300)
+    eta = (X - X.mean(axis=0)) @ [0.8, -0.5, 0.3, 0, 0] + offset
+    return {
+        "X": X,
+        "weights": rng.uniform(0.5, 2.0, 300),
+        "offset": offset,
+        "foldid": rng.permutation(np.resize(np.arange(1, 5), 300)),
+        "binomial": (rng.uniform(size=300) < 1 / (1 + np.exp(-eta))).astype(int),
+        "poisson": rng.poisson(np.exp(0.5 * eta)),
+    }
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_glm_path_equals_in_memory(threads, counts_and_classes, family):
+    d = counts_and_classes
+    options = {"family": family, "offset": d["offset"], "alpha": 0.8, "nlambda": 20}
+    eager = sl.glmnet(d["X"], d[family], weights=d["weights"], backend="python", **options)
+    with counting_passes() as passes:
+        lazy = sl.glmnet(
+            da.from_array(d["X"], chunks=(100, 5)),
+            da.from_array(d[family], chunks=100),
+            weights=da.from_array(d["weights"], chunks=100),
+            **options,
+        )
+    assert passes[0].startswith("glmnet: column statistics")
+    assert all(p.startswith("IRLS pass") for p in passes[1:]) and len(passes) > len(lazy.lambdas)
+    _assert_same_path(lazy, eager)
+    assert lazy.class_labels == eager.class_labels
+
+
+@pytest.mark.parametrize(("family", "measure"), [("binomial", "class"), ("poisson", "deviance")])
+def test_glm_cv_equals_in_memory(threads, counts_and_classes, family, measure):
+    d = counts_and_classes
+    options = {
+        "family": family, "offset": d["offset"], "weights": d["weights"],
+        "foldid": d["foldid"], "type_measure": measure, "lambdas": np.geomspace(0.2, 0.005, 6),
+    }  # fmt: skip
+    eager = sl.cv_glmnet(d["X"], d[family], backend="python", **options)
+    lazy = sl.cv_glmnet(
+        da.from_array(d["X"], chunks=(75, 5)), da.from_array(d[family], chunks=75), **options
+    )
+    _assert_same_path(lazy.path, eager.path)
+    np.testing.assert_allclose(lazy.cvm, eager.cvm, rtol=1e-10)
+    np.testing.assert_allclose(lazy.cvsd, eager.cvsd, rtol=1e-8)
+    assert lazy.measure == eager.measure
+    assert (lazy.index_min, lazy.index_1se) == (eager.index_min, eager.index_1se)
+
+
 def _dask_xy(n: int = 40, p: int = 3, chunks: int = 20) -> tuple[object, object]:
     rng = np.random.default_rng(0)
     return da.from_array(rng.normal(size=(n, p)), chunks=(chunks, p)), da.from_array(
@@ -185,8 +239,12 @@ def test_refusals_name_the_argument_and_the_limit(threads):
         sl.glmnet(X, y.rechunk(10))
     with pytest.raises(check.InvalidArgumentError, match="backend='r' cannot take Dask input"):
         sl.glmnet(X, y, backend="r")
-    with pytest.raises(check.InvalidArgumentError, match="family='binomial' is not available"):
-        sl.glmnet(X, (y > 0).astype(int), family="binomial")
+    with pytest.raises(check.InvalidArgumentError, match="family='multinomial' is not available"):
+        sl.glmnet(X, (y > 0).astype(int), family="multinomial")
+    with pytest.raises(check.InvalidArgumentError, match=r"y must be 0 or 1 .* rows \d+\.\.\d+"):
+        sl.glmnet(X, y, family="binomial")
+    with pytest.raises(check.InvalidArgumentError, match=r"type_measure='auc' .* not available"):
+        sl.cv_glmnet(X, (y > 0).astype(int), family="binomial", type_measure="auc", nfolds=3)
     sparse = X.map_blocks(scipy.sparse.csr_matrix)
     with pytest.raises(check.InvalidArgumentError, match=r"X has scipy.* blocks"):
         sl.glmnet(sparse, y)
