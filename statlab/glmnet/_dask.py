@@ -123,7 +123,7 @@ def _design(X: Any) -> tuple[Any, list[str]]:
                 f"X has non-numeric columns {non_numeric[:5]}: build a numeric design first"
             )
         names = [str(c) for c in X.columns]
-        X = X.to_dask_array(lengths=True)
+        X = _frame_array(X)
     elif not isinstance(X, da.Array):
         X = da.from_array(np.asarray(X, dtype=np.float64))
     _dense_blocks(X, "X")
@@ -141,6 +141,15 @@ def _design(X: Any) -> tuple[Any, list[str]]:
         X = X.rechunk({1: -1})
     names = names or [f"V{j + 1}" for j in range(X.shape[1])]
     return X.astype(np.float64), names
+
+
+def _frame_array(frame: Any) -> Any:
+    """A Dask data frame or series as a Dask array with known row chunks. The rows of its blocks
+    are counted by a pass over them: Dask fuses partitions by the columns read (Parquet files,
+    say), so a count of the frame's partitions (``to_dask_array(lengths=True)``) may not match
+    the array's blocks."""
+    announce_pass("rows of each block of a data frame")
+    return frame.to_dask_array().compute_chunk_sizes()
 
 
 def _is_dask_frame(value: Any) -> bool:
@@ -173,7 +182,11 @@ def _vector(value: Any, name: str, row_chunks: tuple[int, ...], n_rows: int) -> 
         return None
     da = _import_dask()
     if _is_dask_frame(value):
-        value = value.to_dask_array(lengths=True)
+        # a column read apart from X may be split into other partitions (Parquet files are
+        # fused by the columns read): its rows are then cut as X's
+        value = _frame_array(value)
+        if value.chunks[0] != row_chunks and value.shape[0] == n_rows:
+            value = value.rechunk((row_chunks, *value.chunks[1:]))
     if isinstance(value, da.Array):
         _dense_blocks(value, name)
         _known_chunks(value, name)
@@ -713,7 +726,7 @@ def predict(path: Any, X: Any, s: Any, type: str, new_offset: Any, gamma: float)
         missing = [n for n in path.feature_names if n not in [str(c) for c in X.columns]]
         if missing:
             raise check.InvalidArgumentError(f"X lacks the fitted columns {missing[:5]}")
-        X = X[path.feature_names].to_dask_array(lengths=True)
+        X = _frame_array(X[path.feature_names])
     elif not isinstance(X, da.Array):
         X = da.from_array(np.asarray(X, dtype=np.float64))
     _dense_blocks(X, "X")
