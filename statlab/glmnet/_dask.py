@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from statlab import _validation as check
 from statlab.glmnet import _inputs
@@ -307,6 +308,20 @@ def _block_moments(
     """One row block's statistics per group (fold label 1..G; all rows group 1 without labels);
     ``y`` less ``offset``. Non-finite values or negative weights stop the pass with an error
     naming the argument and the rows."""
+    with threadpool_limits(1, user_api="blas"):  # Dask runs blocks side by side
+        return _block_statistics(x, y, weights, offset, groups, start, n_groups, family)
+
+
+def _block_statistics(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    offset: np.ndarray | None,
+    groups: np.ndarray | None,
+    start: int,
+    n_groups: int,
+    family: str,
+) -> _Moments:
     rows = f"rows {start}..{start + x.shape[0] - 1}"
     for name, values in (("X", x), ("y", y), ("weights", weights), ("offset", offset)):
         if values is not None and not np.isfinite(values).all():
@@ -354,19 +369,63 @@ def _block_moments(
     return out
 
 
-def row_blocks(data: _Data, groups: Any) -> list[list[Any]]:
-    """X's row blocks and those of y, weights, offset and ``groups`` (None where absent) as
-    delayed objects, the graphs optimised together so that a pass computes what they share
-    (y generated from X, say) once."""
+def blockwise_reduce(
+    data: _Data,
+    groups: Any,
+    function: Callable[..., Any],
+    merge: Callable[..., Any],
+    *arguments: Any,
+    located: bool = False,
+) -> Any:
+    """One pass over the row blocks: ``function(x, y, weights, offset, groups, [start,]
+    *arguments)`` on each block (None for the vectors absent; ``start``, the block's first row,
+    when ``located``), the results merged by ``merge(*results)`` in a tree. The blocks are
+    visited by one ``map_blocks`` over all inputs, so what they share (y computed from X, say)
+    is computed once per block."""
     import dask
+    from dask import delayed
 
-    present = [v for v in (data.x, data.y, data.weights, data.offset, groups) if v is not None]
-    optimised = iter(dask.optimize(*present))
+    da = _import_dask()
+    vectors = (data.y, data.weights, data.offset, groups)
+    present = tuple(v is not None for v in vectors)
+    inputs = [data.x, *(v[:, None] for v in vectors if v is not None)]
     n_blocks = len(data.row_chunks)
-    return [
-        [None] * n_blocks if v is None else next(optimised).to_delayed(optimize_graph=False).ravel()
-        for v in (data.x, data.y, data.weights, data.offset, groups)
-    ]
+    results = da.map_blocks(
+        _apply_block, *inputs, function=function, present=present, arguments=arguments,
+        located=located, dtype=object, chunks=((1,) * n_blocks, (1,)),
+        meta=np.empty((0, 0), dtype=object),
+    )  # fmt: skip
+    parts = list(results.to_delayed().ravel())
+    unwrap = delayed(_unwrap, pure=True)
+    parts = [unwrap(part) for part in parts]
+    combine = delayed(merge, pure=True)
+    while len(parts) > 1:
+        parts = [combine(*parts[i : i + MERGE_FAN_IN]) for i in range(0, len(parts), MERGE_FAN_IN)]
+    (result,) = dask.compute(parts[0])
+    return result
+
+
+def _apply_block(
+    x: np.ndarray,
+    *columns: np.ndarray,
+    function: Callable[..., Any],
+    present: tuple[bool, ...],
+    arguments: tuple[Any, ...],
+    located: bool,
+    block_info: dict[Any, Any] | None = None,
+) -> np.ndarray:
+    """``function`` on one block (the vectors arrive as columns), its result in a 1 x 1 object
+    array."""
+    given = iter(columns)
+    vectors = [next(given)[:, 0] if here else None for here in present]
+    location = () if not located else (block_info[0]["array-location"][0][0],)
+    out = np.empty((1, 1), dtype=object)
+    out[0, 0] = function(x, *vectors, *location, *arguments)
+    return out
+
+
+def _unwrap(block: np.ndarray) -> Any:
+    return block[0, 0]
 
 
 def _merge_all(*parts: _Moments) -> _Moments:
@@ -380,22 +439,10 @@ def _moments(
     data: _Data, groups: Any, n_groups: int, description: str, family: str = "gaussian"
 ) -> _Moments:
     """One blockwise pass: the statistics per group, reduced by a tree of merges."""
-    import dask
-    from dask import delayed
-
     announce_pass(description)
-    blocks, *vectors = row_blocks(data, groups)
-    starts = np.concatenate(([0], np.cumsum(data.row_chunks)[:-1]))
-    block_moments = delayed(_block_moments, pure=True)
-    parts = [
-        block_moments(block, *(v[b] for v in vectors), int(starts[b]), n_groups, family)
-        for b, block in enumerate(blocks)
-    ]
-    merge = delayed(_merge_all, pure=True)
-    while len(parts) > 1:
-        parts = [merge(*parts[i : i + MERGE_FAN_IN]) for i in range(0, len(parts), MERGE_FAN_IN)]
-    (moments,) = dask.compute(parts[0])
-    return moments
+    return blockwise_reduce(
+        data, groups, _block_moments, _merge_all, n_groups, family, located=True
+    )
 
 
 # --- fitting from the statistics --------------------------------------------------------------
@@ -685,21 +732,12 @@ def _out_of_fold_losses(
     measure: str,
 ) -> np.ndarray:
     """One pass scoring every held-out row by its fold's fit: weighted loss sums, K x L."""
-    import dask
-    from dask import delayed
-
     announce_pass("cv_glmnet: held-out losses")
-    blocks, *vectors = row_blocks(data, groups)
-    block_losses = delayed(_block_losses, pure=True)
-    parts = [
-        block_losses(block, *(v[b] for v in vectors), coefficients, family, measure)
-        for b, block in enumerate(blocks)
-    ]
-    total = delayed(sum)
-    while len(parts) > 1:
-        parts = [total(parts[i : i + MERGE_FAN_IN]) for i in range(0, len(parts), MERGE_FAN_IN)]
-    (sums,) = dask.compute(parts[0])
-    return sums
+    return blockwise_reduce(data, groups, _block_losses, _add_all, coefficients, family, measure)
+
+
+def _add_all(*parts: np.ndarray) -> np.ndarray:
+    return np.sum(parts, axis=0)
 
 
 def _positive_weight(moments: _Moments) -> None:

@@ -119,35 +119,13 @@ class _Passes:
     poisson: bool
 
     def at(self, a0: float, coef: np.ndarray) -> _PassSums:
-        import dask
-        from dask import delayed
-
         from statlab.glmnet import _dask
 
         _dask.announce_pass(f"IRLS pass (fold {self.left_out})" if self.left_out else "IRLS pass")
-        data = self.data
-        blocks, *vectors = _dask.row_blocks(data, self.groups)
-        block_pass = delayed(_block_pass, pure=True)
-        parts = [
-            block_pass(
-                block,
-                *(v[b] for v in vectors),
-                self.left_out,
-                self.weight_total,
-                self.centre,
-                self.scale,
-                a0,
-                coef,
-                self.poisson,
-            )
-            for b, block in enumerate(blocks)
-        ]
-        merge = delayed(_sum_all, pure=True)
-        while len(parts) > 1:
-            fan_in = _dask.MERGE_FAN_IN
-            parts = [merge(*parts[i : i + fan_in]) for i in range(0, len(parts), fan_in)]
-        (sums,) = dask.compute(parts[0])
-        return sums
+        return _dask.blockwise_reduce(
+            self.data, self.groups, _block_pass, _sum_all, self.left_out, self.weight_total,
+            self.centre, self.scale, a0, coef, self.poisson,
+        )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
