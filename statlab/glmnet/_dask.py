@@ -9,7 +9,8 @@ means first, so columns with a large mean lose no accuracy. A fold trains on the
 statistics (merged from prefix and suffix sums, never subtracted). The path is then solved in
 memory by the covariance kernel of the Python engine, from a Gram matrix that is given to it
 whole; the Gaussian CV error of each fold follows from its held-out statistics, so a
-cross-validation reads the data once.
+cross-validation reads the data once. Binomial and Poisson paths take one pass per IRLS step
+(:mod:`statlab.glmnet._dask_glm`), and their CV curve one more pass scoring the held-out rows.
 
 Dask has no such reduction (its ``cov`` is unweighted and per array), hence this module. Dask
 itself is imported only when a Dask input arrives (``pip install statlab[dask]``).
@@ -548,7 +549,7 @@ def _settings(arguments: dict[str, Any], names: list[str]) -> Any:
             "to fit it in memory)"
         )
     type_gaussian = _inputs.gaussian_algorithm(arguments["type_gaussian"], len(names))
-    if type_gaussian == "naive":
+    if family == "gaussian" and type_gaussian == "naive":
         raise check.InvalidArgumentError(
             "type_gaussian='naive' sweeps the rows for every coordinate step and cannot run on "
             "Dask input; use 'covariance' (the default for Dask input)"
