@@ -104,7 +104,9 @@ def main() -> None:
     print(f"peak RSS driver: {_peak_rss_mb():.0f} MB")
     for address, rss in sorted(worker_rss.items()):
         print(f"peak RSS worker {address}: {rss:.0f} MB")
-    print(f"lambda_min {fit.lambda_min:.4g}, non-zero at lambda_1se {int(fit.nzero[fit.index_1se])}")
+    print(
+        f"lambda_min {fit.lambda_min:.4g}, non-zero at lambda_1se {int(fit.nzero[fit.index_1se])}"
+    )
 
 
 if __name__ == "__main__":

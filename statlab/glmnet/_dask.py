@@ -484,6 +484,8 @@ def _gaussian_path(moments: _Moments, n_obs: int, settings: Any) -> PathArrays:
     y_mean = float(m.y_mean[0]) if options.intercept else 0.0
     y_move = float(m.y_mean[0]) - y_mean
     y_scale = float(np.sqrt(m.yy[0] / weight + y_move**2))
+    if y_scale == 0:
+        raise check.InvalidArgumentError("y is constant: there is nothing to fit")
     x_move = x_mean - centre
     gradient = (m.xy[0] + weight * x_move * y_move) / (weight * x_scale * y_scale)
     gradient = np.where(usable, gradient, 0.0)

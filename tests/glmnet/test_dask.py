@@ -230,6 +230,8 @@ def test_refusals_name_the_argument_and_the_limit(threads):
     X, y = _dask_xy()
     with pytest.raises(check.InvalidArgumentError, match=f"at most {GRAM_MAX_FEATURES} columns"):
         sl.glmnet(da.zeros((40, GRAM_MAX_FEATURES + 1), chunks=(20, -1)), y)
+    with pytest.raises(check.InvalidArgumentError, match="y is constant"):
+        sl.glmnet(X, da.ones(40, chunks=20))
     with pytest.raises(check.InvalidArgumentError, match="type_gaussian='naive'"):
         sl.glmnet(X, y, type_gaussian="naive")
     unknown = X[X[:, 0] > -10]
