@@ -767,7 +767,9 @@ def predict(path: Any, X: Any, s: Any, type: str, new_offset: Any, gamma: float)
         missing = [n for n in path.feature_names if n not in [str(c) for c in X.columns]]
         if missing:
             raise check.InvalidArgumentError(f"X lacks the fitted columns {missing[:5]}")
-        X = _frame_array(X[path.feature_names])
+        columns = X[path.feature_names]
+        # rows need counting only to line up a new_offset with them
+        X = columns.to_dask_array() if new_offset is None else _frame_array(columns)
     elif not isinstance(X, da.Array):
         X = da.from_array(np.asarray(X, dtype=np.float64))
     _dense_blocks(X, "X")
@@ -777,25 +779,23 @@ def predict(path: Any, X: Any, s: Any, type: str, new_offset: Any, gamma: float)
         )
     if len(X.chunks[1]) > 1:
         X = X.rechunk({1: -1})
-    offset = None
+    inputs = [X]
     if new_offset is not None:
         _known_chunks(X, "X")
-        offset = _vector(new_offset, "new_offset", X.chunks[0], int(X.shape[0]))
-    n_lambdas = np.size(s)
+        inputs.append(_vector(new_offset, "new_offset", X.chunks[0], int(X.shape[0]))[:, None])
     sample = path.predict(np.zeros((1, X.shape[1])), s, type=type, gamma=gamma,
                           new_offset=None if new_offset is None else np.zeros(1))  # fmt: skip
 
-    def block_predict(block: np.ndarray, block_offset: np.ndarray | None = None) -> np.ndarray:
+    def block_predict(block: np.ndarray, *offset_block: np.ndarray) -> np.ndarray:
+        block_offset = offset_block[0][:, 0] if offset_block else None
         return path.predict(block, s, type=type, new_offset=block_offset, gamma=gamma)
 
-    inputs = (X,) if offset is None else (X, offset[:, None])
     if np.ndim(s) == 0:
         return da.map_blocks(
-            lambda *blocks: block_predict(blocks[0], None if offset is None else blocks[1][:, 0]),
-            *inputs, drop_axis=1, dtype=sample.dtype, meta=np.empty((0,), dtype=sample.dtype),
+            block_predict, *inputs, drop_axis=1, dtype=sample.dtype,
+            meta=np.empty((0,), dtype=sample.dtype),
         )  # fmt: skip
     return da.map_blocks(
-        lambda *blocks: block_predict(blocks[0], None if offset is None else blocks[1][:, 0]),
-        *inputs, chunks=(X.chunks[0], (n_lambdas,)), dtype=sample.dtype,
+        block_predict, *inputs, chunks=(X.chunks[0], (np.size(s),)), dtype=sample.dtype,
         meta=np.empty((0, 0), dtype=sample.dtype),
     )  # fmt: skip
