@@ -49,3 +49,33 @@ def test_user_test_file_runs_with_the_plugin(pytester):
         result.assert_outcomes(passed=2)
     else:
         result.assert_outcomes(skipped=2)
+
+
+DASK_SECTION = "## Data larger than memory (Dask)"
+
+
+def test_dask_parquet_example_runs_and_equals_the_fit_in_memory(tmp_path, monkeypatch):
+    import numpy as np
+    import pytest
+
+    pytest.importorskip("dask.dataframe")
+    import statlab as sl
+
+    text = README.read_text(encoding="utf-8")
+    section = text.split(DASK_SECTION, 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, f"{README}:Dask example", "exec"), namespace)
+    prostate = sl.data.load("prostate")
+    predictors = namespace["predictors"]
+    eager = sl.cv_glmnet(prostate[predictors], prostate["lpsa"], seed=1, backend="python")
+    fit = namespace["fit"]
+    assert len(list((tmp_path / "prostate_parquet").glob("*.parquet"))) == 4
+    np.testing.assert_allclose(fit.coef("lambda.min"), eager.coef("lambda.min"), atol=1e-10)
+    np.testing.assert_allclose(fit.cvm, eager.cvm, rtol=1e-10)
+    np.testing.assert_allclose(
+        namespace["predicted"].compute(),
+        eager.predict(prostate[predictors], s="lambda.min"),
+        rtol=1e-10,
+    )

@@ -11,7 +11,7 @@ import numpy as np
 
 from statlab import _rbridge
 from statlab import _validation as check
-from statlab.glmnet import _backend_python, _backend_r, _inputs
+from statlab.glmnet import _backend_python, _backend_r, _dask, _inputs
 from statlab.glmnet._families import GlmFamily, glm_family_options
 from statlab.glmnet._paths import PathArrays, PathOptions
 from statlab.glmnet.result import CVGlmnetResult, GlmnetPath, RelaxedCV
@@ -123,6 +123,8 @@ def glmnet(
     >>> relaxed.coef(0.05, gamma=0).round(3).tolist()[:2]
     [0.52, 0.0]
     """
+    if _dask.holds_dask(X, y, weights, offset):  # larger than memory: statlab.glmnet._dask
+        return _dask.glmnet(**locals())
     ran, x, y_values, labels, w, names, fit_args = _prepare(
         X,
         y,
@@ -239,6 +241,8 @@ def cv_glmnet(
     >>> fit.coef("lambda.1se").index[0], fit.predict(X, s="lambda.min").shape
     ('(Intercept)', (330,))
     """
+    if _dask.holds_dask(X, y, weights, offset, foldid):  # larger than memory
+        return _dask.cv_glmnet(**locals())
     ran, x, y_values, labels, w, names, fit_args = _prepare(
         X,
         y,

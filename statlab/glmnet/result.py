@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
-from statlab.glmnet import _inputs
+from statlab.glmnet import _dask, _inputs
 from statlab.glmnet._families import GlmFamily
 from statlab.glmnet._interp import interpolate, linear_part
 from statlab.glmnet._paths import RelaxedArrays, blend, cv_summary
@@ -108,6 +108,8 @@ class GlmnetPath:
         an offset needs ``new_offset`` for the new rows (R's ``newoffset``). A relaxed fit
         predicts at ``gamma`` (see :meth:`coef`). An ``s`` outside the path is clamped to its
         nearest end with a warning, one within rounding of an end (1e-12, relative) without."""
+        if _dask.holds_dask(X, new_offset):  # a lazy Dask array, block by block
+            return _dask.predict(self, X, s, type, new_offset, gamma)
         if self._gamma(gamma) != 1:
             return self.blended(gamma).predict(X, s, type=type, new_offset=new_offset)
         if type not in ("link", "response", "class"):
