@@ -13,7 +13,7 @@ cross-validation reads the data once. Binomial and Poisson paths take one pass p
 (:mod:`statlab.glmnet._dask_glm`), and their CV curve one more pass scoring the held-out rows.
 
 Dask has no such reduction (its ``cov`` is unweighted and per array), hence this module. Dask
-itself is imported only when a Dask input arrives (``pip install statlab[dask]``).
+itself is imported only when a Dask input arrives.
 """
 
 from __future__ import annotations
@@ -105,12 +105,8 @@ class _Data:
 
 
 def _import_dask() -> Any:
-    try:
-        import dask.array as da
-    except ImportError as error:  # pragma: no cover - dask is a dev dependency
-        raise check.InvalidArgumentError(
-            "X is a Dask collection but Dask is not installed: pip install 'statlab[dask]'"
-        ) from error
+    import dask.array as da
+
     return da
 
 

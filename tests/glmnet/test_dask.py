@@ -259,3 +259,32 @@ def test_nan_found_mid_pass_names_x_and_the_rows(threads):
         sl.glmnet(holed.rechunk((20, 3)), y)
     with pytest.raises(check.InvalidArgumentError, match=r"y contains NaN .*rows 0\.\.19"):
         sl.cv_glmnet(X, da.where(da.arange(40) == 3, np.nan, y).rechunk(20), nfolds=3, seed=1)
+
+
+def test_a_worker_dying_mid_pass_leaves_the_result_unchanged(data, tmp_path):
+    """The worker computing one block exits; Dask's nanny restarts it and the block's task runs
+    again, so the fit equals the one in memory."""
+    import os
+
+    marker = str(tmp_path / "a-worker-died")
+
+    def block_that_kills_its_worker_once(block: np.ndarray, block_info=None) -> np.ndarray:
+        if block_info[None]["chunk-location"][0] == 1 and not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(1)
+        return block
+
+    X, y = data["X"][:300, :4], data["y"][:300]
+    lazy_x = da.from_array(X, chunks=(100, 4)).map_blocks(
+        block_that_kills_its_worker_once, dtype=np.float64
+    )
+    eager = sl.glmnet(X, y, type_gaussian="covariance", backend="python")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        lazy = sl.glmnet(lazy_x, da.from_array(y, chunks=100))
+    assert os.path.exists(marker)  # the worker did die
+    _assert_same_path(lazy, eager)
