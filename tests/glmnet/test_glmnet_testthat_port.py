@@ -7,7 +7,9 @@ port checks the same properties on the Python fit and that both backends agree a
 thresh (:func:`statlab.testing.assert_backends_agree`: same path length, lambdas to 1e-12
 relative, coefficients to 1e-10 of the largest one, CV curve to 1e-9). Where the R block compares
 two fits (an ``exclude`` function against the columns it picks, a fit on fewer columns), the port
-makes that comparison on the Python backend too.
+makes that comparison too; where it compares with R's ``glm`` or checks the subgradient
+equations (the flexible families), the port does so against statsmodels' GLM and by the same
+equations, on the Python fit that equals R's.
 
 Blocks not ported, and why:
 
