@@ -38,7 +38,7 @@ glmnet_x <- function(x) {
 
 # Optional arguments are passed only when given, so glmnet's own defaults apply otherwise.
 # Per-variable options (penalty_factor, exclude as 1-based positions, lower_limits, upper_limits,
-# intercept, dfmax, pmax) and the family's options (offset, type_multinomial,
+# intercept, dfmax, pmax) and the family's options (offset, type_multinomial, type_logistic,
 # standardize_response) go to glmnet under R's names.
 # A family given as list(name, link) (R's family function and link names, e.g. "Gamma" and
 # "log") becomes that R family object, which glmnet fits by glmnet.path.

@@ -131,6 +131,7 @@ def fit_path(
     options: PathOptions | None = None,
     offset: np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    type_logistic: str = "Newton",
     standardize_response: bool = False,
     relax: bool = False,
     trace_it: bool = False,
@@ -147,6 +148,7 @@ def fit_path(
         gaussian_type(type_gaussian, columns.n_cols),
         options if options is not None else PathOptions.defaults(columns.n_cols), offset,
         type_multinomial == "grouped", standardize_response, strata=strata,
+        modified_newton=type_logistic == "modified.Newton",
     )  # fmt: skip
     n_lambdas = nlambda if lambdas is None else len(lambdas)
     with progress_bar(n_lambdas, "glmnet path", trace_it, unit="lambda") as bar:
@@ -236,6 +238,7 @@ class _Settings:
     standardize_response: bool = False  # mgaussian: each response scaled to unit sd
     on_step: Callable[[int], Any] | None = None  # told how many lambdas a path has fitted
     strata: np.ndarray | None = None  # Cox: each row's stratum
+    modified_newton: bool = False  # type_logistic="modified.Newton"
 
 
 def _fit_rows(
@@ -339,6 +342,7 @@ def _fit_rows(
                 lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
                 options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
                 options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
+                settings.modified_newton,
             )
         )  # fmt: skip
         beta = beta_std[:, :, :n_steps] / x_scale[:, None, None]
@@ -381,11 +385,11 @@ def _fit_rows(
         offset = settings.offset if settings.offset is not None else np.zeros(columns.n_rows)
         family = _kernels.POISSON if settings.family == "poisson" else _kernels.BINOMIAL
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = _kernels.glm_path(
-            *args, w, _kernel_data(y), _kernel_data(offset), family, x_mean, x_scale, usable, settings.alpha, lambdas_std,
-            own_sequence,
-            settings.thresh, settings.max_passes, options.penalty, options.lower * x_scale,
-            options.upper * x_scale, options.intercept, factor, options.pmax, options.dfmax,
-            options.fdev,
+            *args, w, _kernel_data(y), _kernel_data(offset), family, x_mean, x_scale, x_var_std,
+            usable, settings.alpha, lambdas_std, own_sequence, settings.thresh,
+            settings.max_passes, options.penalty, options.lower * x_scale, options.upper * x_scale,
+            options.intercept, factor, options.pmax, options.dfmax, options.fdev,
+            settings.modified_newton,
         )  # fmt: skip
         beta = beta_std[:, :n_steps] / x_scale[:, None]
         a0 = a0_std[:n_steps] - x_mean @ beta
@@ -679,6 +683,7 @@ def cross_validate(
         fit_args.get("type_multinomial") == "grouped",
         bool(fit_args.get("standardize_response", False)),
         strata=fit_args.get("strata"),
+        modified_newton=fit_args.get("type_logistic") == "modified.Newton",
     )  # fmt: skip
     n_folds = int(foldid.max())
     bar = progress_bar(n_folds + 1, "cv_glmnet fits", trace_it, unit="fit")

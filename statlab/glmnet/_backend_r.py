@@ -147,6 +147,9 @@ def _r_args(fit_args: dict[str, Any]) -> dict[str, Any]:
         "type_multinomial": fit_args.get("type_multinomial")
         if fit_args["family"] == "multinomial"
         else None,
+        "type_logistic": fit_args.get("type_logistic")
+        if fit_args["family"] in ("binomial", "multinomial")
+        else None,
         "standardize_response": fit_args.get("standardize_response")
         if fit_args["family"] == "mgaussian"
         else None,

@@ -552,6 +552,10 @@ def _settings(arguments: dict[str, Any], names: list[str]) -> Any:
             "type_gaussian='naive' sweeps the rows for every coordinate step and cannot run on "
             "Dask input; use 'covariance' (the default for Dask input)"
         )
+    if _inputs.logistic_type(arguments["type_logistic"], family) != "Newton":
+        raise check.InvalidArgumentError(
+            "type_logistic='modified.Newton' is not available for Dask input"
+        )
     for name in ("relax",):
         if _inputs.flag(arguments[name], name):
             raise check.InvalidArgumentError(f"{name}=True is not available for Dask input")

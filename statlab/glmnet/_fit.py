@@ -43,6 +43,7 @@ def glmnet(
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    type_logistic: str = "Newton",
     standardize_response: bool = False,
     relax: bool = False,
     trace_it: bool = False,
@@ -89,7 +90,10 @@ def glmnet(
     ``X`` may be dense or sparse (``scipy.sparse``, or a data frame with pandas sparse columns);
     sparse X is never densified (R receives a ``dgCMatrix``). ``type_gaussian`` picks glmnet's
     Gaussian algorithm, ``"covariance"`` or ``"naive"``; by default R's choice, covariance below
-    500 variables and naive from 500 on.
+    500 variables and naive from 500 on. ``type_logistic`` (R's ``type.logistic``, binomial and
+    multinomial) picks the IRLS curvature: ``"Newton"`` the exact one, ``"modified.Newton"`` its
+    upper bound (``p (1 - p) <= 1/4``) fixed for the whole path; a grouped multinomial fit
+    ignores it, as R does.
 
     Per-variable options, in R's meaning: ``penalty_factor`` scales each column's penalty (0 leaves
     it unpenalised, ``inf`` excludes it; glmnet rescales the factors to sum to the number of
@@ -149,6 +153,7 @@ def glmnet(
             "pmax": pmax,
             "offset": offset,
             "type_multinomial": type_multinomial,
+            "type_logistic": type_logistic,
             "standardize_response": standardize_response,
             "relax": relax,
             "strata": strata,
@@ -190,6 +195,7 @@ def cv_glmnet(
     pmax: int | None = None,
     offset: Sequence[float] | np.ndarray | None = None,
     type_multinomial: str = "ungrouped",
+    type_logistic: str = "Newton",
     standardize_response: bool = False,
     type_measure: str = "default",
     grouped: bool = True,
@@ -214,7 +220,8 @@ def cv_glmnet(
     (default), "mse" and "mae" of the mean, as R's ``cv.glmnetfit``. ``grouped=False`` computes the standard error per observation rather than per
     fold; ``keep=True`` returns the out-of-fold linear predictors as ``fit_preval``.
     ``lambda_min`` and ``lambda_1se`` follow glmnet's rules. Each fold fits its
-    own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian`` and the
+    own lambda sequence unless ``lambdas`` is given, as in R. ``X``, ``type_gaussian``,
+    ``type_logistic`` and the
     per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
     ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path
     and the folds in that many threads (R's ``parallel = TRUE``; the Python backend only), with
@@ -267,6 +274,7 @@ def cv_glmnet(
             "pmax": pmax,
             "offset": offset,
             "type_multinomial": type_multinomial,
+            "type_logistic": type_logistic,
             "standardize_response": standardize_response,
             "relax": relax,
             "strata": strata,
@@ -378,6 +386,7 @@ def _prepare(
             n_classes=len(labels) if family in ("multinomial", "mgaussian") else None,
         ),
         "type_multinomial": _inputs.multinomial_type(options["type_multinomial"]),
+        "type_logistic": _inputs.logistic_type(options["type_logistic"], family),
         "standardize_response": _inputs.response_scaling(options["standardize_response"], family),
         "strata": _inputs.strata_labels(options["strata"], x.shape[0], family),
     }

@@ -19,6 +19,7 @@ from statlab.glmnet._families import GlmFamily, glm_family
 
 FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian", "cox")
 MULTINOMIAL_TYPES = ("ungrouped", "grouped")
+LOGISTIC_TYPES = ("Newton", "modified.Newton")
 GAUSSIAN_TYPES = ("covariance", "naive")
 GRAM_WARNING_BYTES = 2**30  # covariance updates may need a p x p Gram matrix
 
@@ -751,6 +752,18 @@ def multinomial_type(type_multinomial: Any) -> str:
             f"type_multinomial must be one of {MULTINOMIAL_TYPES}, got {type_multinomial!r}"
         )
     return str(type_multinomial)
+
+
+def logistic_type(type_logistic: Any, family: Any) -> str:
+    """``type_logistic``, R's ``type.logistic``: "Newton" (the exact IRLS curvatures) or
+    "modified.Newton" (their fixed upper bound); a binomial or multinomial fit's option only."""
+    value = check.option(type_logistic, "type_logistic", LOGISTIC_TYPES)
+    if value != LOGISTIC_TYPES[0] and family not in ("binomial", "multinomial"):
+        raise check.InvalidArgumentError(
+            f"type_logistic: {value!r} applies to family='binomial' or 'multinomial' only, "
+            f"not {family!r}"
+        )
+    return value
 
 
 def varying(x: Any, name: str = "X") -> None:

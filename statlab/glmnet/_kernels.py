@@ -1516,12 +1516,14 @@ def _weighted_least_squares(
     passes: int,
     xv: np.ndarray,
     vx: np.ndarray,
+    refresh_xv: bool,
 ) -> tuple[float, int, int, int]:
     """One quadratic approximation of an IRLS fit (working weights ``v``, summing to
     ``v_sum``; ``resid`` the weighted working residual), solved as glmnet does: a full pass over
     the screened variables, then passes over the variables ever active until they settle, then a
-    full pass again, the intercept updated after each pass. Fills ``xv`` (and, for sparse x,
-    ``vx = sum_i v_i x_ij``) for the screened variables and updates ``resid``, ``eta``, ``coef``
+    full pass again, the intercept updated after each pass. Fills ``xv``, the curvatures at ``v``
+    (unless ``refresh_xv`` is False: glmnet's modified Newton keeps its fixed bound), and for sparse
+    x ``vx = sum_i v_i x_ij``, for the screened variables and updates ``resid``, ``eta``, ``coef``
     and the active list in place; returns (intercept, passes, variables ever active, status)."""
     n = v.shape[0]
     p = xm.shape[0]
@@ -1530,11 +1532,12 @@ def _weighted_least_squares(
         if screened[j]:
             if sparse:
                 vx[j] = _sparse_dot(indptr, indices, values, j, v)
-                sq = 0.0
-                for t in _stored(indptr, j):
-                    sq += v[indices[t]] * values[t] * values[t]
-                xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
-            else:
+                if refresh_xv:
+                    sq = 0.0
+                    for t in _stored(indptr, j):
+                        sq += v[indices[t]] * values[t] * values[t]
+                    xv[j] = (sq - 2.0 * xm[j] * vx[j] + xm[j] * xm[j] * v_sum) / (xs[j] * xs[j])
+            elif refresh_xv:
                 xv[j] = _dense_centred_weighted_sq(xd[:, j], xm[j], v) / (xs[j] * xs[j])
     partial = False
     while passes <= max_passes:
@@ -1611,6 +1614,7 @@ def glm_path(
     family: int,
     xm: np.ndarray,
     xs: np.ndarray,
+    x_var: np.ndarray,
     usable: np.ndarray,
     alpha: float,
     lambdas: np.ndarray,
@@ -1625,6 +1629,7 @@ def glm_path(
     max_active: int,
     max_df: int,
     fdev: float,
+    modified_newton: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int, float]:
     """Elastic-net path for a 0/1 (``family=BINOMIAL``) or count (``POISSON``) response by
     penalised IRLS.
@@ -1635,7 +1640,9 @@ def glm_path(
     model is then the offset alone). The first step ("infinite" lambda) fits the intercept and the
     unpenalised variables. The path stops early as glmnet's: binomial when the deviance ratio
     gains less than ``fdev``, Poisson when it gains less than ``10 fdev`` of itself over the last
-    four steps.
+    four steps. ``modified_newton`` (binomial; glmnet's ``type.logistic="modified.Newton"``)
+    replaces each curvature ``sum_i v_i xz_ij^2`` by its bound ``x_var / 4`` (``x_var`` the
+    weighted variances of the standardised columns, ``p (1 - p) <= 1/4``), fixed for the path.
     Returns (intercepts L, coefficients p x L, deviance ratio per step, steps stored, passes,
     status, null deviance).
 
@@ -1660,7 +1667,7 @@ def glm_path(
     prob = np.zeros(n)
     v = np.zeros(n)
     resid = np.zeros(n)
-    xv = np.zeros(p)
+    xv = 0.25 * x_var if modified_newton else np.zeros(p)
     vx = np.zeros(p)  # sparse: sum_i v_i x_ij over the stored entries
     in_active = np.zeros(p, dtype=np.bool_)
     active = np.empty(p, dtype=np.int64)
@@ -1713,7 +1720,7 @@ def glm_path(
             a0, passes, n_active, status = _weighted_least_squares(
                 xd, indptr, indices, values, sparse, xm, xs, v, v_sum, resid, eta, coef, a0,
                 screened, in_active, active, n_active, max_active, penalty, lower, upper, l1, l2,
-                intercept, thresh, max_passes, passes, xv, vx,
+                intercept, thresh, max_passes, passes, xv, vx, not modified_newton,
             )  # fmt: skip
             outer_change = v_sum * (a0 - a0_before) ** 2
             for j in range(p):
@@ -1945,6 +1952,8 @@ def _multinomial_by_class(
     passes: int,
     n_active: int,
     max_active: int,
+    x_var: np.ndarray,
+    modified_newton: bool,
 ) -> tuple[int, int, int]:
     """The ungrouped multinomial fit at one lambda as glmnet's: for each class in turn, penalised
     weighted least squares on the quadratic approximation of the likelihood in that class's
@@ -1954,14 +1963,15 @@ def _multinomial_by_class(
     Cycles over the classes until no coefficient moves by more than ``thresh`` (as ``xv delta^2``),
     then the unscreened variables' gradients are checked. Updates ``eta``, ``coef`` (p x K,
     standardised), ``a0``, ``screened`` and the active list (``in_active``, ``active`` in order of
-    entry) in place; returns (passes, variables ever active, status)."""
+    entry) in place; returns (passes, variables ever active, status). ``modified_newton`` fixes
+    every class's curvatures at their bound ``x_var / 4``, as glmnet's modified Newton."""
     n, k = eta.shape
     p = xm.shape[0]
     prob = np.empty((n, k))
     v = np.empty(n)
     resid = np.empty(n)
     eta_class = np.empty(n)
-    xv = np.zeros(p)
+    xv = 0.25 * x_var if modified_newton else np.zeros(p)
     vx = np.zeros(p)  # sparse: sum_i v_i x_ij over the stored entries
     coef_class = np.empty(p)
     coef_before = np.empty(p)
@@ -1994,6 +2004,7 @@ def _multinomial_by_class(
                 xd, indptr, indices, values, sparse, xm, xs, v, v_sum, resid, eta_class,
                 coef_class, a0[c], screened, in_active, active, n_active, max_active, penalty,
                 lower, upper, l1, l2, intercept, thresh, max_passes, passes, xv, vx,
+                not modified_newton,
             )  # fmt: skip
             for j in range(p):
                 coef[j, c] = coef_class[j]
@@ -2428,6 +2439,7 @@ def multinomial_path(
     max_df: int,
     fdev: float,
     grouped: bool,
+    modified_newton: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int, float]:
     """Elastic-net path for a K-class response (``y`` n x K indicators).
 
@@ -2528,7 +2540,7 @@ def multinomial_path(
             passes, n_active, status = _multinomial_by_class(
                 xd, indptr, indices, values, sparse, w, y, eta, xm, xs, usable, screened,
                 in_active, active, coef, a0, penalty, lower, upper, l1, l2, alpha, intercept,
-                thresh, max_passes, passes, n_active, max_active,
+                thresh, max_passes, passes, n_active, max_active, xv, modified_newton,
             )  # fmt: skip
             _multinomial_refresh(eta, w, y, prob, resid, resid_sum)
             deviance = _multinomial_deviance(y, w, eta)
