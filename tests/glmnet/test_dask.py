@@ -245,7 +245,7 @@ def test_refusals_name_the_argument_and_the_limit(threads):
         sl.glmnet(X, (y > 0).astype(int), family="multinomial")
     with pytest.raises(check.InvalidArgumentError, match=r"y must be 0 or 1 .* rows \d+\.\.\d+"):
         sl.glmnet(X, y, family="binomial")
-    with pytest.raises(check.InvalidArgumentError, match="type_logistic='modified.Newton'"):
+    with pytest.raises(check.InvalidArgumentError, match=r"type_logistic='modified\.Newton'"):
         sl.glmnet(X, (y > 0).astype(int), family="binomial", type_logistic="modified.Newton")
     with pytest.raises(check.InvalidArgumentError, match=r"type_measure='auc' .* not available"):
         sl.cv_glmnet(X, (y > 0).astype(int), family="binomial", type_measure="auc", nfolds=3)
