@@ -33,7 +33,13 @@ from statlab.glmnet._kernels import (
 
 def dispatchers() -> dict[str, Any]:
     """This module's kernels Python calls, by name (see :func:`statlab.glmnet._kernels.dispatchers`)."""
-    return {name: value for name, value in globals().items() if isinstance(value, Dispatcher)}
+    return {
+        name: value
+        for name, value in globals().items()
+        if isinstance(value, Dispatcher)
+        and value.py_func.__module__ == __name__
+        and value.targetoptions.get("inline", "never") == "never"
+    }
 
 
 @_inner
