@@ -283,7 +283,7 @@ def cv_glmnet(
     _inputs.cv_lambda_grid(fit_args["lambdas"])
     jobs = _inputs.parallel_jobs(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
-    _inputs.fold_classes(y_values, folds, fit_args["family"])
+    _inputs.class_shares(y_values, w, fit_args["family"], labels, folds)
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
     relax = _inputs.flag(relax, "relax")
     _no_cox_relax(relax, fit_args["family"])
@@ -362,6 +362,7 @@ def _prepare(
     type_gaussian = _inputs.gaussian_algorithm(type_gaussian, x.shape[1])
     y_values, labels = _inputs.response(y, x.shape[0], family)
     w = _inputs.observation_weights(weights, x.shape[0])
+    _inputs.class_shares(y_values, w, family, labels)
     if family == "cox":
         options = {**options, "intercept": _cox_intercept(options["intercept"])}
     _inputs.varying(x)

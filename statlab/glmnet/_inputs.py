@@ -785,18 +785,44 @@ def varying(x: Any, name: str = "X") -> None:
         )
 
 
-def fold_classes(y: np.ndarray, folds: np.ndarray, family: str) -> None:
-    """For binomial fits, every fold's training rows must hold both classes (R's cv.glmnet stops
-    with "non-conformable arguments" otherwise)."""
-    if family != "binomial":
+NULL_PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin
+
+
+def class_shares(
+    y: np.ndarray,
+    weights: np.ndarray,
+    family: str,
+    labels: list[str] | None,
+    folds: np.ndarray | None = None,
+) -> None:
+    """Refuse, before any fit, a binomial or multinomial ``y`` one of whose classes has no weight
+    (or all of it) in the rows a fit uses: all rows, and with ``folds`` each fold's training rows.
+    glmnet needs each class's weighted share strictly between ``pmin`` (1e-9) and ``1 - pmin``
+    and stops with error 8000 + k or 9000 + k for class k; without the check its intercept would
+    run off to infinity. ``y`` is :func:`response`'s: the second class's indicator (binomial) or
+    the n x K class indicators."""
+    if family not in ("binomial", "multinomial"):
         return
-    for fold in range(1, int(folds.max()) + 1):
-        training = y[folds != fold]
-        if training.min() == training.max():
+    indicators = y[:, None] if y.ndim == 1 else y
+    names = list(labels or [])[-indicators.shape[1] :]
+    fits = [("the rows fitted", weights)]
+    if folds is not None:
+        fits += [
+            (f"the training rows of fold {fold}", np.where(folds != fold, weights, 0.0))
+            for fold in range(1, int(folds.max()) + 1)
+        ]
+    for rows, fit_weights in fits:
+        shares = fit_weights @ indicators / fit_weights.sum()
+        for number, (name, share) in enumerate(zip(names, shares, strict=True), start=1):
+            if NULL_PROBABILITY_MIN < share < 1.0 - NULL_PROBABILITY_MIN:
+                continue
+            low = share <= NULL_PROBABILITY_MIN
+            remedy = "; choose other folds" if rows.startswith("the training") else ""
             raise check.InvalidArgumentError(
-                f"foldid leaves the training rows of fold {fold} with one class of y only: "
-                "binomial glmnet needs both classes in every training set; choose other folds "
-                "(or fewer)"
+                f"y, weights: class {name!r} has {'no' if low else 'all the'} weight in {rows} "
+                f"(weighted share {share:.3g}); glmnet needs each class's share strictly between "
+                f"{NULL_PROBABILITY_MIN:g} and 1 - {NULL_PROBABILITY_MIN:g} (R stops with error "
+                f"{(8000 if low else 9000) + number}){remedy}"
             )
 
 

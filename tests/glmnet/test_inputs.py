@@ -8,6 +8,7 @@ import pytest
 
 import statlab as sl
 from statlab import _rbridge
+from statlab._validation import InvalidArgumentError
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +150,58 @@ def test_a_categorical_response_with_an_empty_level_is_refused_as_in_glmnet():
         family="multinomial", backend="python",
     )  # fmt: skip
     assert multinomial.class_labels == ["c", "b", "a"]
+
+
+def _three_classes() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(3)
+    return rng.standard_normal((60, 4)), np.array(list("abc"))[np.arange(60) % 3]
+
+
+@pytest.mark.parametrize("backend", ["python", pytest.param("r", marks=pytest.mark.needs_r)])
+@pytest.mark.parametrize("fit", [sl.glmnet, sl.cv_glmnet])
+@pytest.mark.parametrize(
+    ("family", "weighted_out", "message"),
+    [
+        ("multinomial", "c", r"class 'c' has no weight in the rows fitted .*error 8003"),
+        ("binomial", "b", r"class 'b' has no weight in the rows fitted .*error 8001"),
+        ("binomial", "a", r"class 'b' has all the weight in the rows fitted .*error 9001"),
+    ],
+)
+def test_a_class_without_weight_is_refused_before_any_fit(
+    backend, fit, family, weighted_out, message
+):
+    """glmnet stops (errors 8000 + k, 9000 + k) when a class's weighted share is at most pmin or
+    at least 1 - pmin; statlab refuses it at the entry, for either backend."""
+    x, labels = _three_classes()
+    y = labels if family == "multinomial" else np.where(labels == "a", "a", "b")
+    weights = np.where(y == weighted_out, 0.0, 1.0)
+    with pytest.raises(InvalidArgumentError, match=rf"^y, weights: {message}"):
+        fit(x, y, family=family, weights=weights, backend=backend)
+
+
+@pytest.mark.parametrize("family", ["binomial", "multinomial"])
+def test_a_fold_whose_training_rows_lack_a_class_is_named(family):
+    x, labels = _three_classes()
+    y = labels if family == "multinomial" else np.where(labels == "b", "b", "a")
+    foldid = np.where(labels == "b", 1, np.arange(60) % 2 + 2)  # fold 1 holds every 'b'
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"class 'b' has no weight in the training rows of fold 1 .*; choose other folds$",
+    ):
+        sl.cv_glmnet(x, y, family=family, foldid=foldid, backend="python")
+
+
+@pytest.mark.needs_r
+def test_r_refuses_the_class_without_weight_statlab_refuses():
+    """The refused case is one R's glmnet itself stops on (the check refuses no fit R would run):
+    handed to R past statlab's entry, it fails with glmnet's code 8003."""
+    from statlab.glmnet import _backend_r, _inputs
+
+    x, labels = _three_classes()
+    y, _ = _inputs.response(labels, 60, "multinomial")
+    with pytest.raises(_rbridge.RCallError, match="error code 8003"):
+        _backend_r.fit_path(
+            x, y, np.where(labels == "c", 0.0, 1.0), alpha=1.0, family="multinomial",
+            standardize=True, nlambda=100, lambda_min_ratio=None, thresh=1e-7, max_passes=100000,
+            lambdas=None,
+        )  # fmt: skip
