@@ -239,6 +239,7 @@ def compare_models(
     checked_designs = _check_designs(designs)
     checked_models = _check_models(models)
     n_test = check.integer(n_test, "n_test", low=1)
+    nfolds = check.integer(nfolds, "nfolds", low=3)
     seed = check.seed(seed)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
@@ -263,6 +264,11 @@ def compare_models(
             raise check.InvalidArgumentError(
                 f"designs must share one response: design {design!r} ({formula!r}) models "
                 f"another response than design {first!r} ({checked_designs[first]!r})"
+            )
+        if len(X) - n_test < nfolds:
+            raise check.InvalidArgumentError(
+                f"n_test leaves {len(X) - n_test} training rows of the {len(X)} in design "
+                f"{design!r}, fewer than nfolds = {nfolds} folds need: choose a smaller n_test"
             )
         if unpenalised:
             try:

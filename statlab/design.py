@@ -53,6 +53,7 @@ def model_matrix(formula: str, data: pd.DataFrame) -> pd.DataFrame:
             f"formula {formula!r} cannot be expanded on data: {error}"
         ) from error
     design = matrices.rhs if hasattr(matrices, "rhs") else matrices
+    _rows_left(design, formula, data)
     design = _r_named(pd.DataFrame(design), design.model_spec, formula, data)
     design = design.drop(columns=["(Intercept)"], errors="ignore")
     if design.shape[1] == 0:
@@ -83,12 +84,26 @@ def model_response(formula: str, data: pd.DataFrame) -> pd.Series:
         raise check.InvalidArgumentError(
             f"formula {formula!r} cannot be expanded on data: {error}"
         ) from error
+    _rows_left(matrices.lhs, formula, data)
     lhs = pd.DataFrame(matrices.lhs)
     if lhs.shape[1] != 1:
         raise check.InvalidArgumentError(
             f"formula {formula!r} must have one numeric response column, got {list(lhs.columns)}"
         )
     return lhs.iloc[:, 0].astype("float64").rename(str(lhs.columns[0]))
+
+
+def _rows_left(matrix: Any, formula: str, data: pd.DataFrame) -> None:
+    """As R's ``model.matrix``, rows with a missing value in a variable of the formula are left
+    out; refuse the formula when none is left, naming the columns that are missing throughout."""
+    if matrix.shape[0] > 0:
+        return
+    empty = [str(column) for column in data.columns if data[column].isna().all()]
+    where = f" (missing throughout: {empty})" if empty else ""
+    raise check.InvalidArgumentError(
+        f"formula {formula!r}: every row of data has a missing value in a variable the formula "
+        f"uses{where}, so no row is left; drop those variables from the formula"
+    )
 
 
 def _r_named(design: pd.DataFrame, spec: Any, formula: str, data: pd.DataFrame) -> pd.DataFrame:

@@ -761,7 +761,95 @@ def _tree_cases() -> list[Any]:
 
 TREE_CASES = _tree_cases()
 
+
+# ------------------------------------------------- misdiagnosed before: each once named numpy's words
+def _reported_cases() -> list[Any]:
+    from statlab.plots.shap import plot_waterfall
+
+    prostate = sl.data.load("prostate")
+    classes = np.array(list("abc"))[np.arange(40) % 3]
+    multinomial = sl.glmnet(X, classes, family="multinomial", backend="python")
+    counts = RNG.poisson(2.0, 40).astype(float)
+    poisson = sl.glmnet(X, counts, family="poisson", offset=np.zeros(40), backend="python")
+    tree = sl.trees.fit_tree(FRAME, Y, backend="python")
+    explained = sl.shap.linear_shap([1.0, -2.0, 0.5], X[:3], baseline=[0.0, 0.0, 0.0])
+    cases = {
+        "y-huge": (lambda: sl.cv_glmnet(X, Y * 1e160, backend="python"), "y"),
+        "X-repeated-names": (
+            lambda: sl.glmnet(FRAME.set_axis(["a", "a", "c"], axis=1), Y, backend="python"),
+            "X",
+        ),
+        "offset-strings": (lambda: sl.glmnet(X, Y, offset=["a"] * 40, backend="python"), "offset"),
+        "new_offset-strings": (
+            lambda: poisson.predict(X, s=0.1, new_offset=["a"] * 40),
+            "new_offset",
+        ),
+        "y-None-label": (
+            lambda: sl.glmnet(
+                X, np.array(["a", None] * 20, dtype=object), family="binomial", backend="python"
+            ),
+            "y",
+        ),
+        "y-mixed-labels": (
+            lambda: sl.glmnet(
+                X, np.array(["a", 1] * 20, dtype=object), family="binomial", backend="python"
+            ),
+            "y",
+        ),
+        "multinomial-coef-s-string": (lambda: multinomial.coef(s="abc"), "s"),
+        "class-without-weight": (
+            lambda: sl.cv_glmnet(
+                X,
+                classes,
+                family="multinomial",
+                weights=np.where(classes == "c", 0.0, 1.0),
+                backend="python",
+            ),
+            "y",
+        ),
+        "fold-training-rows-without-weight": (
+            lambda: sl.cv_glmnet(
+                X,
+                Y,
+                weights=np.r_[np.ones(10), np.zeros(30)],
+                foldid=np.r_[np.ones(10, int), np.arange(30) % 3 + 2],
+                backend="python",
+            ),
+            "weights",
+        ),
+        "compare_models-n_test-all-rows": (
+            lambda: sl.compare_models(
+                prostate,
+                designs={"main": "lpsa ~ ."},
+                n_test=len(prostate),
+                n_draws=2,
+                seed=1,
+                backend="python",
+            ),
+            "n_test",
+        ),
+        "model_matrix-all-NA-column": (
+            lambda: sl.model_matrix("lpsa ~ .", prostate.assign(empty=np.nan)),
+            "formula",
+        ),
+        "GlmnetFit-s-unknown-rule": (
+            lambda: sl.stability.GlmnetFit(alpha=1.0, s="lambda.max"),
+            "s",
+        ),
+        "tree-importance-normalize-string": (lambda: tree.importance(normalize="yes"), "normalize"),
+        "plot_waterfall-max_features-0": (
+            lambda: plot_waterfall(explained, max_features=0),
+            "max_features",
+        ),
+        "plot_waterfall-row-string": (lambda: plot_waterfall(explained, row="0"), "row"),
+    }
+    return [pytest.param(call, argument, id=name) for name, (call, argument) in cases.items()]
+
+
+REPORTED_CASES = _reported_cases()
+
 ALL_CASES = [
+    *REPORTED_CASES,
     *GLMNET_CASES,
     *CV_STABILITY_CASES,
     *DATA_CASES,

@@ -1176,8 +1176,13 @@ def _auc_curve(
         fold_auc[k - 1] = [
             weighted_auc(y[rows], prob[rows, j], weights[rows]) for j in range(link.shape[1])
         ]
-    cvm = fold_weights @ fold_auc / fold_weights.sum()
-    spread = fold_weights @ (fold_auc - cvm) ** 2 / fold_weights.sum()
+    # a fold without an AUC (no weight, or one class only) is NaN in R, dropped by na.rm from
+    # the weighted means, while cvsd still divides by the number of folds less one
+    present = np.isfinite(fold_auc)
+    counted = np.where(present, fold_weights[:, None], 0.0)
+    fold_auc = np.where(present, fold_auc, 0.0)
+    cvm = (counted * fold_auc).sum(axis=0) / counted.sum(axis=0)
+    spread = (counted * (fold_auc - cvm) ** 2).sum(axis=0) / counted.sum(axis=0)
     return cvm, np.sqrt(spread / (n_folds - 1))
 
 
@@ -1220,9 +1225,13 @@ def _cv_curve(
     if not grouped:
         return cv_statistics(loss, weights)
     group_weights = np.array([weights[foldid == k].sum() for k in range(1, n_folds + 1)])
+    # a fold whose held-out rows all weigh 0 has no error (R's NaN, dropped from the mean by
+    # na.rm) but still counts among the folds that cvsd divides by, as in cv.glmnet
     groups = np.vstack(
         [
             weights[foldid == k] @ loss[foldid == k] / group_weights[k - 1]
+            if group_weights[k - 1] > 0
+            else np.zeros(loss.shape[1])
             for k in range(1, n_folds + 1)
         ]
     )

@@ -64,6 +64,11 @@ def design(
             )
         return _sparse_design(X, name)
     if isinstance(X, pd.DataFrame):
+        repeated = X.columns[X.columns.duplicated()].unique().tolist()
+        if repeated:
+            raise check.InvalidArgumentError(
+                f"{name} has repeated column names {repeated}: give each column its own name"
+            )
         non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
         if non_numeric or any(pd.api.types.is_bool_dtype(X[c]) for c in X.columns):
             bad = non_numeric or [c for c in X.columns if pd.api.types.is_bool_dtype(X[c])]
@@ -176,6 +181,8 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
         raise check.InvalidArgumentError(f"y must be one-dimensional, got shape {values.shape}")
     if values.shape[0] != n_rows:
         raise check.InvalidArgumentError(f"y has {values.shape[0]} values but X has {n_rows} rows")
+    if family in ("binomial", "multinomial"):
+        _labels_present(values)
     if family == "multinomial":
         if values.dtype.kind == "f":
             _finite(values, "y")
@@ -203,6 +210,7 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
             f"y must be numeric for family={family!r}: {error}"
         ) from error
     _finite(numeric, "y")
+    _squares_fit(numeric, "y", numeric.shape[0], "rescale y")
     if family == "poisson" and (numeric < 0).any():
         raise check.InvalidArgumentError(
             "y has negative values: not permitted for family='poisson' (counts)"
@@ -212,6 +220,36 @@ def response(y: Any, n_rows: int, family: str) -> tuple[np.ndarray, list[str] | 
     if np.ptp(numeric) == 0:
         raise check.InvalidArgumentError("y is constant: there is nothing to fit")
     return numeric, None
+
+
+def _labels_present(values: np.ndarray) -> None:
+    """Class labels must all be present and of one kind (sortable, as R's ``factor`` sorts
+    them)."""
+    if values.dtype.kind != "O":
+        return
+    missing = np.flatnonzero(pd.isna(values))
+    if missing.size:
+        raise check.InvalidArgumentError(
+            f"y has missing class labels (None or NaN) at rows {missing[:5].tolist()} "
+            "(0-based): drop those rows or give them a class"
+        )
+    kinds = sorted({type(value).__name__ for value in values})
+    if len(kinds) > 1 and not all(kind in ("int", "float", "bool") for kind in kinds):
+        raise check.ArgumentTypeError(
+            f"y mixes kinds of class labels ({', '.join(kinds)}): make them all strings or all "
+            "numbers"
+        )
+
+
+def _squares_fit(values: np.ndarray, name: str, n_rows: int, remedy: str) -> None:
+    """Refuse values whose sum of squares over ``n_rows`` rows can overflow float64: glmnet's
+    variances and deviances would be infinite (R returns NaN lambdas)."""
+    # max and min rather than abs: no temporary as large as the values
+    largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
+    if largest > np.sqrt(np.finfo(np.float64).max / max(n_rows, 1)):
+        raise check.InvalidArgumentError(
+            f"{name} has values as large as {largest:.3g}, whose squares overflow float64: {remedy}"
+        )
 
 
 def _responses(y: Any, n_rows: int) -> tuple[np.ndarray, list[str]]:
@@ -241,6 +279,7 @@ def _responses(y: Any, n_rows: int) -> tuple[np.ndarray, list[str]]:
     if values.shape[0] != n_rows:
         raise check.InvalidArgumentError(f"y has {values.shape[0]} rows but X has {n_rows} rows")
     _finite(values, "y")
+    _squares_fit(values, "y", values.shape[0], "rescale y")
     if not np.any(np.ptp(values, axis=0) > 0):
         raise check.InvalidArgumentError("y: every response is constant: there is nothing to fit")
     return np.ascontiguousarray(values), names
@@ -714,8 +753,8 @@ def offsets(
     for a multinomial or mgaussian fit an n x K matrix, one column per class or response."""
     if offset is None:
         return None
+    values = _numbers(offset, name)
     if n_classes is not None:
-        values = np.asarray(offset, dtype=np.float64)
         if values.shape != (n_rows, n_classes):
             raise check.InvalidArgumentError(
                 f"{name} must be an n x K matrix ({n_rows} x {n_classes}), one column per class "
@@ -724,13 +763,23 @@ def offsets(
             )
         _finite(values, name)
         return values
-    values = np.asarray(offset, dtype=np.float64).reshape(-1)
+    values = values.reshape(-1)
     if values.shape[0] != n_rows:
         raise check.InvalidArgumentError(
             f"{name} has {values.shape[0]} values but X has {n_rows} rows"
         )
     _finite(values, name)
     return values
+
+
+def _numbers(values: Any, name: str) -> np.ndarray:
+    """``values`` as a float64 array, or an error naming ``name`` (not numpy's)."""
+    if isinstance(values, str | bytes):
+        raise check.ArgumentTypeError(f"{name} must be numbers, got the string {values!r}")
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise check.ArgumentTypeError(f"{name} must be numbers: {error}") from None
 
 
 def response_scaling(standardize_response: Any, family: str) -> bool:
@@ -771,18 +820,25 @@ def varying(x: Any, name: str = "X") -> None:
     "All used predictors have zero variance"), or values whose squares overflow float64 (R returns
     NaN lambdas)."""
     values = x.data if not isinstance(x, np.ndarray) and hasattr(x, "data") else x
-    # max and min rather than abs: no temporary as large as x
-    largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
-    if largest > np.sqrt(np.finfo(np.float64).max / x.shape[0]):
-        raise check.InvalidArgumentError(
-            f"{name} has values as large as {largest:.3g}, whose squares overflow float64: "
-            "rescale its columns"
-        )
+    _squares_fit(values, name, x.shape[0], "rescale its columns")
     if isinstance(x, np.ndarray) and not np.any(np.ptp(x, axis=0) > 0):
         raise check.InvalidArgumentError(
             f"{name} has no column that varies (every column is constant): there is nothing to "
             "fit, and R's glmnet refuses it too"
         )
+
+
+def fold_weights(weights: np.ndarray, folds: np.ndarray) -> None:
+    """Each fold's training rows need weight, else there is nothing to fit (R's cv.glmnet fails
+    with "missing value where TRUE/FALSE needed"). A fold whose held-out rows all weigh 0 is
+    fine: as in R, its error is left out of ``cvm``."""
+    held_out = np.bincount(folds, weights=weights)
+    for fold in range(1, held_out.shape[0]):
+        if not held_out.sum() - held_out[fold] > 0:
+            raise check.InvalidArgumentError(
+                f"weights, foldid: the training rows of fold {fold} all have weight 0, so it has "
+                "nothing to fit; choose other folds or weights"
+            )
 
 
 NULL_PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin

@@ -208,7 +208,7 @@ class GlmnetPath:
         if s is None:
             a0, beta, lambdas = self.a0, self.beta, self.lambdas
         else:
-            lambdas = np.atleast_1d(np.asarray(s, dtype=np.float64))
+            lambdas = _requested_lambdas(s)
             self._warn_if_clamped(lambdas)
             a0, beta = interpolate(self.a0, self.beta, self.lambdas, lambdas)
         values = np.concatenate([a0[None], beta])  # terms x classes x lambdas
@@ -606,11 +606,13 @@ class CVGlmnetResult(CVCurveMixin):
 def _requested_lambdas(s: Any) -> np.ndarray:
     """``s`` of a path's ``coef``/``predict``: one lambda or an array of them, each >= 0. A rule
     name ("lambda.min") needs a CV curve, which only a cv_glmnet result has."""
-    if isinstance(s, str):
+    if isinstance(s, str) and s in ("lambda.min", "lambda.1se"):
         raise check.InvalidArgumentError(
             f"s {s!r} is a cross-validation rule, which only a cv_glmnet result has: use "
             f"cv_glmnet(...).coef({s!r}), or give this path a lambda value"
         )
+    if isinstance(s, str):
+        raise check.ArgumentTypeError(f"s must be a lambda value or an array of them, got {s!r}")
     if s is None or isinstance(s, bool | np.bool_):
         raise check.ArgumentTypeError(f"s must be a lambda value or an array of them, got {s!r}")
     lambdas = check.vector(s, "s")

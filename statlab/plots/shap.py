@@ -45,9 +45,8 @@ def plot_waterfall(result: ShapResult, row: int = 0, max_features: int = 10) -> 
     """
     import plotnine as p9
 
-    n_rows = result.values.shape[0]
-    if not 0 <= row < n_rows:
-        raise check.InvalidArgumentError(f"row must be between 0 and {n_rows - 1}, got {row}")
+    row = check.integer(row, "row", low=0, high=result.values.shape[0] - 1)
+    max_features = check.integer(max_features, "max_features", low=1)
     phi = result.values[row]
     order = np.argsort(-np.abs(phi), kind="stable")
     labels = [f"{result.feature_names[j]} = {_short(result.data[row, j])}" for j in order]

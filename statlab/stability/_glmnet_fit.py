@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 
+from statlab import _validation as check
+
 LambdaRule = Literal["lambda.1se", "lambda.min"]
 
 
@@ -49,6 +51,16 @@ class GlmnetFit:
     backend: Literal["python", "r"] = "python"
     thresh: float = 1e-7
     maxit: int = 100_000
+
+    def __post_init__(self) -> None:
+        check.real(self.alpha, "alpha", low=0, high=1)
+        if isinstance(self.s, str):
+            check.option(self.s, "s", ("lambda.1se", "lambda.min"))
+        else:
+            check.real(self.s, "s", low=0)
+        check.option(self.backend, "backend", ("python", "r"))
+        check.real(self.thresh, "thresh", low=0, low_open=True)
+        check.integer(self.maxit, "maxit", low=1)
 
     def __call__(
         self, x_train: np.ndarray, y_train: np.ndarray, foldid: np.ndarray, x_test: np.ndarray

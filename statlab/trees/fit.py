@@ -73,6 +73,7 @@ class TreeResult:
         """Mean decrease in impurity per feature: rpart's ``variable.importance`` without surrogates
         (summed RSS or n x Gini decreases); ``normalize=True`` divides by the total, as
         scikit-learn's ``feature_importances_``."""
+        normalize = check.flag(normalize, "normalize")
         values = self.tree.importance(len(self.feature_names))
         if normalize and values.sum() > 0:
             values = values / values.sum()

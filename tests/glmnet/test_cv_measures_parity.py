@@ -67,3 +67,31 @@ def test_auc_with_few_per_fold_falls_back_in_both(prostate):
             )  # fmt: skip
     assert fits[0].measure == fits[1].measure == "Binomial Deviance"
     np.testing.assert_allclose(fits[0].cvm[:20], fits[1].cvm[:20], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("family", "type_measure"),
+    [("gaussian", "mse"), ("binomial", "deviance"), ("binomial", "auc"), ("poisson", "mae")],
+)
+def test_a_fold_whose_held_out_rows_weigh_nothing_is_left_out_as_in_r(family, type_measure):
+    """R's cv.glmnet drops such a fold's NaN error from cvm (na.rm) and still divides cvsd by the
+    number of folds less one; statlab's curve is R's."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((60, 4))
+    signal = x[:, 0] - 0.5 * x[:, 1] + rng.standard_normal(60)
+    y = {
+        "gaussian": signal,
+        "binomial": (signal > 0).astype(float),
+        "poisson": rng.poisson(np.exp(0.3 * x[:, 0])).astype(float),
+    }[family]
+    weights = np.r_[np.zeros(12), rng.uniform(0.5, 2.0, 48)]
+    foldid = np.r_[np.ones(12, dtype=int), np.arange(48) % 4 + 2]
+    python, r = (
+        sl.cv_glmnet(x, y, family=family, weights=weights, foldid=foldid,
+                     type_measure=type_measure, backend=b, **EXACT)
+        for b in ("python", "r")
+    )  # fmt: skip
+    assert np.isfinite(python.cvm).all()
+    np.testing.assert_allclose(python.cvm, r.cvm, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(python.cvsd, r.cvsd, rtol=1e-8, atol=1e-12)
+    assert python.lambda_min == pytest.approx(r.lambda_min, rel=1e-12)
