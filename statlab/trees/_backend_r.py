@@ -1,4 +1,5 @@
-"""The R tree backend: rpart, randomForest and gbm through the R bridge (``r/trees.R``)."""
+"""The R tree backend: rpart, randomForest and gbm (and glmnet for the importance refits) through
+the R bridge (``r/trees.R``)."""
 
 from __future__ import annotations
 
