@@ -7,7 +7,7 @@
    trimmed) on each backend, wall-clock from Python.
 2. Arcene: the bootstrap loop of ``importance_stability`` (binomial lasso at a fixed lambda and a
    CART tree at a fixed cp, on ``--n-draws`` bootstrap samples, the same rows for both). Python:
-   statlab's glmnet engine and scikit-learn, ``n_jobs`` 1 and 2 (threads); R: ``arcene_bootstrap``
+   statlab's glmnet engine and scikit-learn, ``n_jobs`` 1 and 2 (processes); R: ``arcene_bootstrap``
    (glmnet + rpart) timed inside R.
 3. MDI+ (imodels, Python only) of the ``--n-draws`` bootstrap trees of ``importance_stability``,
    ``n_jobs`` 1 and 2 (processes); no R counterpart.
@@ -29,6 +29,7 @@ import pandas as pd
 
 import statlab as sl
 from statlab import _rbridge
+from statlab.trees import _backend_python
 from statlab.trees import importance as importance_module
 
 LAMBDA = 0.008129  # the tuned lambda.min and cp of importance_stability(seed=1) on Arcene
@@ -86,18 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     binary = (labels == 1).astype(float)
     draws = importance_module.bootstrap_rows(len(labels), args.n_draws, seed=1)
     settings = {"cp": CP, "min_split": 20, "min_bucket": 7}
+    codes = binary.astype(np.int64)
     for n_jobs in (1, 2):
-        importance_module._bootstrap_python(Xa, labels, binary, draws[:4], LAMBDA, settings, n_jobs)
+        refit = {"seed": 1, "n_jobs": n_jobs, "progress": False}
+        _backend_python.bootstrap_refits(Xa, codes, draws[:4], LAMBDA, settings, **refit)
         rows[f"arcene loop: python, n_jobs={n_jobs}"] = best_of(
             args.repeat,
-            lambda n_jobs=n_jobs: importance_module._bootstrap_python(
-                Xa, labels, binary, draws, LAMBDA, settings, n_jobs
+            lambda refit=refit: _backend_python.bootstrap_refits(
+                Xa, codes, draws, LAMBDA, settings, **refit
             ),
         )
     if r_ok:
         from statlab.trees import _backend_r
 
-        _backend_r.require_packages()
+        _rbridge.require(_backend_r.LASSO_AND_CART)
 
         def r_loop(rows_: np.ndarray) -> float:
             out = _rbridge.call(

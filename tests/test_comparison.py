@@ -172,7 +172,8 @@ def test_a_failing_model_names_its_replicate_and_seed(prostate):
 
     fails_on_third.calls = 0
     with pytest.raises(
-        ReplicateError, match=r"model 'flaky' failed in bootstrap replicate 2 \(seed 5\)"
+        ReplicateError,
+        match=r"replicate 2 \(seed 5\) failed: ModelError: model 'flaky': LinAlgError",
     ):
         sl.prediction_stability(
             sl.model_matrix("lpsa ~ .", prostate),

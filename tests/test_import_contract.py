@@ -22,6 +22,7 @@ SHARED = {
     "statlab._rbridge",
     "statlab._progress",
     "statlab._random",
+    "statlab._replicates",
 }
 #: Layer of each top-level unit; anything not listed (a new model package) is a model.
 LAYERS = {

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
-from statlab._progress import progress_bar
+from statlab._replicates import map_replicates
 from statlab.shap import _checks, _coalitions
 from statlab.shap.result import KernelVarianceResult, ShapResult
 
@@ -279,13 +279,14 @@ def kernel_shap_variance(
     seed: int,
     paired: bool = True,
     feature_names: Sequence[str] | None = None,
+    n_jobs: int | None = 1,
     progress: bool = False,
 ) -> KernelVarianceResult:
     """KernelSHAP repeated ``n_draws`` times at each n_samples in ``n_samples_grid`` for one row
     ``x``: the spread of each φ_j against n_samples, next to the exact values (p ≤ 15).
 
     Replicate r at grid point g uses its own seed, drawn from ``seed``, so the result is the same
-    run to run. See :class:`KernelVarianceResult` for the table, the fitted rate and the
+    run to run, whatever ``n_jobs`` (joblib workers sharing the replicates). See :class:`KernelVarianceResult` for the table, the fitted rate and the
     recommendation.
 
     >>> import numpy as np
@@ -309,32 +310,45 @@ def kernel_shap_variance(
     for n in grid:
         check.integer(int(n), "n_samples_grid", low=n_features + 1)
     n_draws = check.integer(n_draws, "n_draws", low=2)
-    seeds = np.random.SeedSequence(_checks.seed(seed)).generate_state(grid.size * n_draws)
+    n_jobs = check.n_jobs(n_jobs)
+    seed = _checks.seed(seed)
+    seeds = np.random.SeedSequence(seed).generate_state(grid.size * n_draws)
     names = _checks.feature_names(x, background, feature_names, n_features)
     exact = None
     if n_features <= _checks.MAX_EXACT_FEATURES:
         from statlab.shap.exact import exact_shap
 
         exact = exact_shap(f, x_row, background_rows, backend="python").values[0]
-    records = []
+
+    def estimate(replicate: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, bool]:
+        """KernelSHAP at grid point replicate // n_draws with that replicate's seed (``rng`` is
+        not used: kernel_shap takes an integer seed), and whether its regression was singular."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            result = kernel_shap(
+                f,
+                x_row,
+                background_rows,
+                n_samples=int(grid[replicate // n_draws]),
+                seed=int(seeds[replicate]),
+                paired=paired,
+            )
+        singular = any("singular regression" in str(w.message) for w in caught)
+        return result.values[0], result.standard_errors[0], singular
+
+    estimates = map_replicates(
+        estimate,
+        grid.size * n_draws,
+        seed=seed,
+        n_jobs=n_jobs,
+        progress=progress,
+        description="KernelSHAP replicates",
+    )
+    grid_points = np.repeat(grid.astype(np.int64), n_draws)
     singular: dict[int, int] = {}
-    with progress_bar(grid.size * n_draws, "KernelSHAP replicates", progress) as bar:
-        for g, n in enumerate(grid):
-            for r in range(n_draws):
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", RuntimeWarning)
-                    estimate = kernel_shap(
-                        f,
-                        x_row,
-                        background_rows,
-                        n_samples=int(n),
-                        seed=int(seeds[g * n_draws + r]),
-                        paired=paired,
-                    )
-                if any("singular regression" in str(w.message) for w in caught):
-                    singular[int(n)] = singular.get(int(n), 0) + 1
-                records.append((int(n), r, estimate.values[0], estimate.standard_errors[0]))
-                bar.update()
+    for n, (_, _, was_singular) in zip(grid_points.tolist(), estimates, strict=True):
+        if was_singular:
+            singular[n] = singular.get(n, 0) + 1
     if singular:
         counts = ", ".join(f"{k} of {n_draws} at n_samples={n}" for n, k in singular.items())
         warnings.warn(
@@ -343,13 +357,13 @@ def kernel_shap_variance(
             RuntimeWarning,
             stacklevel=2,
         )
-    phi = np.stack([rec[2] for rec in records])
-    errors = np.stack([rec[3] for rec in records])
+    phi = np.stack([values for values, _, _ in estimates])
+    errors = np.stack([se for _, se, _ in estimates])
     table = pd.DataFrame(
         {
-            "n_samples": np.repeat([rec[0] for rec in records], n_features),
-            "replicate": np.repeat([rec[1] for rec in records], n_features),
-            "feature": pd.Categorical(np.tile(names, len(records)), categories=list(names)),
+            "n_samples": np.repeat(grid_points, n_features),
+            "replicate": np.repeat(np.tile(np.arange(n_draws), grid.size), n_features),
+            "feature": pd.Categorical(np.tile(names, len(estimates)), categories=list(names)),
             "phi": phi.ravel(),
             "se": errors.ravel(),
         }

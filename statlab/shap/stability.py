@@ -5,8 +5,8 @@ Each replicate draws training rows (a bootstrap sample, or a subsample without r
 the model with the caller's ``model_fn`` and computes SHAP values of the same explained rows
 against the same background rows, so that only the fitted model changes between replicates. The
 overall importance of feature j in a replicate is mean_i |φ_ij| over the explained rows.
-Replicates run through joblib (``n_jobs``); replicate b's rows come from (seed, b) alone, so the
-result does not depend on ``n_jobs``.
+Replicates run through joblib (``n_jobs``, :func:`statlab._replicates.map_replicates`); replicate
+b's rows come from (seed, b) alone, so the result does not depend on ``n_jobs``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
-from statlab._progress import progress_bar
-from statlab._random import replicate_rng
+from statlab._replicates import map_replicates
 from statlab.shap import _checks
 from statlab.shap.result import ShapResult
 
@@ -139,8 +138,6 @@ def shap_stability(
     >>> res.summary().index.tolist()
     ['x1', 'x2', 'x3']
     """
-    from joblib import Parallel, delayed
-
     model_fn = _checks.model_refit(model_fn)
     if not callable(model_fn):
         raise check.ArgumentTypeError(
@@ -175,28 +172,23 @@ def shap_stability(
         explained = _checks.rows(explain, "explain", n_features)
     background = x_all[rng.choice(n_rows, size=min(n_background, n_rows), replace=False)]
 
-    def explain_fit(rows: np.ndarray) -> ShapResult:
-        return _explain(
-            model_fn(x_all[rows], y_all[rows]),
-            explained,
-            background,
-            names,
-            method,
-            n_samples,
-            seed,
-        )
+    def refit_importance(replicate: int, rng: np.random.Generator) -> np.ndarray:
+        """mean |phi| and mean phi per feature of the refit on replicate's resampled rows."""
+        rows = _draw(rng, n_rows, subsample)
+        refit = model_fn(x_all[rows], y_all[rows])
+        values = _explain(refit, explained, background, names, method, n_samples, seed).values
+        return np.stack([np.abs(values).mean(axis=0), values.mean(axis=0)])
 
     fitted = model_fn(x_all, y_all)
     reference = _explain(fitted, explained, background, names, method, n_samples, seed)
-    tasks = (
-        delayed(_replicate)(explain_fit, _draw(seed, b, n_rows, subsample)) for b in range(n_draws)
+    importance = map_replicates(
+        refit_importance,
+        n_draws,
+        seed=seed,
+        n_jobs=n_jobs,
+        progress=progress,
+        description=f"SHAP refits ({model})",
     )
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-    importance = []
-    with progress_bar(n_draws, f"SHAP refits ({model})", progress) as bar:
-        for values in parallel(tasks):
-            importance.append(values)
-            bar.update()
     stacked = np.stack(importance)  # (n_draws, 2, p): mean |phi|, mean phi
     table = pd.DataFrame(
         {
@@ -220,16 +212,12 @@ def shap_stability(
     )
 
 
-def _draw(seed: int, replicate: int, n_rows: int, subsample: float | None) -> np.ndarray:
-    rng = replicate_rng(seed, replicate)
+def _draw(rng: np.random.Generator, n_rows: int, subsample: float | None) -> np.ndarray:
+    """A bootstrap sample of the row indices, or a share ``subsample`` of them without
+    replacement."""
     if subsample is None:
         return rng.integers(0, n_rows, size=n_rows)
     return rng.choice(n_rows, size=max(2, round(subsample * n_rows)), replace=False)
-
-
-def _replicate(explain_fit: Callable[[np.ndarray], ShapResult], rows: np.ndarray) -> np.ndarray:
-    values = explain_fit(rows).values
-    return np.stack([np.abs(values).mean(axis=0), values.mean(axis=0)])
 
 
 def _explain(

@@ -1,5 +1,6 @@
 """The bootstrap loop: for each replicate, draw the training rows and folds, run every model's
-``fit_predict`` on them, and collect the results, in order, from joblib workers.
+``fit_predict`` on them, and collect the results in replicate order
+(:func:`statlab._replicates.map_replicates` runs the replicates).
 
 Any callable ``fit_predict(x_train, y_train, foldid, x_test) -> ReplicateFit`` can be a model, so a
 non-glmnet learner plugs in unchanged.
@@ -8,20 +9,21 @@ non-glmnet learner plugs in unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import numpy as np
 
-from statlab._progress import progress_bar
+from statlab._replicates import ReplicateError, map_replicates
 from statlab._validation import renamed
 from statlab.stability._glmnet_fit import ReplicateFit
 from statlab.stability._resampling import bootstrap_draw
 
 FitPredict = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ReplicateFit]
-BLOCKS_PER_WORKER = 4
+__all__ = ["FitPredict", "ModelError", "ReplicateError", "run_replicates"]
 
 
-class ReplicateError(RuntimeError):
-    """A model's fit failed in one bootstrap replicate; the message names the replicate and seed."""
+class ModelError(RuntimeError):
+    """A model's ``fit_predict`` failed; the message names the model."""
 
 
 @renamed(B="n_draws")
@@ -52,39 +54,16 @@ def run_replicates(
     >>> len(fits), fits[0]["lasso"].predicted.shape
     (2, (3,))
     """
-    from joblib import Parallel, delayed, effective_n_jobs
-
     train_index = np.setdiff1d(np.arange(x.shape[0]), test_index)
-    # a few blocks of consecutive replicates per worker: one replicate takes milliseconds, so
-    # sending them one by one would spend much of the time on dispatch
-    workers = effective_n_jobs(n_jobs)
-    n_blocks = n_draws if workers == 1 else min(n_draws, BLOCKS_PER_WORKER * workers)
-    tasks = (
-        delayed(_replicate_block)(models, x, y, train_index, test_index, seed, block, nfolds)
-        for block in np.array_split(np.arange(n_draws), n_blocks)
+    task = partial(_one_replicate, models, x, y, train_index, test_index, seed, nfolds=nfolds)
+    return map_replicates(
+        task,
+        n_draws,
+        seed=seed,
+        n_jobs=n_jobs,
+        progress=progress,
+        description="bootstrap replicates",
     )
-    results: list[dict[str, ReplicateFit]] = []
-    with progress_bar(n_draws, "bootstrap replicates", progress, unit="rep") as bar:
-        for block_fits in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
-            results.extend(block_fits)
-            bar.update(len(block_fits))
-    return results
-
-
-def _replicate_block(
-    models: Mapping[str, FitPredict],
-    x: np.ndarray,
-    y: np.ndarray,
-    train_index: np.ndarray,
-    test_index: np.ndarray,
-    seed: int,
-    replicates: np.ndarray,
-    nfolds: int,
-) -> list[dict[str, ReplicateFit]]:
-    return [
-        _one_replicate(models, x, y, train_index, test_index, seed, int(replicate), nfolds)
-        for replicate in replicates
-    ]
 
 
 def _one_replicate(
@@ -95,8 +74,12 @@ def _one_replicate(
     test_index: np.ndarray,
     seed: int,
     replicate: int,
+    rng: np.random.Generator,
+    *,
     nfolds: int,
 ) -> dict[str, ReplicateFit]:
+    """Every model's fit on replicate ``replicate``'s bootstrap rows and folds (``rng`` is not
+    used: :func:`bootstrap_draw` draws them from ``(seed, replicate)``, the same stream)."""
     positions, foldid = bootstrap_draw(seed, replicate, train_index.shape[0], nfolds)
     rows = train_index[positions]
     x_train, y_train, x_test = x[rows], y[rows], x[test_index]
@@ -105,8 +88,5 @@ def _one_replicate(
         try:
             fits[name] = fit_predict(x_train, y_train, foldid, x_test)
         except Exception as error:
-            raise ReplicateError(
-                f"model {name!r} failed in bootstrap replicate {replicate} (seed {seed}): "
-                f"{type(error).__name__}: {error}"
-            ) from error
+            raise ModelError(f"model {name!r}: {type(error).__name__}: {error}") from error
     return fits

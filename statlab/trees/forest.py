@@ -27,6 +27,7 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -35,6 +36,7 @@ import pandas as pd
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
+from statlab._replicates import map_replicates
 from statlab.trees import _checks
 from statlab.trees._backend_r import FOREST
 
@@ -249,31 +251,27 @@ def oob_permutation_importance(
     rows, and the standard error of that mean. Returns ``(raw, sd)``.
 
     Tree t permutes with the t-th child of ``SeedSequence(seed)``, so the result does not depend on
-    ``n_jobs`` (joblib workers, each taking a block of trees)."""
+    ``n_jobs`` (joblib threads sharing the trees)."""
     n_trees = len(estimator.estimators_)
-    trees = list(estimator.estimators_)
-    samples = list(estimator.estimators_samples_)  # a property that redraws every index set
-    classes = getattr(estimator, "classes_", None)
-    if n_jobs == 1:
-        deltas = _tree_deltas(trees, samples, classes, X, y, seed, n_trees)
-    else:
-        from joblib import Parallel, delayed, effective_n_jobs
-
-        blocks = np.array_split(np.arange(n_trees), effective_n_jobs(n_jobs))
-        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_tree_deltas)(
-                [trees[t] for t in block],
-                [samples[t] for t in block],
-                classes,
-                X,
-                y,
-                seed,
-                n_trees,
-                first=int(block[0]) if len(block) else 0,
-            )
-            for block in blocks
+    tree_deltas = partial(
+        _tree_deltas,
+        list(estimator.estimators_),
+        list(estimator.estimators_samples_),  # a property that redraws every index set
+        getattr(estimator, "classes_", None),
+        np.ascontiguousarray(X, dtype=np.float32),
+        y,
+    )
+    deltas = np.vstack(
+        map_replicates(
+            tree_deltas,
+            n_trees,
+            seed=seed,
+            n_jobs=n_jobs,
+            prefer="threads",
+            description="permutation importance",
+            unit="tree",
         )
-        deltas = np.vstack(parts)
+    )
     raw = deltas.mean(axis=0)
     sd = np.sqrt(np.maximum((deltas**2).mean(axis=0) - raw**2, 0.0) / n_trees)
     return raw, sd
@@ -283,30 +281,26 @@ def _tree_deltas(
     trees: list[Any],
     samples: list[np.ndarray],
     classes: np.ndarray | None,
-    X: np.ndarray,
+    X32: np.ndarray,
     y: np.ndarray,
-    seed: int,
-    n_trees: int,
-    first: int = 0,
+    tree_index: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """Per tree (the forest's trees ``first``, ``first + 1``, ...) and feature, the increase in
-    the tree's OOB error after permuting the feature among its OOB rows."""
-    n, p = X.shape
-    X32 = np.ascontiguousarray(X, dtype=np.float32)
-    streams = np.random.SeedSequence(seed).spawn(n_trees)[first : first + len(trees)]
-    deltas = np.zeros((len(trees), p))
-    for row, (tree, drawn, stream) in enumerate(zip(trees, samples, streams, strict=True)):
-        out_of_bag = np.setdiff1d(np.arange(n), drawn)
-        if len(out_of_bag) == 0:
-            continue
-        rng = np.random.default_rng(stream)
-        rows = X32[out_of_bag]
-        target = y[out_of_bag]
-        base = _tree_error(tree, rows, target, classes)
-        for j in np.unique(tree.tree_.feature[tree.tree_.feature >= 0]):
-            permuted = rows.copy()
-            permuted[:, j] = rows[rng.permutation(len(out_of_bag)), j]
-            deltas[row, j] = _tree_error(tree, permuted, target, classes) - base
+    """Per feature, the increase in tree ``tree_index``'s OOB error after permuting the feature
+    (with ``rng``) among its OOB rows of ``X32`` (float32)."""
+    n, p = X32.shape
+    tree = trees[tree_index]
+    deltas = np.zeros(p)
+    out_of_bag = np.setdiff1d(np.arange(n), samples[tree_index])
+    if len(out_of_bag) == 0:
+        return deltas
+    rows = X32[out_of_bag]
+    target = y[out_of_bag]
+    base = _tree_error(tree, rows, target, classes)
+    for j in np.unique(tree.tree_.feature[tree.tree_.feature >= 0]):
+        permuted = rows.copy()
+        permuted[:, j] = rows[rng.permutation(len(out_of_bag)), j]
+        deltas[j] = _tree_error(tree, permuted, target, classes) - base
     return deltas
 
 

@@ -10,8 +10,8 @@ get exactly zero, and the features' correlations (rho_j, the median |correlation
 features) show how correlated features trade importance.
 
 The R backend runs the bootstrap loop inside R (``arcene_bootstrap`` in ``r/trees.R``: glmnet and
-rpart), the Python backend with statlab's glmnet engine and scikit-learn's trees in ``n_jobs``
-joblib workers.
+rpart; :mod:`statlab.trees._backend_r`), the Python backend with statlab's glmnet engine and
+scikit-learn's trees in ``n_jobs`` joblib workers (:mod:`statlab.trees._backend_python`).
 
 Example
 -------
@@ -26,6 +26,7 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -33,22 +34,19 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
-from statlab._progress import progress_bar
-from statlab.trees import _checks
+from statlab._replicates import map_replicates
+from statlab.trees import _backend_python, _backend_r, _checks
 from statlab.trees._backend_r import LASSO_AND_CART
 from statlab.trees.fit import TreeResult, fit_tree
 from statlab.trees.forest import _seed_and_jobs
 
 Backend = Literal["auto", "r", "python"]
-#: blocks of consecutive replicates per joblib worker (fewer: less dispatch; more: a smoother bar)
-BLOCKS_PER_WORKER = 4
-#: the R backend's refits are split into at most this many calls into R
-R_CALLS = 10
 
 
 @dataclass(frozen=True, repr=False)
 class ImportanceStability:
-    """Tuned lasso and tree, their holdout accuracy, and the bootstrap coefficients / MDI."""
+    """Tuned lasso and tree, their holdout accuracy, and the bootstrap coefficients / MDI (on the
+    bootstrap samples ``rows``, drawn from ``seed``)."""
 
     feature_names: list[str]
     lambda_star: float
@@ -61,6 +59,7 @@ class ImportanceStability:
     X: np.ndarray
     holdout_accuracy: dict[str, float]
     backend: str
+    seed: int
 
     @property
     def j_lasso(self) -> str:
@@ -122,20 +121,15 @@ class ImportanceStability:
         )
         jobs = check.n_jobs(n_jobs)
         progress = check.flag(progress, "progress")
-        from joblib import Parallel, delayed, effective_n_jobs
-
-        workers = 1 if jobs in (None, 1) else effective_n_jobs(jobs)
-        n_blocks = n_draws if workers == 1 else min(n_draws, BLOCKS_PER_WORKER * workers)
         settings = {**self.tree.settings, "cp": self.cp_star, "max_depth": 30}
-        tasks = (
-            delayed(_mdi_plus_replicates)(self.X, self.tree.y, block, settings)
-            for block in np.array_split(self.rows[:n_draws], n_blocks)
+        gains = map_replicates(
+            partial(_mdi_plus_gain, self.X, self.tree.y, self.rows, settings),
+            n_draws,
+            seed=self.seed,
+            n_jobs=jobs,
+            progress=progress,
+            description="MDI+ of the bootstrap trees",
         )
-        gains = []
-        with progress_bar(n_draws, "MDI+ of the bootstrap trees", progress) as bar:
-            for block in Parallel(n_jobs=workers, return_as="generator")(tasks):
-                gains.append(block)
-                bar.update(len(block))
         return pd.DataFrame(np.vstack(gains), columns=self.feature_names)
 
     def correlation(self) -> pd.DataFrame:
@@ -318,13 +312,17 @@ def importance_stability(
 
     rows = bootstrap_rows(matrix.shape[0], n_draws, seed)
     settings = {"cp": cp_star, "min_split": min_split, "min_bucket": max(round(min_split / 3), 1)}
-    with progress_bar(n_draws, "bootstrap refits (lasso + CART)", progress) as bar:
-        if ran == "r":
-            coefs, importances = _bootstrap_r(matrix, binary, rows, lambda_star, settings, bar)
-        else:
-            coefs, importances = _bootstrap_python(
-                matrix, labels, binary, rows, lambda_star, settings, n_jobs, bar
-            )
+    backend_module = _backend_r if ran == "r" else _backend_python
+    coefs, importances = backend_module.bootstrap_refits(
+        matrix,
+        binary.astype(np.int64),
+        rows,
+        lambda_star,
+        settings,
+        seed=seed,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
     return ImportanceStability(
         feature_names=names,
         lambda_star=lambda_star,
@@ -337,6 +335,7 @@ def importance_stability(
         X=matrix,
         holdout_accuracy=accuracy,
         backend=ran,
+        seed=seed,
     )
 
 
@@ -358,103 +357,6 @@ def _holdout(
             f"got {'None' if truth is None else f'shape {truth.shape}'}"
         )
     return holdout, truth
-
-
-def _bootstrap_r(
-    X: np.ndarray,
-    binary: np.ndarray,
-    rows: np.ndarray,
-    lambda_star: float,
-    settings: dict,
-    bar: Any = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The refits in R, in up to ``R_CALLS`` calls of consecutive replicates so that a progress bar
-    can move (each replicate depends on its rows only, so the split does not change the result)."""
-
-    _rbridge.require(LASSO_AND_CART)
-    coefs, importances = [], []
-    for block in np.array_split(rows, min(R_CALLS, len(rows))):
-        out = _rbridge.call(
-            "arcene_bootstrap",
-            X,
-            binary.astype(np.int64),
-            (block + 1).astype(np.int64),
-            lambda_star,
-            settings["cp"],
-            min_split=settings["min_split"],
-            min_bucket=settings["min_bucket"],
-        )
-        shape = block.shape[0], X.shape[1]
-        coefs.append(np.asarray(out["coefs"], dtype=np.float64).reshape(shape))
-        importances.append(np.asarray(out["importances"], dtype=np.float64).reshape(shape))
-        if bar is not None:
-            bar.update(len(block))
-    return np.vstack(coefs), np.vstack(importances)
-
-
-def _bootstrap_python(
-    X: np.ndarray,
-    labels: np.ndarray,
-    binary: np.ndarray,
-    rows: np.ndarray,
-    lambda_star: float,
-    settings: dict,
-    n_jobs: int,
-    bar: Any = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The refits in ``n_jobs`` joblib processes (the numba glmnet kernel holds the GIL; its
-    compiled code is cached on disk, so workers load rather than recompile it), a few blocks of
-    consecutive replicates per worker, collected in order as they finish."""
-    from joblib import Parallel, delayed, effective_n_jobs
-
-    workers = 1 if n_jobs == 1 else effective_n_jobs(n_jobs)
-    n_blocks = len(rows) if workers == 1 else min(len(rows), BLOCKS_PER_WORKER * workers)
-    tasks = (
-        delayed(_replicates)(X, labels, binary, block, lambda_star, settings)
-        for block in np.array_split(rows, n_blocks)
-    )
-    coefs, importances = [], []
-    for block_coefs, block_importances in Parallel(n_jobs=workers, return_as="generator")(tasks):
-        coefs.append(block_coefs)
-        importances.append(block_importances)
-        if bar is not None:
-            bar.update(len(block_coefs))
-    return np.vstack(coefs), np.vstack(importances)
-
-
-def _replicates(
-    X: np.ndarray,
-    labels: np.ndarray,
-    binary: np.ndarray,
-    rows: np.ndarray,
-    lambda_star: float,
-    settings: dict,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Lasso coefficients and tree MDI for each bootstrap sample in ``rows``."""
-    from statlab.glmnet import glmnet
-    from statlab.trees.fit import grow_python
-
-    p = X.shape[1]
-    coefs, importances = np.zeros((len(rows), p)), np.zeros((len(rows), p))
-    classes = np.unique(labels)
-    for b, index in enumerate(rows):
-        path = glmnet(
-            X[index], binary[index], family="binomial", lambdas=[lambda_star], backend="python"
-        )
-        coefs[b] = path.beta[:, 0]
-        tree = grow_python(
-            X[index],
-            labels[index],
-            classes,
-            {
-                "max_depth": 30,
-                "min_split": settings["min_split"],
-                "min_bucket": settings["min_bucket"],
-                "cp": settings["cp"],
-            },
-        )
-        importances[b] = tree.importance(p)
-    return coefs, importances
 
 
 def _mdi_plus(
@@ -507,21 +409,26 @@ class _OnceEachScore:
         return self.scores[key]
 
 
-def _mdi_plus_replicates(
-    X: np.ndarray, y: np.ndarray, rows: np.ndarray, settings: dict
+def _mdi_plus_gain(
+    X: np.ndarray,
+    y: np.ndarray,
+    rows: np.ndarray,
+    settings: dict,
+    replicate: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """MDI+ gains over the no-split baseline of the refit tree on each bootstrap sample in
-    ``rows`` (a row of zeros where the refit does not split)."""
+    """MDI+ gains over the no-split baseline of the tree refitted on bootstrap sample
+    ``rows[replicate]`` (zeros where the refit does not split; the rows were drawn beforehand, so
+    ``rng`` is not used)."""
     from statlab.trees.fit import grow_python
 
     classes = np.unique(y)
-    gains = np.zeros((len(rows), X.shape[1]))
-    for b, index in enumerate(rows):
-        tree = grow_python(X[index], y[index], classes, settings)
-        if tree.n_leaves < 2:
-            continue
-        labels = (y[index] == classes[1]).astype(int)
-        scores, split = _mdi_plus(X[index], labels, tree.n_leaves, settings)
-        baseline = scores[~split][0] if (~split).any() else np.nan
-        gains[b] = np.where(split, scores - baseline, 0.0)
-    return gains
+    index = rows[replicate]
+    gains = np.zeros(X.shape[1])
+    tree = grow_python(X[index], y[index], classes, settings)
+    if tree.n_leaves < 2:
+        return gains
+    labels = (y[index] == classes[1]).astype(int)
+    scores, split = _mdi_plus(X[index], labels, tree.n_leaves, settings)
+    baseline = scores[~split][0] if (~split).any() else np.nan
+    return np.where(split, scores - baseline, 0.0)

@@ -85,7 +85,10 @@ def test_failing_replicate_reports_replicate_and_seed(n_jobs: int) -> None:
     totals = [x[train[bootstrap_draw(7, b, 16, 3)[0]], 0].sum() for b in range(6)]
     assert totals.count(totals[4]) == 1
     models = {"ok": GlmnetFit(alpha=1.0), "fragile": FailsOnSample(totals[4])}
-    message = "model 'fragile' failed in bootstrap replicate 4 (seed 7): LinAlgError"
+    message = (
+        "bootstrap replicates: replicate 4 (seed 7) failed: ModelError: model 'fragile': "
+        "LinAlgError: singular design"
+    )
     with pytest.raises(ReplicateError, match=re.escape(message)):
         run_replicates(models, x, y, test_index, n_draws=6, seed=7, nfolds=3, n_jobs=n_jobs)
 
