@@ -819,9 +819,13 @@ def varying(x: Any, name: str = "X") -> None:
     """Refuse what glmnet cannot standardise: an ``x`` none of whose columns varies (R stops with
     "All used predictors have zero variance"), or values whose squares overflow float64 (R returns
     NaN lambdas)."""
-    values = x.data if not isinstance(x, np.ndarray) and hasattr(x, "data") else x
-    _squares_fit(values, name, x.shape[0], "rescale its columns")
-    if isinstance(x, np.ndarray) and not np.any(np.ptp(x, axis=0) > 0):
+    if not isinstance(x, np.ndarray):  # sparse: its stored values
+        _squares_fit(x.data, name, x.shape[0], "rescale its columns")
+        return
+    # one sweep for each of the column maxima and minima serves both checks
+    highs, lows = np.max(x, axis=0), np.min(x, axis=0)
+    _squares_fit(np.r_[highs, lows], name, x.shape[0], "rescale its columns")
+    if not np.any(highs > lows):
         raise check.InvalidArgumentError(
             f"{name} has no column that varies (every column is constant): there is nothing to "
             "fit, and R's glmnet refuses it too"
