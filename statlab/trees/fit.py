@@ -32,7 +32,9 @@ import pandas as pd
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab.trees import _backend_python, _backend_r, _checks, _structure
-from statlab.trees._backend_python import grow_python as grow_python  # importance's bootstrap trees
+
+# re-exported: statlab.trees.importance grows its bootstrap trees with it
+from statlab.trees._backend_python import grow_python as grow_python
 from statlab.trees._backend_r import CART
 from statlab.trees._structure import TreeStructure
 
