@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,8 @@ import scipy.optimize
 
 from statlab import _rbridge
 from statlab import _validation as check
-from statlab.gp._core import EigenRBF, conditional, log_likelihood
+from statlab.gp import _backend_python, _backend_r
+from statlab.gp._core import conditional
 from statlab.gp._linalg import cholesky_with_jitter
 from statlab.gp.kernels import RBF
 
@@ -88,10 +90,8 @@ def log_marginal_likelihood(
     x, y = _xy(x, y)
     kernel = RBF(amplitude=amplitude, length_scale=length_scale)
     noise_sd = check.positive(noise_sd, "noise_sd")
-    if _rbridge.resolve_backend(check.backend(backend)) == "r":
-        result = _rbridge.call("compute_ll", x, y, kernel.length_scale, noise_sd, kernel.amplitude)
-        return float(np.asarray(result).reshape(-1)[0])
-    return log_likelihood(kernel, noise_sd, x, y)
+    engine = _engine(_rbridge.resolve_backend(check.backend(backend), _backend_r.PACKAGES))
+    return engine.log_marginal_likelihood(x, y, kernel.length_scale, noise_sd, kernel.amplitude)
 
 
 @dataclass(frozen=True, repr=False)
@@ -187,17 +187,8 @@ def marginal_likelihood_surface(
     scales = _positive_grid(length_scales, "length_scales")
     noises = _positive_grid(noise_sds, "noise_sds")
     amplitude = check.positive(amplitude, "amplitude")
-    ran = _rbridge.resolve_backend(check.backend(backend))
-    if ran == "r":
-        values = np.asarray(_rbridge.call("compute_ll_surface", x, y, scales, noises, amplitude))
-        values = values.reshape(scales.size, noises.size)
-    else:
-        values = np.vstack(
-            [
-                EigenRBF(x, y, float(scale)).log_likelihood(np.array([amplitude]), noises)[0]
-                for scale in scales
-            ]
-        )
+    ran = _rbridge.resolve_backend(check.backend(backend), _backend_r.PACKAGES)
+    values = _engine(ran).likelihood_surface(x, y, scales, noises, amplitude)
     return LikelihoodSurface(scales, noises, values, amplitude, x, y, ran)
 
 
@@ -415,6 +406,11 @@ def _is_strict_maximum(
             if -_negative_ll_and_gradient(moved, x, y, amplitude)[0] >= value - 1e-9:
                 return False
     return True
+
+
+def _engine(ran: str) -> ModuleType:
+    """The backend module that runs a resolved backend's computations."""
+    return _backend_r if ran == "r" else _backend_python
 
 
 def _xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:

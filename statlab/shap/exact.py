@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from statlab import _rbridge
 from statlab import _validation as check
-from statlab.shap import _checks, _coalitions
+from statlab.shap import _backend_python, _backend_r, _checks, _coalitions
 from statlab.shap.result import ShapResult
 
 
@@ -63,19 +64,9 @@ def exact_shap(
         if value == "conditional_gaussian"
         else None
     )
-    from statlab import _rbridge
-
-    ran = _rbridge.resolve_backend(backend)
-    if ran == "r":
-        out = _rbridge.call("shap_exact", f, x_rows, background_rows, value=value)
-        values = np.asarray(out["phi"], dtype=np.float64).reshape(x_rows.shape)
-        base_value = float(np.asarray(out["base_value"])[0])
-    else:
-        coalition_values = _coalitions.coalition_values(
-            f, x_rows, background_rows, masks, transforms
-        )
-        values = _coalitions.shapley_from_values(coalition_values)
-        base_value = float(coalition_values[0, 0])
+    ran = _rbridge.resolve_backend(backend, _backend_r.PACKAGES)
+    engine = _backend_r if ran == "r" else _backend_python
+    values, base_value = engine.exact_values(f, x_rows, background_rows, value, masks, transforms)
     return ShapResult(
         values=values,
         base_value=base_value,
@@ -136,16 +127,9 @@ def linear_shap(
     names = _checks.feature_names(
         x, background if baseline is None else baseline, feature_names, n_features
     )
-    from statlab import _rbridge
-
-    ran = _rbridge.resolve_backend(backend)
-    if ran == "r":
-        out = _rbridge.call("shap_linear", coefficients, x_rows, reference_rows)
-        values = np.asarray(out["phi"], dtype=np.float64).reshape(x_rows.shape)
-        reference = np.asarray(out["reference"], dtype=np.float64)
-    else:
-        reference = reference_rows.mean(axis=0)
-        values = (x_rows - reference) * coefficients
+    ran = _rbridge.resolve_backend(backend, _backend_r.PACKAGES)
+    engine = _backend_r if ran == "r" else _backend_python
+    values, reference = engine.linear_values(coefficients, x_rows, reference_rows)
     return ShapResult(
         values=values,
         base_value=float(intercept + reference @ coefficients),

@@ -29,8 +29,8 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
-from statlab.trees import _checks
-from statlab.trees._backend_r import BOOSTING, CART
+from statlab.trees import _backend_r, _checks
+from statlab.trees._backend_r import CART
 from statlab.trees.fit import TreeResult, fit_tree
 
 
@@ -199,18 +199,9 @@ def gbm_steps(
     shrinkage = _checks.probability(learning_rate, "learning_rate")
     min_bucket = _checks.positive_int(min_bucket, "min_bucket")
     bag_fraction = _checks.probability(bag_fraction, "bag_fraction")
-    _rbridge.require(BOOSTING)
-    out = _rbridge.call(
-        "gbm_fit",
-        matrix,
-        target,
-        n_trees=n_trees,
-        interaction_depth=interaction_depth,
-        shrinkage=shrinkage,
-        n_minobsinnode=min_bucket,
-        bag_fraction=bag_fraction,
+    fitted, init = _backend_r.gbm_fitted(
+        matrix, target, n_trees, interaction_depth, shrinkage, min_bucket, bag_fraction
     )
-    fitted = np.asarray(out["fitted"], dtype=np.float64).reshape(len(target), n_trees)
     frame = pd.DataFrame(fitted, columns=[f"tree_{k + 1}" for k in range(n_trees)])
-    frame.attrs["init"] = float(np.asarray(out["init"])[0])
+    frame.attrs["init"] = init
     return frame

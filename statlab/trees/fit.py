@@ -31,7 +31,9 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
-from statlab.trees import _checks, _structure
+from statlab.trees import _backend_python, _backend_r, _checks, _structure
+
+# re-exported: statlab.trees.importance grows its bootstrap trees with it
 from statlab.trees._backend_r import CART
 from statlab.trees._structure import TreeStructure
 
@@ -224,15 +226,8 @@ def fit_tree(
         folds = _checks.fold_ids(foldid, 10 if nfolds is None else nfolds, matrix.shape[0], seed)
     settings = {"max_depth": max_depth, "cp": cp, "min_split": min_split, "min_bucket": min_bucket}
     ran = _rbridge.resolve_backend(backend, CART)
-    if ran == "r":
-        from statlab.trees import _backend_r
-
-        tree, cptable = _backend_r.rpart(matrix, target, classes, settings, folds)
-    else:
-        tree = grow_python(matrix, target, classes, settings)
-        cptable = complexity_table(tree, cp)
-        if folds is not None:
-            cptable = cross_validate(matrix, target, classes, settings, folds, cptable)
+    engine = _backend_r if ran == "r" else _backend_python
+    tree, cptable = engine.grow_tree(matrix, target, classes, settings, folds)
     return TreeResult(
         tree=tree,
         feature_names=names,
@@ -244,92 +239,6 @@ def fit_tree(
         y=target,
         foldid=folds,
     )
-
-
-def grow_python(
-    X: np.ndarray,
-    y: np.ndarray,
-    classes: np.ndarray | None,
-    settings: dict[str, Any],
-    alpha: float | None = None,
-) -> TreeStructure:
-    """scikit-learn's tree with rpart's size limits, pruned by rpart's rule at ``cp`` (or at
-    ``alpha`` in risk units when given)."""
-    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-
-    options = {
-        "max_depth": settings["max_depth"],
-        "min_samples_split": settings["min_split"],
-        "min_samples_leaf": settings["min_bucket"],
-        "random_state": 0,
-    }
-    estimator = (
-        DecisionTreeRegressor(**options) if classes is None else DecisionTreeClassifier(**options)
-    )
-    estimator.fit(X, y)
-    full = _structure.from_sklearn(estimator, X, y)
-    return _structure.prune(full, settings["cp"] * full.risk[0] if alpha is None else alpha)
-
-
-def complexity_table(tree: TreeStructure, cp: float) -> pd.DataFrame:
-    """rpart's ``cptable`` of a tree pruned at ``cp``: per nested subtree (root first) the smallest
-    cp at which it is optimal, its number of splits and its risk relative to the root's."""
-    sequence = _structure.weakest_link_sequence(tree)
-    rows = []
-    for i, (alpha, splits) in enumerate(sequence):
-        leaf_risk, _ = _structure.subtree_risk(tree, splits)
-        rows.append(
-            {
-                "CP": cp if i == 0 else alpha / tree.risk[0],
-                "nsplit": int(splits.sum()),
-                "rel_error": leaf_risk[0] / tree.risk[0],
-            }
-        )
-    return pd.DataFrame(rows[::-1]).reset_index(drop=True)
-
-
-def cross_validate(
-    X: np.ndarray,
-    y: np.ndarray,
-    classes: np.ndarray | None,
-    settings: dict[str, Any],
-    folds: np.ndarray,
-    cptable: pd.DataFrame,
-) -> pd.DataFrame:
-    """rpart's cross-validation of the complexity table: each fold's tree is grown on the other
-    folds and pruned at the geometric means of successive table cps; ``xerror`` is the held-out
-    loss summed over all rows relative to the root risk, ``xstd`` its standard error.
-
-    As in rpart's ``xval.c``, cps are turned into risk units with the full data's root risk times
-    the share of rows a fold's tree is grown on (not with that tree's own root risk)."""
-    cps = cptable["CP"].to_numpy()
-    midpoints = np.sqrt(cps * np.concatenate([[np.inf], cps[:-1]]))
-    losses = np.zeros((len(y), len(cps)))
-    root_risk = _root_risk(y, classes)
-    for fold in np.unique(folds):
-        held_out = folds == fold
-        scale = root_risk * (~held_out).sum() / len(y)
-        grown = grow_python(
-            X[~held_out], y[~held_out], classes, settings, alpha=settings["cp"] * scale
-        )
-        for k, cp in enumerate(midpoints):
-            pruned = _structure.prune(grown, cp * scale)
-            predicted = pruned.predict(X[held_out])
-            if classes is None:
-                losses[held_out, k] = (y[held_out] - predicted) ** 2
-            else:
-                losses[held_out, k] = predicted != y[held_out]
-    n = len(y)
-    total = losses.sum(axis=0)
-    spread = np.sqrt(np.maximum((losses**2).sum(axis=0) - total**2 / n, 0.0))
-    return cptable.assign(xerror=total / root_risk, xstd=spread / root_risk)
-
-
-def _root_risk(y: np.ndarray, classes: np.ndarray | None) -> float:
-    if classes is None:
-        return float(((y - y.mean()) ** 2).sum())
-    counts = np.unique(y, return_counts=True)[1]
-    return float(len(y) - counts.max())
 
 
 def _parent_condition(tree: TreeStructure, node: int, names: list[str]) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
@@ -37,7 +38,7 @@ from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
 from statlab._replicates import map_replicates
-from statlab.trees import _checks
+from statlab.trees import _backend_python, _backend_r, _checks
 from statlab.trees._backend_r import FOREST
 
 Backend = Literal["auto", "r", "python"]
@@ -135,9 +136,20 @@ def random_forest(
     if X_test is not None:
         test = _checks.aligned_design(X_test, names, "X_test")
     ran = _rbridge.resolve_backend(backend, FOREST)
-    if ran == "r":
-        return _forest_r(matrix, target, names, task_name, classes, settings, test, seed)
-    return _forest_python(matrix, target, names, task_name, settings, test, seed, n_jobs)
+    fitted = _engine(ran).random_forest(matrix, target, classes, settings, test, seed, n_jobs)
+    return ForestResult(
+        feature_names=names,
+        task=task_name,
+        raw=fitted.raw,
+        sd=fitted.sd,
+        mdi=fitted.mdi,
+        oob_prediction=fitted.oob_prediction,
+        test_prediction=fitted.test_prediction,
+        y=target,
+        mtry=settings["mtry"],
+        n_trees=settings["n_trees"],
+        backend=ran,
+    )
 
 
 def tune_mtry(
@@ -194,41 +206,9 @@ def _cv_mtry(
     bar: Any,
 ) -> pd.DataFrame:
     """The CV table of :func:`tune_mtry` for checked arguments; ``bar`` advances per fit."""
-    task_name = "regression" if classes is None else "classification"
-    if ran == "r":
-        _rbridge.require(FOREST)
-        codes = target if classes is None else np.searchsorted(classes, target).astype(np.int64)
-        errors = np.asarray(
-            _rbridge.call(
-                "rf_cv_mtry",
-                matrix,
-                codes,
-                folds,
-                grid.astype(np.int64),
-                classification=classes is not None,
-                ntree=settings["n_trees"],
-                nodesize=settings["node_size"],
-                seed=seed,
-            ),
-            dtype=np.float64,
-        ).reshape(len(np.unique(folds)), len(grid))
-        bar.update(errors.size)
-    else:
-        errors = np.zeros((len(np.unique(folds)), len(grid)))
-        for k, fold in enumerate(np.unique(folds)):
-            held_out = folds == fold
-            for m, mtry in enumerate(grid):
-                estimator = _sklearn_forest(
-                    {**settings, "mtry": int(mtry)}, task_name, seed + 1000 * k + m, n_jobs
-                )
-                estimator.fit(matrix[~held_out], target[~held_out])
-                predicted = _predict_in_order(estimator, matrix[held_out])
-                errors[k, m] = (
-                    np.mean((target[held_out] - predicted) ** 2)
-                    if task_name == "regression"
-                    else np.mean(predicted != target[held_out])
-                )
-                bar.update(1)
+    errors = _engine(ran).cv_mtry_errors(
+        matrix, target, classes, grid, settings, folds, seed, n_jobs, bar
+    )
     table = pd.DataFrame(
         {
             "mtry": grid,
@@ -236,7 +216,7 @@ def _cv_mtry(
             "cv_se": errors.std(axis=0, ddof=1) / np.sqrt(errors.shape[0]),
         }
     )
-    if task_name == "regression":
+    if classes is None:
         table["rmse"] = np.sqrt(table["cv_error"])
     table.attrs["best"] = int(table["mtry"].iloc[int(np.argmin(table["cv_error"].to_numpy()))])
     table.attrs["backend"] = ran
@@ -320,6 +300,11 @@ def _leaf_values(tree: Any, rows: np.ndarray) -> np.ndarray:
     return tree.tree_.predict(rows).reshape(len(rows), -1)
 
 
+def _engine(ran: str) -> ModuleType:
+    """The backend module that runs a resolved backend's computations."""
+    return _backend_r if ran == "r" else _backend_python
+
+
 def _seed_and_jobs(seed: Any, n_jobs: Any) -> tuple[int, int]:
     """A seed (None draws one) and a joblib worker count (None means 1)."""
     chosen = check.seed(seed)
@@ -353,133 +338,3 @@ def _mtry_grid(mtry_grid: Any, p: int) -> np.ndarray:
             f"got {mtry_grid!r}"
         )
     return np.unique(grid.astype(np.int64))
-
-
-def _sklearn_forest(settings: dict[str, int], task: str, seed: int, n_jobs: int) -> Any:
-    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-
-    options = {
-        "n_estimators": settings["n_trees"],
-        "max_features": settings["mtry"],
-        "min_samples_split": settings["node_size"] + 1,
-        "bootstrap": True,
-        "random_state": seed,
-        "n_jobs": n_jobs,
-    }
-    return (
-        RandomForestRegressor(**options)
-        if task == "regression"
-        else RandomForestClassifier(**options)
-    )
-
-
-def _predict_in_order(estimator: Any, X: np.ndarray) -> np.ndarray:
-    """A fitted forest's predictions, the trees' outputs added in tree order. With threads
-    (``n_jobs > 1``) scikit-learn adds them in the order the threads finish, which can change the
-    last digit from run to run; one thread keeps a seeded result identical."""
-    return estimator.set_params(n_jobs=1).predict(X)
-
-
-def _forest_python(
-    X: np.ndarray,
-    y: np.ndarray,
-    names: list[str],
-    task: str,
-    settings: dict[str, int],
-    X_test: np.ndarray | None,
-    seed: int,
-    n_jobs: int,
-) -> ForestResult:
-    estimator = _sklearn_forest(settings, task, seed, n_jobs).fit(X, y)
-    raw, sd = oob_permutation_importance(estimator, X, y, seed, n_jobs)
-    mdi = _mdi(estimator, task, X.shape[0])
-    oob = _oob_prediction(estimator, X, task)
-    return ForestResult(
-        feature_names=names,
-        task=task,
-        raw=raw,
-        sd=sd,
-        mdi=mdi,
-        oob_prediction=oob,
-        test_prediction=None if X_test is None else _predict_in_order(estimator, X_test),
-        y=y,
-        mtry=settings["mtry"],
-        n_trees=settings["n_trees"],
-        backend="python",
-    )
-
-
-def _mdi(estimator: Any, task: str, n: int) -> np.ndarray:
-    """Summed impurity decreases over trees, divided by the number of trees (randomForest's
-    ``IncNodePurity`` / ``MeanDecreaseGini`` scale: RSS or n x Gini, per tree)."""
-    total = np.zeros(estimator.n_features_in_)
-    for tree in estimator.estimators_:
-        structure = tree.tree_
-        internal = structure.children_left >= 0
-        weighted = structure.weighted_n_node_samples * structure.impurity
-        left, right = structure.children_left[internal], structure.children_right[internal]
-        decrease = weighted[internal] - weighted[left] - weighted[right]
-        total += np.bincount(structure.feature[internal], weights=decrease, minlength=len(total))
-    return total / len(estimator.estimators_)
-
-
-def _oob_prediction(estimator: Any, X: np.ndarray, task: str) -> np.ndarray:
-    n = X.shape[0]
-    X32 = np.ascontiguousarray(X, dtype=np.float32)
-    if task == "regression":
-        sums, counts = np.zeros(n), np.zeros(n)
-        for tree, drawn in zip(estimator.estimators_, estimator.estimators_samples_, strict=True):
-            rows = np.setdiff1d(np.arange(n), drawn)
-            sums[rows] += _leaf_values(tree, X32[rows])[:, 0]
-            counts[rows] += 1
-        with np.errstate(invalid="ignore"):
-            return sums / counts
-    votes = np.zeros((n, len(estimator.classes_)))
-    for tree, drawn in zip(estimator.estimators_, estimator.estimators_samples_, strict=True):
-        rows = np.setdiff1d(np.arange(n), drawn)
-        winners = np.argmax(_leaf_values(tree, X32[rows]), axis=1)
-        votes[rows, winners] += 1
-    return estimator.classes_[np.argmax(votes, axis=1)]
-
-
-def _forest_r(
-    X: np.ndarray,
-    y: np.ndarray,
-    names: list[str],
-    task: str,
-    classes: np.ndarray | None,
-    settings: dict[str, int],
-    X_test: np.ndarray | None,
-    seed: int,
-) -> ForestResult:
-    _rbridge.require(FOREST)
-    codes = y if classes is None else np.searchsorted(classes, y).astype(np.int64)
-    out = _rbridge.call(
-        "rf_fit",
-        X,
-        codes,
-        classification=classes is not None,
-        ntree=settings["n_trees"],
-        mtry=settings["mtry"],
-        nodesize=settings["node_size"],
-        seed=seed,
-        x_test=X_test,
-    )
-
-    def labels(values: Any) -> np.ndarray:
-        array = np.asarray(values)
-        return array.astype(np.float64) if classes is None else classes[array.astype(np.int64)]
-
-    return ForestResult(
-        feature_names=names,
-        task=task,
-        raw=np.asarray(out["raw"], dtype=np.float64),
-        sd=np.asarray(out["sd"], dtype=np.float64),
-        mdi=np.asarray(out["mdi"], dtype=np.float64),
-        oob_prediction=labels(out["oob"]),
-        test_prediction=None if X_test is None else labels(out["test"]),
-        y=y,
-        mtry=settings["mtry"],
-        n_trees=settings["n_trees"],
-        backend="r",
-    )

@@ -420,7 +420,7 @@ def _mdi_plus_gain(
     """MDI+ gains over the no-split baseline of the tree refitted on bootstrap sample
     ``rows[replicate]`` (zeros where the refit does not split; the rows were drawn beforehand, so
     ``rng`` is not used)."""
-    from statlab.trees.fit import grow_python
+    from statlab.trees._backend_python import grow_python
 
     classes = np.unique(y)
     index = rows[replicate]

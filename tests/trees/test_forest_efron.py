@@ -14,7 +14,7 @@ from statlab.trees import (
     simulate_redundant,
     tune_mtry,
 )
-from statlab.trees.forest import _sklearn_forest
+from statlab.trees._backend_python import sklearn_forest
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_oob_permutation_importance_by_brute_force():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(80, 4))
     y = 2 * X[:, 0] + X[:, 1] + rng.normal(scale=0.5, size=80)
-    forest = _sklearn_forest({"n_trees": 15, "mtry": 2, "node_size": 5}, "regression", 4, 1).fit(
+    forest = sklearn_forest({"n_trees": 15, "mtry": 2, "node_size": 5}, "regression", 4, 1).fit(
         X, y
     )
     raw, sd = oob_permutation_importance(forest, X, y, seed=9)

@@ -28,7 +28,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from statlab import _rbridge
 from statlab import _validation as check
+from statlab.unpenalised import _backend_python, _backend_r
 
 INTERCEPT = "(Intercept)"
 Family = Literal["gaussian", "binomial"]
@@ -207,8 +209,6 @@ def linear_model(
     >>> fit.coefficients.round(3).tolist()
     [-7.908, 1.168, 1.503]
     """
-    from statlab import _rbridge
-
     if family not in ("gaussian", "binomial"):
         raise check.InvalidArgumentError(f"family must be 'gaussian' or 'binomial', got {family!r}")
     if aliased not in ("error", "drop"):
@@ -228,12 +228,12 @@ def linear_model(
                 RuntimeWarning,
                 stacklevel=2,
             )
-    ran = _rbridge.resolve_backend(backend)
+    ran = _rbridge.resolve_backend(backend, _backend_r.PACKAGES)
     kept = np.setdiff1d(np.arange(matrix.shape[1]), dropped)
-    if ran == "r":
-        fitted = _fit_r(matrix[:, kept], response, family)
-    else:
-        fitted = _fit_python(matrix[:, kept], response, family)
+    engine = _backend_r if ran == "r" else _backend_python
+    fitted = engine.fit(matrix[:, kept], response, family, IRLS_TOLERANCE, IRLS_MAX_ITERATIONS)
+    if family == "binomial":
+        _warn_if_separated(np.asarray(fitted["fitted"], dtype=np.float64))
     positions = np.concatenate([[0], kept + 1])  # intercept, then the kept columns
     for key in ("coefficients", "std_errors", "statistics", "p_values"):
         full = np.full(matrix.shape[1] + 1, np.nan)
@@ -423,60 +423,6 @@ def _response(y: Any, n: int, family: str) -> tuple[np.ndarray, list[str] | None
                 f"a numeric y for family='binomial' must be 0/1, got {levels}"
             )
     return (series == levels[1]).to_numpy(dtype=np.float64), [str(v) for v in levels]
-
-
-def _fit_python(matrix: np.ndarray, response: np.ndarray, family: str) -> dict[str, Any]:
-    # the two model classes, not statsmodels.api, which imports all of statsmodels (a quarter
-    # more import time, paid by every report kernel that fits one unpenalised model)
-    from statsmodels.genmod.families import Binomial
-    from statsmodels.genmod.generalized_linear_model import GLM
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
-
-    with_intercept = np.column_stack([np.ones(matrix.shape[0]), matrix])
-    if family == "gaussian":
-        fit = OLS(response, with_intercept).fit()
-        null_deviance = float(np.sum((response - response.mean()) ** 2))
-        return {
-            "coefficients": fit.params,
-            "std_errors": fit.bse,
-            "statistics": fit.tvalues,
-            "p_values": fit.pvalues,
-            "fitted": fit.fittedvalues,
-            "deviance": fit.ssr,
-            "null_deviance": null_deviance,
-            "sigma": float(np.sqrt(fit.scale)),
-        }
-    model = GLM(response, with_intercept, family=Binomial())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=PerfectSeparationWarning)
-        fit = model.fit(tol=IRLS_TOLERANCE, maxiter=IRLS_MAX_ITERATIONS)
-    _warn_if_separated(fit.fittedvalues)
-    return {
-        "coefficients": fit.params,
-        "std_errors": fit.bse,
-        "statistics": fit.tvalues,
-        "p_values": fit.pvalues,
-        "fitted": fit.fittedvalues,
-        "deviance": fit.deviance,
-        "null_deviance": fit.null_deviance,
-    }
-
-
-def _fit_r(matrix: np.ndarray, response: np.ndarray, family: str) -> dict[str, Any]:
-    from statlab import _rbridge
-
-    out = _rbridge.call(
-        "linear_model_fit",
-        matrix,
-        response,
-        family=family,
-        epsilon=IRLS_TOLERANCE,
-        maxit=IRLS_MAX_ITERATIONS,
-    )
-    if family == "binomial":
-        _warn_if_separated(np.asarray(out["fitted"], dtype=np.float64))
-    return out
 
 
 def _scalar(value: Any) -> float:
