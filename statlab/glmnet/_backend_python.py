@@ -151,12 +151,39 @@ def fit_path(
         modified_newton=type_logistic == "modified.Newton",
     )  # fmt: skip
     n_lambdas = nlambda if lambdas is None else len(lambdas)
+    training_sums, stats = _path_sums(columns, y, weights, settings)
     with progress_bar(n_lambdas, "glmnet path", trace_it, unit="lambda") as bar:
-        path = _fit_rows(columns, y, weights, columns.n_rows, replace(settings, on_step=bar.update))
+        path = _fit_rows(
+            columns, y, weights, columns.n_rows, replace(settings, on_step=bar.update),
+            training_sums, stats,
+        )  # fmt: skip
     _warn_unconverged(path, settings)
     if relax:
         path = replace(path, relaxed=_relax(columns, y, weights, columns.n_rows, settings, path))
     return path
+
+
+def _path_sums(
+    columns: _Columns, y: np.ndarray, weights: np.ndarray, settings: _Settings
+) -> tuple[_TrainingSums | None, ColumnStats | None]:
+    """For one Gaussian covariance path on dense x large enough to pay (:func:`_shares_gram`
+    with a single fit), the rows' sums and one BLAS Gram product of the variables the path may
+    reach, in place of a sweep of x per variable entering; else (None, None)."""
+    single_fit = np.ones(1, dtype=np.int64)
+    if not _shares_gram(columns, single_fit, settings):
+        return None, None
+    reach = min(settings.options.dfmax + 1, settings.options.pmax)
+    included = np.flatnonzero(settings.options.included)
+    if reach * SHORT_PATH_SHARE < included.shape[0]:
+        return None, None
+    response = y - settings.offset if settings.offset is not None else y
+    # the rows in chunks of at most PATH_SUMS_CHUNK_BYTES: the weighted, centred copy of one
+    # chunk is alive at a time
+    n, p = columns.n_rows, columns.n_cols
+    n_chunks = -(-n * p * 8 // PATH_SUMS_CHUNK_BYTES)
+    chunks = np.arange(n, dtype=np.int64) * n_chunks // n + 1
+    sums = _held_out_sums(columns, response, weights, chunks, included, included)
+    return sums.training(0)
 
 
 def _relax(
@@ -927,6 +954,8 @@ SHARED_GRAM_MIN_SIZE = 50_000
 # a path that dfmax or pmax lets reach fewer than 1 in 4 of the variables shares only the Gram
 # rows of the variables the full-data path reaches (below that the whole product costs more)
 SHORT_PATH_SHARE = 4
+# one path's sums are gathered over chunks of rows of at most this many bytes of x
+PATH_SUMS_CHUNK_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -983,10 +1012,11 @@ class _HeldOutSums:
 
 
 def _shares_gram(columns: _Columns, foldid: np.ndarray, settings: _Settings) -> bool:
-    """Whether the fits of a cross-validation share their sums (:func:`_held_out_sums`): a
-    Gaussian covariance-solver fit on dense x, below glmnet's covariance limit of variables
-    (p < 500), with n >= (K + 1) p so that the K + 1 p x p products take no more memory than x
-    itself, and n p >= 50,000, from where it pays (measured)."""
+    """Whether the fits of a cross-validation (or one path: a single fold) get their Gram rows
+    from shared sums (:func:`_held_out_sums`): a Gaussian covariance-solver fit on dense x, below
+    glmnet's covariance limit of variables (p < 500), with n >= (K + 1) p so that the K + 1 p x p
+    products take no more memory than x itself, and n p >= 50,000, from where it pays
+    (measured)."""
     if settings.family != "gaussian" or settings.type_gaussian != "covariance" or columns.sparse:
         return False
     n, p = columns.n_rows, columns.n_cols
