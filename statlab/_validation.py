@@ -178,6 +178,22 @@ def n_jobs(value: Any, name: str = "n_jobs") -> int | None:
     return int(value)
 
 
+def worker_count(value: Any, name: str = "n_jobs") -> int:
+    """:func:`n_jobs` as a number of workers, as joblib counts them: None is the active
+    ``joblib.parallel_config``'s count, else 1; -1 is every core.
+
+    >>> from joblib import parallel_config
+    >>> worker_count(None), worker_count(2)
+    (1, 2)
+    >>> with parallel_config(n_jobs=3):
+    ...     worker_count(None)
+    3
+    """
+    from joblib import effective_n_jobs
+
+    return int(effective_n_jobs(n_jobs(value, name)))
+
+
 def is_estimator(model: Any) -> bool:
     """Whether ``model`` is a scikit-learn estimator: it can be cloned (``get_params``), fitted
     and asked to predict.

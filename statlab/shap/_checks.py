@@ -184,10 +184,3 @@ def exact_size(n_features: int, name: str = "x") -> None:
             f"{2**n_features:,} coalitions per row; it is limited to p <= {MAX_EXACT_FEATURES}. "
             "Use kernel_shap (sampled coalitions, with standard errors) instead"
         )
-
-
-def seed(value: Any) -> int:
-    """A seed, required here (None is refused: results must be reproducible from their call)."""
-    if value is None:
-        raise check.ArgumentTypeError("seed must be a non-negative integer, got None")
-    return int(check.seed(value))

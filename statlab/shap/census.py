@@ -17,21 +17,22 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
-from statlab.shap import _checks
+from statlab._random import resolved_seed
 
 FEATURES = ("age", "education_num", "capital_gain", "capital_loss", "hours_per_week")
 LOGGED = ("capital_gain", "capital_loss")
 
 
 def census_split(
-    *, n_rows: int = 4000, test_share: float = 0.25, seed: int
+    *, n_rows: int = 4000, test_share: float = 0.25, seed: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
     """A random subsample of ``n_rows`` census rows split into training and test parts:
     ``X_train, X_test`` (the five numeric features) and ``y_train, y_test`` (1 = income > 50K).
+    Both frames record the seed of the draw (fresh when ``seed`` is None) in ``attrs["seed"]``.
 
     >>> X_train, X_test, y_train, y_test = census_split(n_rows=400, seed=1)
-    >>> X_train.shape, X_test.shape, sorted(set(y_train.tolist()))
-    ((300, 5), (100, 5), [0, 1])
+    >>> X_train.shape, X_test.shape, sorted(set(y_train.tolist())), X_test.attrs["seed"]
+    ((300, 5), (100, 5), [0, 1], 1)
     """
     import statlab as sl
 
@@ -41,18 +42,16 @@ def census_split(
         raise check.InvalidArgumentError(
             f"test_share must be a fraction in (0, 1), got {test_share!r}"
         )
-    rng = np.random.default_rng(_checks.seed(seed))
+    seed = resolved_seed(seed)
+    rng = np.random.default_rng(seed)
     rows = rng.choice(len(census), size=min(n_rows, len(census)), replace=False)
     n_test = round(test_share * rows.size)
     sample = census.iloc[rows].reset_index(drop=True)
     X = sample[list(FEATURES)].astype(np.float64)
     y = (sample["income"].astype(str).str.strip() == ">50K").to_numpy(dtype=np.int64)
-    return (
-        X.iloc[n_test:].reset_index(drop=True),
-        X.iloc[:n_test].reset_index(drop=True),
-        y[n_test:],
-        y[:n_test],
-    )
+    X_train, X_test = X.iloc[n_test:].reset_index(drop=True), X.iloc[:n_test].reset_index(drop=True)
+    X_train.attrs["seed"] = X_test.attrs["seed"] = seed
+    return X_train, X_test, y[n_test:], y[:n_test]
 
 
 def lasso_design(X: np.ndarray) -> np.ndarray:
@@ -65,7 +64,7 @@ def lasso_design(X: np.ndarray) -> np.ndarray:
 
 
 def census_models(
-    *, seed: int, backend: str = "auto", n_trees: int = 200
+    *, seed: int | None = None, backend: str = "auto", n_trees: int = 200
 ) -> dict[str, Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], Any]]]:
     """The two models as ``model_fn(X_train, y_train) -> probability function``:
 
@@ -74,13 +73,16 @@ def census_models(
     * ``"lasso logistic"``: ``cv_glmnet(family="binomial")`` at lambda.1se on :func:`lasso_design`,
       10 folds drawn from ``seed``, on ``backend``.
 
+    ``seed=None`` draws one fresh seed for both; a dict of functions cannot record it, so pass a
+    seed to be able to repeat the fits.
+
     >>> models = census_models(seed=1, backend="python", n_trees=10)
     >>> X_train, X_test, y_train, _ = census_split(n_rows=300, seed=1)
     >>> predict = models["random forest"](X_train.to_numpy(), y_train)
     >>> predict(X_test.to_numpy()).shape
     (75,)
     """
-    seed = _checks.seed(seed)
+    seed = resolved_seed(seed)
     n_trees = check.integer(n_trees, "n_trees", low=1)
 
     def random_forest(X: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:

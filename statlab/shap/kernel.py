@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab._replicates import map_replicates
 from statlab.shap import _checks, _coalitions
 from statlab.shap.result import KernelVarianceResult, ShapResult
@@ -39,7 +40,7 @@ def kernel_shap(
     background: Any,
     *,
     n_samples: int,
-    seed: int,
+    seed: int | None = None,
     paired: bool = True,
     feature_names: Sequence[str] | None = None,
 ) -> ShapResult:
@@ -65,7 +66,8 @@ def kernel_shap(
     background = _checks.aligned_to(x, background, "background")
     background_rows = _checks.rows(background, "background", n_features)
     n_samples = check.integer(n_samples, "n_samples", low=n_features + 1)
-    rng = np.random.default_rng(_checks.seed(seed))
+    seed = resolved_seed(seed)
+    rng = np.random.default_rng(seed)
     if not isinstance(paired, bool):
         raise check.ArgumentTypeError(f"paired must be True or False, got {paired!r}")
     names = _checks.feature_names(x, background, feature_names, n_features)
@@ -110,6 +112,7 @@ def kernel_shap(
         backend="python",
         standard_errors=errors,
         n_samples=used,
+        seed=seed,
     )
 
 
@@ -119,7 +122,7 @@ def kernel_shap_sheet(
     background: Any,
     *,
     n_samples: int | None,
-    seed: int,
+    seed: int | None = None,
     weights: str = "sheet",
     feature_names: Sequence[str] | None = None,
 ) -> ShapResult:
@@ -154,7 +157,8 @@ def kernel_shap_sheet(
         n_samples = check.integer(n_samples, "n_samples", low=n_features + 1)
     else:
         _checks.exact_size(n_features)
-    rng = np.random.default_rng(_checks.seed(seed))
+    seed = resolved_seed(seed)
+    rng = np.random.default_rng(seed)
     if weights not in ("sheet", "shapley"):
         raise check.InvalidArgumentError(f"weights must be 'sheet' or 'shapley', got {weights!r}")
     if n_features < 2:
@@ -200,6 +204,7 @@ def kernel_shap_sheet(
         value="marginal",
         backend="python",
         n_samples=masks.shape[1],
+        seed=seed,
     )
 
 
@@ -276,10 +281,10 @@ def kernel_shap_variance(
     *,
     n_samples_grid: Sequence[int],
     n_draws: int,
-    seed: int,
+    seed: int | None = None,
     paired: bool = True,
     feature_names: Sequence[str] | None = None,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> KernelVarianceResult:
     """KernelSHAP repeated ``n_draws`` times at each n_samples in ``n_samples_grid`` for one row
@@ -311,7 +316,7 @@ def kernel_shap_variance(
         check.integer(int(n), "n_samples_grid", low=n_features + 1)
     n_draws = check.integer(n_draws, "n_draws", low=2)
     n_jobs = check.n_jobs(n_jobs)
-    seed = _checks.seed(seed)
+    seed = resolved_seed(seed)
     seeds = np.random.SeedSequence(seed).generate_state(grid.size * n_draws)
     names = _checks.feature_names(x, background, feature_names, n_features)
     exact = None

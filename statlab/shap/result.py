@@ -36,6 +36,9 @@ class ShapResult:
         Monte Carlo standard errors of sampled estimates (0 where every coalition was used).
     n_samples : int or None
         Coalitions evaluated per row (sampled methods).
+    seed : int or None
+        The seed the coalitions were drawn from (sampled methods; drawn afresh when the call
+        gave None): passing it again repeats the estimate.
 
     >>> import numpy as np
     >>> from statlab.shap import exact_shap
@@ -55,6 +58,7 @@ class ShapResult:
     backend: str
     standard_errors: np.ndarray | None = None
     n_samples: int | None = None
+    seed: int | None = None
 
     @property
     def efficiency_gap(self) -> np.ndarray:
@@ -129,7 +133,8 @@ class KernelVarianceResult:
     exact : Series or None
         The exact Shapley values (index: feature), when p ≤ 15.
     n_features, paired, seed
-        How the study was run; ``backend`` is always "python".
+        How the study was run (``seed`` drawn afresh when the call gave None); ``backend`` is
+        always "python".
     """
 
     replicates: pd.DataFrame

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab._replicates import map_replicates
 from statlab.shap import _checks
 from statlab.shap.result import ShapResult
@@ -39,7 +40,8 @@ class ShapStabilityResult:
     model : str
         The model's label.
     n_draws, subsample, seed, n_explain, n_background, method
-        How the run was made; ``backend`` is "python" (the model is the caller's).
+        How the run was made (``seed`` drawn afresh when the call gave None); ``backend`` is
+        "python" (the model is the caller's).
     fitted : callable
         The prediction function of the fit on all training rows.
     """
@@ -105,7 +107,7 @@ def shap_stability(
     *,
     n_draws: int,
     subsample: float | None = None,
-    seed: int,
+    seed: int | None = None,
     explain: Any = None,
     n_explain: int = 200,
     n_background: int = 50,
@@ -113,7 +115,7 @@ def shap_stability(
     n_samples: int = 1000,
     model: str = "model",
     feature_names: Sequence[str] | None = None,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> ShapStabilityResult:
     """Refit a model on ``n_draws`` resamples of (X, y) (the course's B) and follow its overall SHAP
@@ -125,7 +127,8 @@ def shap_stability(
     explained by its probability of ``classes_[1]``). ``subsample=None`` draws
     bootstrap samples (n rows with replacement); a fraction in (0, 1) draws that share of the rows
     without replacement. The explained rows (``explain``, else ``n_explain`` rows of X) and the
-    ``n_background`` background rows are drawn once from ``seed`` and kept for every refit.
+    ``n_background`` background rows are drawn once from ``seed`` and kept for every refit;
+    ``seed=None`` draws a fresh seed, recorded in the result's ``seed``.
     ``method`` is "exact" (marginal, p ≤ 15) or "kernel" (``n_samples`` coalitions).
 
     >>> import numpy as np
@@ -151,7 +154,7 @@ def shap_stability(
             f"y must have one value per row of X ({n_rows}), got shape {y_all.shape}"
         )
     n_draws = check.integer(n_draws, "n_draws", low=2)
-    seed = _checks.seed(seed)
+    seed = resolved_seed(seed)
     if subsample is not None and not (
         isinstance(subsample, float | int) and not isinstance(subsample, bool) and 0 < subsample < 1
     ):
@@ -246,11 +249,13 @@ def _explain(
 @dataclass(frozen=True, repr=False)
 class ShapModelComparison:
     """Several models compared on held-out accuracy, SHAP values of one run, and SHAP stability
-    under bootstrap refits (see :func:`compare_models_shap`)."""
+    under bootstrap refits (see :func:`compare_models_shap`); ``seed`` is the seed of the run
+    (drawn afresh when the call gave None)."""
 
     accuracy: pd.DataFrame
     shap: dict[str, ShapResult]
     stability: dict[str, ShapStabilityResult]
+    seed: int
     backend: str = "python"
 
     def to_frame(self) -> pd.DataFrame:
@@ -279,11 +284,11 @@ def compare_models_shap(
     y_test: Any,
     *,
     n_draws: int,
-    seed: int,
+    seed: int | None = None,
     subsample: float | None = None,
     n_explain: int = 200,
     n_background: int = 50,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> ShapModelComparison:
     """Fit each model on the training rows (a ``model_fn`` as in :func:`shap_stability`, or a
@@ -312,7 +317,8 @@ def compare_models_shap(
     if observed.shape != (x_test.shape[0],) or not np.isin(observed, [0.0, 1.0]).all():
         raise check.InvalidArgumentError("y_test must hold one 0/1 outcome per row of X_test")
     names = _checks.feature_names(X_train, None, None, x_train.shape[1])
-    rng = np.random.default_rng(_checks.seed(seed))
+    seed = resolved_seed(seed)
+    rng = np.random.default_rng(seed)
     explained = x_test[
         rng.choice(x_test.shape[0], size=min(n_explain, x_test.shape[0]), replace=False)
     ]
@@ -347,4 +353,4 @@ def compare_models_shap(
         stability[label] = result
     table = pd.DataFrame(accuracy).T
     table.index.name = "model"
-    return ShapModelComparison(accuracy=table, shap=shap_values, stability=stability)
+    return ShapModelComparison(accuracy=table, shap=shap_values, stability=stability, seed=seed)
