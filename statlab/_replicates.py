@@ -35,7 +35,7 @@ def map_replicates(
     n_draws: int,
     *,
     seed: int,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
     description: str = "replicates",
     unit: str = "rep",

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 
 UNPENALISED = "unpenalised"
 DEFAULT_MODELS: dict[str, float | str] = {
@@ -240,9 +241,7 @@ def compare_models(
     checked_models = _check_models(models)
     n_test = check.integer(n_test, "n_test", low=1)
     nfolds = check.integer(nfolds, "nfolds", low=3)
-    seed = check.seed(seed)
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
+    seed = resolved_seed(seed)
     ran = _rbridge.resolve_backend(backend)
     alphas = {name: m for name, m in checked_models.items() if isinstance(m, float)}
     learners = {

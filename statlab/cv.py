@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.glmnet.result import CVCurveMixin
 
 __all__ = ["CVCurve", "compare_designs", "kfold_cv", "leaky_cv"]
@@ -49,7 +50,9 @@ class CVCurve(CVCurveMixin):
 
     Attributes: ``lambdas`` (decreasing), ``fold_errors`` (folds x lambdas), ``cvm`` and ``cvsd``
     per lambda, ``nzero`` (nonzero coefficients of the full-data fit), ``index_min`` and
-    ``index_1se`` (0-based), ``foldid`` (1-based), ``design`` ("correct" or "leaky"), ``backend``.
+    ``index_1se`` (0-based), ``foldid`` (1-based), ``design`` ("correct" or "leaky"), ``backend``,
+    and ``seed``: the seed ``foldid`` was drawn from (fresh when the call gave None; None when the
+    call gave ``foldid``).
     """
 
     lambdas: np.ndarray
@@ -63,6 +66,7 @@ class CVCurve(CVCurveMixin):
     design: Design
     backend: str
     measure: str = MEASURE
+    seed: int | None = None
 
     @property
     def cv_error(self) -> np.ndarray:
@@ -136,7 +140,7 @@ def kfold_cv(
     >>> kfold_cv(x, y, nfolds=3, seed=1, backend="python").cvm.shape[0] > 1
     True
     """
-    x, y_values, full, folds = _setup(X, y, nfolds, lambdas, foldid, seed, backend)
+    x, y_values, full, folds, seed = _setup(X, y, nfolds, lambdas, foldid, seed, backend)
     from statlab.glmnet import glmnet
 
     errors = np.empty((int(folds.max()), full.lambdas.shape[0]))
@@ -145,7 +149,7 @@ def kfold_cv(
         path = glmnet(x[~held_out], y_values[~held_out], lambdas=full.lambdas, backend=full.backend)
         predictions = path.a0 + x[held_out] @ path.beta
         errors[fold - 1] = np.mean((y_values[held_out, None] - predictions) ** 2, axis=0)
-    return _curve(full, errors, folds, "correct")
+    return _curve(full, errors, folds, "correct", seed)
 
 
 @check.renamed(K="nfolds")
@@ -166,12 +170,12 @@ def leaky_cv(
     >>> leaky_cv(x, y, nfolds=3, seed=1, backend="python").design
     'leaky'
     """
-    x, y_values, full, folds = _setup(X, y, nfolds, lambdas, foldid, seed, backend)
+    x, y_values, full, folds, seed = _setup(X, y, nfolds, lambdas, foldid, seed, backend)
     residuals = (y_values[:, None] - (full.a0 + x @ full.beta)) ** 2
     errors = np.vstack(
         [residuals[folds == fold].mean(axis=0) for fold in range(1, int(folds.max()) + 1)]
     )
-    return _curve(full, errors, folds, "leaky")
+    return _curve(full, errors, folds, "leaky", seed)
 
 
 @check.renamed(K="nfolds")
@@ -185,7 +189,8 @@ def compare_designs(
     backend: str = "auto",
 ) -> pd.DataFrame:
     """Both designs on the same folds and lambdas: one row per design with lambda_min,
-    lambda_1se, the CV error at lambda_min and the lasso's nonzero count there.
+    lambda_1se, the CV error at lambda_min and the lasso's nonzero count there;
+    ``.attrs["seed"]`` is the seed of the folds (fresh when ``seed`` is None).
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -194,7 +199,7 @@ def compare_designs(
     >>> list(table.index)
     ['correct', 'leaky']
     """
-    x, y_values, full, folds = _setup(X, y, nfolds, lambdas, None, seed, backend)
+    x, y_values, full, folds, seed = _setup(X, y, nfolds, lambdas, None, seed, backend)
     results = [
         kfold_cv(x, y_values, lambdas=full.lambdas, foldid=folds, backend=full.backend),
         leaky_cv(x, y_values, lambdas=full.lambdas, foldid=folds, backend=full.backend),
@@ -208,24 +213,30 @@ def compare_designs(
         }
         for r in results
     }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.attrs["seed"] = seed
+    return table
 
 
 def _setup(
     X: Any, y: Any, nfolds: Any, lambdas: Any, foldid: Any, seed: Any, backend: Any
-) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray]:
-    """Checked inputs, the full-data lasso path on the grid, and the folds."""
+) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray, int | None]:
+    """Checked inputs, the full-data lasso path on the grid, the folds, and the seed they were
+    drawn from (a fresh one for None; None when ``foldid`` is given)."""
     from statlab.glmnet import fold_ids, glmnet
 
     x, _ = check.matrix(X, "X")
     y_values = check.response(y, x.shape[0], "y")
     nfolds = check.integer(nfolds, "nfolds", low=3, high=x.shape[0])
-    seed = check.seed(seed)
+    seed = resolved_seed(seed) if foldid is None else check.seed(seed)
     full = glmnet(x, y_values, lambdas=lambdas, backend=check.backend(backend))
-    return x, y_values, full, fold_ids(foldid, nfolds, x.shape[0], seed)
+    folds = fold_ids(foldid, nfolds, x.shape[0], seed)
+    return x, y_values, full, folds, seed if foldid is None else None
 
 
-def _curve(full: Any, errors: np.ndarray, folds: np.ndarray, design: Design) -> CVCurve:
+def _curve(
+    full: Any, errors: np.ndarray, folds: np.ndarray, design: Design, seed: int | None
+) -> CVCurve:
     from statlab.glmnet import cv_statistics, select_lambda
 
     cvm, cvsd = cv_statistics(errors, np.bincount(folds)[1:].astype(np.float64))
@@ -241,6 +252,7 @@ def _curve(full: Any, errors: np.ndarray, folds: np.ndarray, design: Design) -> 
         foldid=folds,
         design=design,
         backend=full.backend,
+        seed=seed,
     )
 
 

@@ -329,7 +329,8 @@ class CVGlmnetRegressor(_RegressorMethods):
     R's) or ``"lambda.min"``. Fitted: ``cv_result_`` (the :class:`CVGlmnetResult`), ``path_``
     (its full-data path), ``lambda_`` (the chosen lambda), ``coef_``, ``intercept_``,
     ``backend_``, ``n_features_in_``, ``feature_names_in_``. Give ``seed`` (or ``foldid``) for
-    reproducible folds.
+    reproducible folds; with ``seed=None`` each fit draws a fresh seed, kept in
+    ``cv_result_.seed``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -364,7 +365,7 @@ class CVGlmnetRegressor(_RegressorMethods):
         upper_limits: float | Sequence[float] | np.ndarray = np.inf,
         dfmax: int | None = None,
         pmax: int | None = None,
-        n_jobs: int = 1,
+        n_jobs: int | None = None,
         backend: Backend = "auto",
     ) -> None:
         self.s = s
@@ -443,7 +444,7 @@ class CVGlmnetClassifier(_ClassifierMethods):
         dfmax: int | None = None,
         pmax: int | None = None,
         type_multinomial: str = "ungrouped",
-        n_jobs: int = 1,
+        n_jobs: int | None = None,
         backend: Backend = "auto",
     ) -> None:
         self.s = s

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.glmnet import _backend_python, _backend_r, _dask, _inputs
 from statlab.glmnet._families import GlmFamily, glm_family_options
 from statlab.glmnet._paths import PathArrays, PathOptions
@@ -202,15 +204,15 @@ def cv_glmnet(
     keep: bool = False,
     relax: bool = False,
     gamma: Sequence[float] | np.ndarray | None = None,
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     trace_it: bool = False,
     strata: Sequence[Any] | np.ndarray | None = None,
     backend: Backend = "auto",
 ) -> CVGlmnetResult:
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
 
-    statlab draws ``foldid`` itself (``seed`` makes it reproducible; R's own RNG is never used) and
-    gives the same folds to either backend. ``type_measure`` picks the loss as R does: "default"
+    statlab draws ``foldid`` itself from ``seed`` (None: a fresh seed, recorded in the result's
+    ``seed``; R's own RNG is never used) and gives the same folds to either backend. ``type_measure`` picks the loss as R does: "default"
     (mean squared error for Gaussian and mgaussian, deviance otherwise), "mse", "deviance",
     "mae" (for mgaussian summed over the responses, "deviance" being "mse"), and for
     binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
@@ -224,8 +226,9 @@ def cv_glmnet(
     ``type_logistic`` and the
     per-variable options (``penalty_factor``, ``exclude``, limits, ``intercept``, ``dfmax``,
     ``pmax``) as in :func:`glmnet`; every fold is fitted with them. ``n_jobs`` fits the full path
-    and the folds in that many threads (R's ``parallel = TRUE``; the Python backend only), with
-    results identical to ``n_jobs=1``. With the Gaussian covariance solver on dense ``X`` (fewer
+    and the folds in that many threads (R's ``parallel = TRUE``; the Python backend only; None:
+    the active ``joblib.parallel_config``'s count, else 1), with results identical to
+    ``n_jobs=1``. With the Gaussian covariance solver on dense ``X`` (fewer
     than 500 columns, at least nfolds + 1 rows per column, rows x columns >= 50,000) the Python
     backend sums each fold's held-out rows once (their cross-products by BLAS) and derives every
     fit's Gram rows, column statistics and starting gradient from those sums, rather than each
@@ -248,8 +251,10 @@ def cv_glmnet(
     >>> fit.coef("lambda.1se").index[0], fit.predict(X, s="lambda.min").shape
     ('(Intercept)', (330,))
     """
+    if foldid is None:
+        seed = resolved_seed(seed)
     if _dask.holds_dask(X, y, weights, offset, foldid):  # larger than memory
-        return _dask.cv_glmnet(**locals())
+        return replace(_dask.cv_glmnet(**locals()), seed=seed)
     ran, x, y_values, labels, w, names, fit_args = _prepare(
         X,
         y,
@@ -281,7 +286,7 @@ def cv_glmnet(
         },
     )
     _inputs.cv_lambda_grid(fit_args["lambdas"])
-    jobs = _inputs.parallel_jobs(n_jobs)
+    jobs = check.worker_count(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     _inputs.fold_weights(w, folds)
     _inputs.class_shares(y_values, w, fit_args["family"], labels, folds)
@@ -333,6 +338,7 @@ def cv_glmnet(
             backend=ran,
             fit_preval=arrays.relaxed.fit_preval,
         ),
+        seed=seed,
     )
 
 

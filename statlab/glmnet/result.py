@@ -443,6 +443,8 @@ class CVGlmnetResult(CVCurveMixin):
     R's relaxed choice, ``gamma_min``/``gamma_1se`` are its gammas, and ``coef``/``predict``/
     ``summary``/``plot`` use it, as R's methods for a relaxed ``cv.glmnet`` do; ``cvm``,
     ``lambda_min``, ``lambda_1se`` and ``fit_preval`` remain the penalised fit's (gamma = 1).
+    ``seed`` is the seed ``foldid`` was drawn from (fresh when the call gave None; None when the
+    call gave ``foldid``).
 
     >>> import numpy as np, statlab as sl
     >>> ozone = sl.data.load("ozone")
@@ -465,6 +467,7 @@ class CVGlmnetResult(CVCurveMixin):
     type_measure: str = "mse"
     fit_preval: np.ndarray | None = field(default=None)
     relaxed: RelaxedCV | None = field(default=None)
+    seed: int | None = field(default=None)
 
     @property
     def gamma_min(self) -> float:

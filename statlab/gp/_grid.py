@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.gp._core import EigenRBF, conditional
 from statlab.gp._linalg import psd_square_root, single_threaded_blas
 from statlab.gp._posterior import PARAMETERS, QUANTILES, Posterior, long_frame
@@ -123,11 +124,13 @@ class GridPosterior(Posterior):
         """Draw ``n_draws`` functions :math:`f` from the posterior mixture over grid cells.
 
         Each draw picks a cell with its posterior probability, then draws :math:`f` from the GP
-        posterior given that cell's hyperparameters. Long DataFrame: ``draw``, ``x``, ``f``.
+        posterior given that cell's hyperparameters. Long DataFrame: ``draw``, ``x``, ``f``;
+        ``attrs["seed"]`` is the seed used (fresh when ``seed`` is None).
         """
         grid = check.vector(x_grid, "x_grid")
         n_draws = check.integer(n_draws, "n_draws", low=1)
-        rng = np.random.default_rng(check.seed(seed))
+        seed = resolved_seed(seed)
+        rng = np.random.default_rng(seed)
         cells = rng.choice(self.weights.size, size=n_draws, p=self.weights.reshape(-1))
         indices = np.unravel_index(cells, self.weights.shape)
         values = {name: np.exp(self.axes[name][indices[k]]) for k, name in enumerate(PARAMETERS)}
@@ -143,7 +146,7 @@ class GridPosterior(Posterior):
                 )
                 root = psd_square_root(covariance, "posterior covariance")
                 paths[i] = mean + root @ rng.standard_normal(grid.size)
-        return long_frame(grid, paths)
+        return long_frame(grid, paths, seed)
 
     def _weighted_points(self) -> tuple[np.ndarray, np.ndarray]:
         keep = self.weights > self.weights.max() * np.exp(-NEGLIGIBLE_LOG_WEIGHT)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.gp._linalg import single_threaded_blas
 from statlab.gp._posterior import PARAMETERS, QUANTILES, Posterior, long_frame
 
@@ -57,7 +58,7 @@ def fit_nuts(
         if n_jobs is None
         else check.integer(n_jobs, "n_jobs", low=1)
     )
-    seed = check.seed(seed)
+    seed = resolved_seed(seed)
     target_accept = check.real(
         target_accept, "target_accept", low=0, high=1, low_open=True, high_open=True
     )
@@ -104,7 +105,7 @@ def fit_nuts(
                     progressbar=show_progress,
                     compute_convergence_checks=False,
                 )
-    posterior = NutsPosterior(model, x, y, idata, compile_dir)
+    posterior = NutsPosterior(model, x, y, idata, compile_dir, seed)
     divergences = posterior.diagnostics()["divergences"]
     if divergences:
         warnings.warn(
@@ -149,7 +150,8 @@ def _nutpie_model(model: HierarchicalGP, pm: Any, x: np.ndarray, y: np.ndarray) 
 
 
 class NutsPosterior(Posterior):
-    """NUTS posterior of the hyperparameters; the ArviZ ``InferenceData`` is on ``idata``."""
+    """NUTS posterior of the hyperparameters; the ArviZ ``InferenceData`` is on ``idata``, the
+    sampler's seed (fresh when the fit gave None) on ``seed``."""
 
     method = "nuts"
 
@@ -160,8 +162,9 @@ class NutsPosterior(Posterior):
         y: np.ndarray,
         idata: Any,
         compile_dir: str | os.PathLike[str] | None = None,
+        seed: int | None = None,
     ) -> None:
-        self._set_once(model=model, x=x, y=y, idata=idata, _compile_dir=compile_dir)
+        self._set_once(model=model, x=x, y=y, idata=idata, _compile_dir=compile_dir, seed=seed)
 
     def _samples(self, name: str) -> np.ndarray:
         return self.idata.posterior[name].to_numpy().reshape(-1)
@@ -200,13 +203,15 @@ class NutsPosterior(Posterior):
         self, x_grid: Any, *, n_draws: int = 50, seed: int | None = None
     ) -> pd.DataFrame:
         """``n_draws`` functions from ``gp.conditional`` on ``x_grid``, each at a posterior draw
-        of the hyperparameters picked at random. Long DataFrame: ``draw``, ``x``, ``f``.
+        of the hyperparameters picked at random. Long DataFrame: ``draw``, ``x``, ``f``;
+        ``attrs["seed"]`` is the seed used (fresh when ``seed`` is None).
         """
         import xarray as xr
 
         grid = check.vector(x_grid, "x_grid")
         n_draws = check.integer(n_draws, "n_draws", low=1)
-        rng = np.random.default_rng(check.seed(seed))
+        seed = resolved_seed(seed)
+        rng = np.random.default_rng(seed)
         available = self._samples(PARAMETERS[0]).size
         chosen = rng.choice(available, size=n_draws, replace=n_draws > available)
         subset = xr.Dataset(
@@ -233,7 +238,7 @@ class NutsPosterior(Posterior):
                 progressbar=False,
             )
         paths = predictive.posterior_predictive["f_new"].to_numpy().reshape(n_draws, grid.size)
-        return long_frame(grid, paths)
+        return long_frame(grid, paths, seed)
 
     def _weighted_points(self) -> tuple[np.ndarray, np.ndarray]:
         points = np.stack([self._samples(name) for name in PARAMETERS])

@@ -133,13 +133,16 @@ def normal_log_density(value: Any, mean: float, sd: float) -> Any:
     return -0.5 * ((value - mean) / sd) ** 2 - np.log(sd) - 0.5 * np.log(2 * np.pi)
 
 
-def long_frame(grid: np.ndarray, paths: np.ndarray) -> pd.DataFrame:
-    """Draws of f (draws x grid points) as a long table ``draw``, ``x``, ``f``."""
+def long_frame(grid: np.ndarray, paths: np.ndarray, seed: int) -> pd.DataFrame:
+    """Draws of f (draws x grid points) as a long table ``draw``, ``x``, ``f``, with the seed
+    they were drawn from in ``attrs["seed"]``."""
     n_draws = paths.shape[0]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "draw": np.repeat(np.arange(n_draws), grid.size),
             "x": np.tile(grid, n_draws),
             "f": paths.reshape(-1),
         }
     )
+    frame.attrs["seed"] = seed
+    return frame

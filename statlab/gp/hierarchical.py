@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.gp._grid import GridPosterior, fit_grid
 from statlab.gp._linalg import psd_square_root, single_threaded_blas
 from statlab.gp._nuts import CACHE_ENVIRONMENT_VARIABLE, NutsPosterior, fit_nuts
@@ -147,11 +148,13 @@ class HierarchicalGP:
     ) -> pd.DataFrame:
         """Draw ``n_draws`` functions :math:`f` from the prior: :math:`(A, \\ell)` then :math:`f`.
 
-        Returns a long DataFrame with columns ``draw``, ``x``, ``f``.
+        Returns a long DataFrame with columns ``draw``, ``x``, ``f``; ``attrs["seed"]`` is the seed
+        used (fresh when ``seed`` is None).
         """
         grid = check.vector(x_grid, "x_grid")
         n_draws = check.integer(n_draws, "n_draws", low=1)
-        rng = np.random.default_rng(check.seed(seed))
+        seed = resolved_seed(seed)
+        rng = np.random.default_rng(seed)
         amplitudes = self.priors["amplitude"].sample(rng, n_draws)
         length_scales = self.priors["length_scale"].sample(rng, n_draws)
         paths = np.empty((n_draws, grid.size))
@@ -160,7 +163,7 @@ class HierarchicalGP:
                 correlation = RBF(length_scale=float(length_scales[i])).correlation(grid, grid)
                 root = psd_square_root(correlation, "prior covariance")
                 paths[i] = amplitudes[i] * (root @ rng.standard_normal(grid.size))
-        return long_frame(grid, paths)
+        return long_frame(grid, paths, seed)
 
     def fit(
         self, x: Any, y: Any, *, method: str = "nuts", seed: int | None = None, **options: Any

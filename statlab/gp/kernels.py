@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.gp._linalg import psd_square_root
 
 __all__ = [
@@ -237,7 +238,8 @@ def sample_paths(
     Returns
     -------
     DataFrame
-        Long format with columns ``draw`` (0 .. n_draws-1), ``x`` and ``f``.
+        Long format with columns ``draw`` (0 .. n_draws-1), ``x`` and ``f``; ``attrs["seed"]`` is
+        the seed used (fresh when ``seed`` is None).
 
     >>> paths = sample_paths(RBF(), np.linspace(0, 1, 5), n_draws=3, seed=1)
     >>> paths.shape, list(paths.columns)
@@ -250,15 +252,18 @@ def sample_paths(
     grid = check.vector(x, "x")
     n_draws = check.integer(n_draws, "n_draws", low=1)
     root = psd_square_root(kernel(grid), what=f"Gram matrix of {kernel}")
-    rng = np.random.default_rng(check.seed(seed))
+    seed = resolved_seed(seed)
+    rng = np.random.default_rng(seed)
     values = root @ rng.standard_normal((grid.size, n_draws))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "draw": np.repeat(np.arange(n_draws), grid.size),
             "x": np.tile(grid, n_draws),
             "f": values.T.reshape(-1),
         }
     )
+    frame.attrs["seed"] = seed
+    return frame
 
 
 def kernel_sections(kernels: dict[str, Kernel], x: Any, *, x0: float = 1.0) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.stability._estimator_fit import EstimatorFit
 from statlab.stability._glmnet_fit import GlmnetFit, ReplicateFit
 from statlab.stability._replicates import FitPredict, run_replicates
@@ -98,9 +99,7 @@ def prediction_stability(
     nfolds = check.integer(nfolds, "nfolds", low=3)
     n_jobs = check.n_jobs(n_jobs)
     progress = check.flag(progress, "progress")
-    chosen_seed = check.seed(seed)
-    if chosen_seed is None:
-        chosen_seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    chosen_seed = resolved_seed(seed)
     ran = _rbridge.resolve_backend(check.backend(backend))
     held_out = _held_out_rows(x.shape[0], n_test, test_index, chosen_seed, nfolds)
 

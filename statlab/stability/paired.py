@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from statlab import _validation as check
+from statlab._random import resolved_seed
 
 Statistic = Literal["rmse", "mean_sd"]
 
@@ -46,7 +47,7 @@ def paired_differences(
     relative: bool = False,
     n_draws: int = 2000,
     level: float = 0.95,
-    seed: int | None = 0,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """Each candidate's ``statistic`` and its difference from ``reference``, with a paired
     bootstrap interval over the test rows and the replicates.
@@ -68,7 +69,8 @@ def paired_differences(
         Report differences relative to the reference's value ((candidate − reference) /
         reference), each bootstrap draw divided by its own reference value.
     n_draws, level, seed
-        Bootstrap resamples, the interval's coverage, and the seed of the resampling.
+        Bootstrap resamples, the interval's coverage, and the seed of the resampling (None: a
+        fresh seed; the one used is in the result's ``attrs["seed"]``).
 
     Returns
     -------
@@ -80,7 +82,7 @@ def paired_differences(
     statistic = check.option(statistic, "statistic", ("rmse", "mean_sd"))
     n_draws = check.integer(n_draws, "n_draws", low=10)
     level = check.real(level, "level", low=0.5, high=1.0, high_open=True)
-    seed = check.seed(seed)
+    seed = resolved_seed(seed)
     relative = check.flag(relative, "relative")
     by = list(by)
     needed = {*by, "replicate", "row", "observed", "predicted"}
@@ -120,6 +122,7 @@ def paired_differences(
     )
     table["clear"] = (table["lower"] > 0) | (table["upper"] < 0)
     table["is_reference"] = np.arange(len(table)) == reference_index
+    table.attrs["seed"] = seed
     return table
 
 

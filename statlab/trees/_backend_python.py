@@ -127,7 +127,7 @@ def random_forest(
     from statlab.trees.forest import oob_permutation_importance
 
     estimator = sklearn_forest(settings, _task(classes), seed, n_jobs).fit(X, y)
-    raw, sd = oob_permutation_importance(estimator, X, y, seed, n_jobs)
+    raw, sd = oob_permutation_importance(estimator, X, y, seed=seed, n_jobs=n_jobs)
     return ForestArrays(
         raw=raw,
         sd=sd,

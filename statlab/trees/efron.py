@@ -34,6 +34,7 @@ import pandas as pd
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
+from statlab._random import resolved_seed
 from statlab.trees import _checks
 from statlab.trees._backend_r import FOREST
 from statlab.trees.forest import (
@@ -59,10 +60,11 @@ def simulate_redundant(
     beta: Any = (2.0, 1.5, 1.0, 0.5),
     copy_noise_sd: float = 0.3,
     noise_sd: float = 1.0,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """Data for Efron's experiment (see the module docstring): ``y`` then ``x1..xp``, with
-    ``.attrs["signal"]`` naming the latent signal behind each predictor (``"noise"`` for none)."""
+    ``.attrs["signal"]`` naming the latent signal behind each predictor (``"noise"`` for none)
+    and ``.attrs["seed"]`` the seed of the draw (fresh when ``seed`` is None)."""
     n = _checks.positive_int(n, "n", minimum=10)
     n_factors = _checks.positive_int(n_factors, "n_factors")
     copies = _checks.positive_int(copies, "copies")
@@ -72,7 +74,8 @@ def simulate_redundant(
         raise check.InvalidArgumentError(
             f"beta must have n_factors = {n_factors} values, got {weights.shape[0]}"
         )
-    rng = np.random.default_rng(check.seed(seed))
+    seed = resolved_seed(seed)
+    rng = np.random.default_rng(seed)
     latent = rng.normal(size=(n, n_factors))
     signal = np.repeat(np.arange(n_factors), copies)
     copied = latent[:, signal] + _checks.non_negative(copy_noise_sd, "copy_noise_sd") * rng.normal(
@@ -86,12 +89,14 @@ def simulate_redundant(
     frame.attrs["signal"] = dict(
         zip(names, [f"z{k + 1}" for k in signal] + ["noise"] * n_noise, strict=True)
     )
+    frame.attrs["seed"] = seed
     return frame
 
 
 @dataclass(frozen=True, repr=False)
 class EfronResult:
-    """Full and trimmed forests: the mtry CV tables, the test RMSEs, the removed features."""
+    """Full and trimmed forests: the mtry CV tables, the test RMSEs, the removed features, and
+    the seed of the test rows, folds and forests (drawn afresh when the call gave None)."""
 
     full: ForestResult
     trimmed: ForestResult
@@ -102,6 +107,7 @@ class EfronResult:
     test_rmse_trimmed: float
     backend: str
     test_observed: np.ndarray
+    seed: int
 
     @property
     def relative_change(self) -> float:
@@ -109,12 +115,13 @@ class EfronResult:
         return (self.test_rmse_trimmed - self.test_rmse_full) / self.test_rmse_full
 
     def relative_change_interval(
-        self, *, n_draws: int = 2000, level: float = 0.95, seed: int | None = 0
+        self, *, n_draws: int = 2000, level: float = 0.95, seed: int | None = None
     ) -> pd.Series:
         """:attr:`relative_change` with a paired bootstrap interval over the test rows (both
         forests scored on the same resampled rows; see
         :func:`statlab.stability.paired_differences`): ``relative_change``, ``lower``, ``upper``
-        and ``clear`` (the interval excludes 0)."""
+        and ``clear`` (the interval excludes 0). The resampling is seeded by ``seed``, else by
+        the experiment's own :attr:`seed`."""
         from statlab.stability import paired_differences
 
         predictions = pd.DataFrame(
@@ -130,7 +137,7 @@ class EfronResult:
         )
         table = paired_differences(
             predictions, by=["model"], statistic="rmse", reference=("full",), relative=True,
-            n_draws=n_draws, level=level, seed=seed,
+            n_draws=n_draws, level=level, seed=self.seed if seed is None else seed,
         )  # fmt: skip
         trimmed = table.xs("trimmed", level="model").iloc[0]
         return pd.Series(
@@ -193,16 +200,16 @@ def efron_experiment(
     nfolds: int = 5,
     n_trees: int = 500,
     test_fraction: float = 0.25,
-    seed: int = 0,
+    seed: int | None = None,
     backend: Literal["auto", "r", "python"] = "auto",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> EfronResult:
     """Tune mtry by K-fold CV on the training rows, fit, rank features by OOB permutation
     importance, remove the top ``n_remove``, retune and refit on the rest, and compare test RMSEs.
 
-    The test rows (``test_fraction`` of the data) and the folds come from ``seed`` and are the same
-    for both backends. ``progress=True`` shows a bar over the forests fitted (CV fits and the two
+    The test rows (``test_fraction`` of the data) and the folds come from ``seed`` (None: a fresh
+    seed, recorded in the result's ``seed``) and are the same for both backends. ``progress=True`` shows a bar over the forests fitted (CV fits and the two
     final forests).
     """
     matrix, names = _checks.design(X)
@@ -266,6 +273,7 @@ def efron_experiment(
         test_rmse_trimmed=rmse_trimmed,
         backend=full.backend,
         test_observed=target[test],
+        seed=seed,
     )
 
 
@@ -326,12 +334,13 @@ def efron_singh2002(
     *,
     removals: Any = SINGH_REMOVALS,
     n_trees: int = 500,
-    seed: int = 0,
+    seed: int | None = None,
     backend: Literal["auto", "r", "python"] = "auto",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> Singh2002Result:
-    """Efron's Table 3 on ``singh2002``: a random 51/51 train/test split (from ``seed``), a forest
+    """Efron's Table 3 on ``singh2002``: a random 51/51 train/test split (from ``seed``; None
+    draws a fresh one, recorded in the result's ``seed``), a forest
     on the training half ranks the genes by OOB permutation importance, then for each k in
     ``removals`` a forest without the top k genes is fitted and its test errors counted.
     ``progress=True`` shows a bar over the forests.

@@ -31,6 +31,7 @@ import pandas as pd
 
 from statlab import _rbridge
 from statlab import _validation as check
+from statlab._random import resolved_seed
 from statlab.trees import _backend_python, _backend_r, _checks, _structure
 
 # re-exported: statlab.trees.importance grows its bootstrap trees with it
@@ -46,6 +47,8 @@ class TreeResult:
 
     ``cptable`` has rpart's columns ``CP, nsplit, rel_error`` and, after cross-validation,
     ``xerror, xstd``. ``X``/``y`` are the training data (used for partitions and pruning).
+    ``seed`` is the seed the cross-validation folds ``foldid`` were drawn from (None when they
+    were given, or there was no cross-validation).
     """
 
     tree: TreeStructure
@@ -57,6 +60,7 @@ class TreeResult:
     X: np.ndarray = field(repr=False)
     y: np.ndarray = field(repr=False)
     foldid: np.ndarray | None = None
+    seed: int | None = None
 
     @property
     def n_leaves(self) -> int:
@@ -199,7 +203,8 @@ def fit_tree(
 
     ``nfolds`` or ``foldid`` (1-based fold labels, shared by both backends) add rpart's
     cross-validated ``xerror``/``xstd`` to ``cptable``; pick a cp with :meth:`TreeResult.best_cp`
-    and :meth:`TreeResult.prune`.
+    and :meth:`TreeResult.prune`. Folds drawn for ``nfolds`` come from ``seed`` (None: a fresh
+    seed, recorded in the result's ``seed``).
 
     >>> import statlab as sl
     >>> sine = sl.data.load("sine_boosting")
@@ -223,6 +228,8 @@ def fit_tree(
     )
     folds = None
     if nfolds is not None or foldid is not None:
+        if foldid is None:
+            seed = resolved_seed(seed)
         folds = _checks.fold_ids(foldid, 10 if nfolds is None else nfolds, matrix.shape[0], seed)
     settings = {"max_depth": max_depth, "cp": cp, "min_split": min_split, "min_bucket": min_bucket}
     ran = _rbridge.resolve_backend(backend, CART)
@@ -238,6 +245,7 @@ def fit_tree(
         X=matrix,
         y=target,
         foldid=folds,
+        seed=seed if folds is not None and foldid is None else None,
     )
 
 

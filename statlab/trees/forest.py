@@ -37,6 +37,7 @@ import pandas as pd
 from statlab import _rbridge
 from statlab import _validation as check
 from statlab._progress import progress_bar
+from statlab._random import resolved_seed
 from statlab._replicates import map_replicates
 from statlab.trees import _backend_python, _backend_r, _checks
 from statlab.trees._backend_r import FOREST
@@ -46,7 +47,8 @@ Backend = Literal["auto", "r", "python"]
 
 @dataclass(frozen=True, repr=False)
 class ForestResult:
-    """A fitted forest's importances, out-of-bag predictions and (if asked) test predictions."""
+    """A fitted forest's importances, out-of-bag predictions and (if asked) test predictions;
+    ``seed`` is the seed it was grown with (drawn afresh when the call gave None)."""
 
     feature_names: list[str]
     task: str
@@ -58,6 +60,7 @@ class ForestResult:
     y: np.ndarray
     mtry: int
     n_trees: int
+    seed: int
     backend: str
 
     def importance(self) -> pd.DataFrame:
@@ -114,9 +117,9 @@ def random_forest(
     node_size: int | None = None,
     X_test: Any = None,
     task: Literal["auto", "regression", "classification"] = "auto",
-    seed: int = 0,
+    seed: int | None = None,
     backend: Backend = "auto",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
 ) -> ForestResult:
     """A random forest with randomForest's defaults (``mtry = floor(p / 3)`` for regression,
     ``floor(sqrt(p))`` for classification; ``node_size`` 5 / 1) and its permutation importance.
@@ -148,6 +151,7 @@ def random_forest(
         y=target,
         mtry=settings["mtry"],
         n_trees=settings["n_trees"],
+        seed=seed,
         backend=ran,
     )
 
@@ -162,15 +166,15 @@ def tune_mtry(
     n_trees: int = 500,
     node_size: int | None = None,
     task: Literal["auto", "regression", "classification"] = "auto",
-    seed: int = 0,
+    seed: int | None = None,
     backend: Backend = "auto",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """K-fold cross-validation of ``mtry``: per grid value the mean over folds of the held-out MSE
     (or misclassification rate), its standard error and ``rmse`` (sqrt of the mean MSE). The folds
     (``foldid``, or drawn from ``seed``) are shared by both backends. ``.attrs["best"]`` is the
-    mtry with the smallest error.
+    mtry with the smallest error; ``.attrs["seed"]`` the seed used (fresh when ``seed`` is None).
 
     The default grid is 5 values from 1 to p spaced evenly on the log scale. ``progress=True``
     shows a bar over the fold x mtry fits (the R backend runs them in one call, so its bar moves
@@ -220,18 +224,22 @@ def _cv_mtry(
         table["rmse"] = np.sqrt(table["cv_error"])
     table.attrs["best"] = int(table["mtry"].iloc[int(np.argmin(table["cv_error"].to_numpy()))])
     table.attrs["backend"] = ran
+    table.attrs["seed"] = seed
     return table
 
 
 def oob_permutation_importance(
-    estimator: Any, X: np.ndarray, y: np.ndarray, seed: int = 0, n_jobs: int = 1
+    estimator: Any, X: np.ndarray, y: np.ndarray, seed: int | None = None, n_jobs: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """randomForest's permutation importance for a fitted scikit-learn forest: per feature the mean
     over trees of the increase in the tree's OOB error after permuting the feature among its OOB
     rows, and the standard error of that mean. Returns ``(raw, sd)``.
 
     Tree t permutes with the t-th child of ``SeedSequence(seed)``, so the result does not depend on
-    ``n_jobs`` (joblib threads sharing the trees)."""
+    ``n_jobs`` (joblib threads sharing the trees). ``seed=None`` draws a fresh seed, which the
+    returned arrays cannot record: pass a seed to be able to repeat the permutations."""
+    seed = resolved_seed(seed)
+    n_jobs = check.n_jobs(n_jobs)
     n_trees = len(estimator.estimators_)
     tree_deltas = partial(
         _tree_deltas,
@@ -306,13 +314,9 @@ def _engine(ran: str) -> ModuleType:
 
 
 def _seed_and_jobs(seed: Any, n_jobs: Any) -> tuple[int, int]:
-    """A seed (None draws one) and a joblib worker count (None means 1)."""
-    chosen = check.seed(seed)
-    jobs = check.n_jobs(n_jobs)
-    return (
-        int(np.random.SeedSequence().generate_state(1)[0]) if chosen is None else chosen,
-        1 if jobs is None else jobs,
-    )
+    """A seed (None draws a fresh one) and a joblib worker count (None: the active
+    ``joblib.parallel_config``'s, else 1)."""
+    return resolved_seed(seed), check.worker_count(n_jobs)
 
 
 def _forest_settings(p: int, task: str, n_trees: Any, mtry: Any, node_size: Any) -> dict[str, int]:

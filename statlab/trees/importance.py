@@ -46,7 +46,8 @@ Backend = Literal["auto", "r", "python"]
 @dataclass(frozen=True, repr=False)
 class ImportanceStability:
     """Tuned lasso and tree, their holdout accuracy, and the bootstrap coefficients / MDI (on the
-    bootstrap samples ``rows``, drawn from ``seed``)."""
+    bootstrap samples ``rows``, drawn from ``seed``: the call's, or a fresh one when it gave
+    None)."""
 
     feature_names: list[str]
     lambda_star: float
@@ -99,7 +100,7 @@ class ImportanceStability:
         return pd.Series(scores, index=self.feature_names, name="mdi_plus")
 
     def mdi_plus_bootstrap(
-        self, n_draws: int | None = None, *, n_jobs: int | None = 1, progress: bool = False
+        self, n_draws: int | None = None, *, n_jobs: int | None = None, progress: bool = False
     ) -> pd.DataFrame:
         """MDI+ of the tree refitted on each of the first ``n_draws`` bootstrap samples (all of
         them by default; the rows of :attr:`importances`), as the gain over the no-split baseline
@@ -257,9 +258,9 @@ def importance_stability(
     n_draws: int = 50,
     nfolds: int = 10,
     min_split: int = 20,
-    seed: int = 0,
+    seed: int | None = None,
     backend: Backend = "auto",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> ImportanceStability:
     """Lasso and CART importances under ``n_draws`` (the sheet's B) bootstrap refits (see the
