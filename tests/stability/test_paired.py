@@ -50,7 +50,7 @@ def test_a_large_shift_is_clear_and_an_identical_model_is_not():
     frame = predictions({"a": 0.0, "b": 1.0})
     copy = frame[frame["model"] == "a"].assign(model="a_copy")
     table = paired_differences(
-        pd.concat([frame, copy]), by=["model"], statistic="rmse", reference=("a",)
+        pd.concat([frame, copy]), by=["model"], statistic="rmse", reference=("a",), seed=0
     )
     worse = table.xs("b", level="model").iloc[0]
     assert worse["clear"] and worse["lower"] > 0
@@ -63,7 +63,7 @@ def test_a_large_shift_is_clear_and_an_identical_model_is_not():
 
 def test_a_small_difference_on_few_rows_is_within_noise():
     frame = predictions({"a": 0.0, "b": 0.02}, n_rows=10, noise=0.5)
-    table = paired_differences(frame, by=["model"], statistic="rmse", reference=("a",))
+    table = paired_differences(frame, by=["model"], statistic="rmse", reference=("a",), seed=0)
     row = table.xs("b", level="model").iloc[0]
     assert row["lower"] < 0 < row["upper"] and not row["clear"]
 
