@@ -212,8 +212,9 @@ def cv_glmnet(
     """K-fold cross-validation of the glmnet path, as R's ``cv.glmnet``.
 
     statlab draws ``foldid`` itself from ``seed`` (None: a fresh seed, recorded in the result's
-    ``seed``; R's own RNG is never used) and gives the same folds to either backend. ``type_measure`` picks the loss as R does: "default"
-    (mean squared error for Gaussian and mgaussian, deviance otherwise), "mse", "deviance",
+    ``seed``; R's own RNG is never used) and gives the same folds to either backend.
+    ``type_measure`` picks the loss as R does: "default" (mean squared error for Gaussian and
+    mgaussian, deviance otherwise), "mse", "deviance",
     "mae" (for mgaussian summed over the responses, "deviance" being "mse"), and for
     binomial "class" and "auc" (maximised; with under 10 observations per fold R's warning and
     "deviance"), for Cox "deviance" (the partial-likelihood deviance per event; grouped, each
