@@ -284,6 +284,7 @@ def cv_glmnet(
     jobs = _inputs.parallel_jobs(n_jobs)
     folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
     _inputs.fold_weights(w, folds)
+    _inputs.fold_responses(y_values, w, folds, fit_args["family"])
     _inputs.class_shares(y_values, w, fit_args["family"], labels, folds)
     measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
     relax = _inputs.flag(relax, "relax")
