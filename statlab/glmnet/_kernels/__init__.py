@@ -66,6 +66,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MIN_VARIANCE,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
 )
 from statlab.glmnet._kernels.column_sums import centred_products, column_stats, held_out_sums
 from statlab.glmnet._kernels.cox import (
@@ -77,7 +78,7 @@ from statlab.glmnet._kernels.cox import (
 )
 from statlab.glmnet._kernels.coxpath import cox_counting_deviance, cox_gradient, cox_wls
 from statlab.glmnet._kernels.gaussian_cov import gaussian_cov_path
-from statlab.glmnet._kernels.gaussian_naive import gaussian_naive_path
+from statlab.glmnet._kernels.gaussian_naive import NaiveProblem, gaussian_naive_path
 from statlab.glmnet._kernels.glm import BINOMIAL, POISSON, glm_path
 from statlab.glmnet._kernels.mgaussian import mgaussian_path
 from statlab.glmnet._kernels.multinomial import class_shift, multinomial_path
@@ -92,6 +93,8 @@ __all__ = [
     "STATUS_MIN_VARIANCE",
     "STATUS_OK",
     "STATUS_PMAX",
+    "NaiveProblem",
+    "PathControl",
     "centred_products",
     "class_shift",
     "column_stats",

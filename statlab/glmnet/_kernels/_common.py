@@ -6,6 +6,8 @@ reads x through (dense column-major or CSC, centred and scaled implicitly).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 from numba.extending import register_jitable
@@ -21,6 +23,26 @@ STATUS_PMAX = 2  # more than max_active variables became active; earlier steps r
 STATUS_MIN_VARIANCE = (
     3  # the grouped multinomial's largest p (1 - p) fell below 1e-6 (glmnet's eps)
 )
+
+
+class PathControl(NamedTuple):
+    """glmnet's settings of a path, one argument to every path kernel (numba takes a NamedTuple of
+    scalars and arrays as it takes them one by one). Lambdas and limits are in the standardised
+    problem's units; each kernel's docstring says what it makes of them."""
+
+    alpha: float  # the elastic-net mixing: alpha |b|_1 + (1 - alpha)/2 |b|^2
+    lambdas: np.ndarray  # the sequence; with early_stop all after the first are filled in
+    early_stop: bool  # glmnet's own sequence: lambda_max * lambda_factor^k, stopped early
+    thresh: float  # convergence: the largest xv_j delta^2 of a pass below this
+    max_passes: int  # glmnet's maxit: passes over the data, summed over the path
+    penalty: np.ndarray  # the renormalised penalty factors
+    lower: np.ndarray  # box limits of the coefficients
+    upper: np.ndarray
+    lambda_factor: float  # the ratio of successive lambdas of glmnet's own sequence
+    max_active: int  # glmnet's pmax: variables ever active
+    max_df: int  # glmnet's dfmax: non-zero coefficients before the path stops
+    fdev: float  # the path stops when the deviance ratio gains less than this
+
 
 _VECTORISE = {"reassoc", "contract", "nsz"}
 

@@ -20,6 +20,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MAXIT,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
     _centred_dot,
     _dense_centred_weighted_sq,
     _dense_irls_update,
@@ -296,18 +297,7 @@ def cox_path(
     xm: np.ndarray,
     xs: np.ndarray,
     usable: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
+    control: PathControl,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int, float]:
     """Elastic-net path of the Cox model by penalised IRLS, as glmnet's Fortran ``coxnet``.
 
@@ -324,6 +314,8 @@ def cox_path(
     Returns (coefficients p x L, deviance ratio per step, steps stored, passes, status, null
     deviance per unit weight).
     """
+    (alpha, lambdas, early_stop, thresh, max_passes, penalty, lower, upper, lambda_factor,
+     max_active, max_df, fdev) = control  # fmt: skip
     n = w.shape[0]
     p = xm.shape[0]
     n_lambda = lambdas.shape[0]

@@ -19,6 +19,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MAXIT,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
     _dense_centred_dot,
     _first_lambda_max,
     _inner,
@@ -296,18 +297,7 @@ def gaussian_cov_path(
     xv: np.ndarray,
     usable: np.ndarray,
     grad0: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
+    control: PathControl,
     shared: np.ndarray,
     shared_rows: np.ndarray,
     shared_columns: np.ndarray,
@@ -321,7 +311,7 @@ def gaussian_cov_path(
     with ``xz`` the implicitly standardised x, ``w`` summing to 1 and ``yz`` centred with unit
     weighted variance; ``grad0`` is ``xz' (w yz)``.
 
-    glmnet's options: variable j's penalty is scaled by ``penalty[j]`` (renormalised penalty
+    glmnet's options, in ``control`` (:class:`PathControl`): variable j's penalty is scaled by ``penalty[j]`` (renormalised penalty
     factors) and its coefficient kept in [``lower[j]``, ``upper[j]``] (standardised units). With
     ``early_stop`` (glmnet's own sequence) the lambdas after the first are filled in here, from
     the gradient once the unpenalised variables are fitted, ``lambda_max * lambda_factor^k``;
@@ -334,6 +324,8 @@ def gaussian_cov_path(
     Returns (coefficients p x L, R^2 per step, number of steps stored, total passes, status); the
     number of passes exceeds ``max_passes`` when a step did not converge (that step is not stored).
     """
+    (alpha, lambdas, early_stop, thresh, max_passes, penalty, lower, upper, lambda_factor,
+     max_active, max_df, fdev) = control  # fmt: skip
     n = w.shape[0]
     p = xm.shape[0]
     n_lambda = lambdas.shape[0]

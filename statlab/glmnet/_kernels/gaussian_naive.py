@@ -8,6 +8,8 @@ with R to rounding even at R's default ``thresh``, not only at the optimum.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -15,6 +17,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MAXIT,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
     _dense_centred_dot,
     _enter_active,
     _first_lambda_max,
@@ -25,6 +28,19 @@ from statlab.glmnet._kernels._common import (
     _stops_early,
     _stored,
 )
+
+
+class NaiveProblem(NamedTuple):
+    """The data of a naive-update fit, one argument to its kernels (beside x and the
+    :class:`~statlab.glmnet._kernels._common.PathControl`)."""
+
+    w: np.ndarray  # row weights summing to 1 (0: the row takes no part)
+    yz: np.ndarray  # the response centred and scaled to unit weighted variance
+    xm: np.ndarray  # the columns' weighted means (0 without an intercept)
+    xs: np.ndarray  # the columns' scales
+    xv: np.ndarray  # the standardised columns' weighted sums of squares
+    usable: np.ndarray  # the columns taking part (not constant, not excluded)
+    abs_grad0: np.ndarray  # |xz' (w yz)|, the gradient at b = 0
 
 
 @njit(cache=True, inline="always")
@@ -127,25 +143,8 @@ def _gaussian_naive_path(
     indices: np.ndarray,
     values: np.ndarray,
     sparse: bool,
-    w: np.ndarray,
-    yz: np.ndarray,
-    xm: np.ndarray,
-    xs: np.ndarray,
-    xv: np.ndarray,
-    usable: np.ndarray,
-    abs_grad0: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
+    problem: NaiveProblem,
+    control: PathControl,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by naive updates (R's ``type.gaussian = "naive"``),
     step for step as glmnet's naive solver.
@@ -154,9 +153,12 @@ def _gaussian_naive_path(
     lam_prev)``); passes over the active set (once any were needed), then full passes over the strong
     set until the largest ``xv_k * delta^2`` is below ``thresh`` and no variable outside the strong
     set violates the KKT condition (both thresholds scaled by ``penalty[j]``). Same problem,
-    options, arguments and returns as :func:`gaussian_cov_path`; ``abs_grad0`` is
-    ``|xz' (w yz)|``.
+    options and returns as :func:`~statlab.glmnet._kernels.gaussian_cov.gaussian_cov_path`, the
+    data in ``problem``.
     """
+    w, yz, xm, xs, xv, usable, abs_grad0 = problem
+    (alpha, lambdas, early_stop, thresh, max_passes, penalty, lower, upper, lambda_factor,
+     max_active, max_df, fdev) = control  # fmt: skip
     p = xm.shape[0]
     n_lambda = lambdas.shape[0]
     beta = np.zeros((p, n_lambda))
@@ -351,52 +353,10 @@ def _gaussian_naive_path_sparse(
     indptr: np.ndarray,
     indices: np.ndarray,
     values: np.ndarray,
-    w: np.ndarray,
-    yz: np.ndarray,
-    xm: np.ndarray,
-    xs: np.ndarray,
-    xv: np.ndarray,
-    usable: np.ndarray,
-    abs_grad0: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
+    problem: NaiveProblem,
+    control: PathControl,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
-    return _gaussian_naive_path(
-        xd,
-        indptr,
-        indices,
-        values,
-        True,
-        w,
-        yz,
-        xm,
-        xs,
-        xv,
-        usable,
-        abs_grad0,
-        alpha,
-        lambdas,
-        early_stop,
-        thresh,
-        max_passes,
-        penalty,
-        lower,
-        upper,
-        lambda_factor,
-        max_active,
-        max_df,
-        fdev,
-    )
+    return _gaussian_naive_path(xd, indptr, indices, values, True, problem, control)
 
 
 @njit(cache=True, nogil=True)
@@ -405,52 +365,10 @@ def _gaussian_naive_path_dense(
     indptr: np.ndarray,
     indices: np.ndarray,
     values: np.ndarray,
-    w: np.ndarray,
-    yz: np.ndarray,
-    xm: np.ndarray,
-    xs: np.ndarray,
-    xv: np.ndarray,
-    usable: np.ndarray,
-    abs_grad0: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
+    problem: NaiveProblem,
+    control: PathControl,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
-    return _gaussian_naive_path(
-        xd,
-        indptr,
-        indices,
-        values,
-        False,
-        w,
-        yz,
-        xm,
-        xs,
-        xv,
-        usable,
-        abs_grad0,
-        alpha,
-        lambdas,
-        early_stop,
-        thresh,
-        max_passes,
-        penalty,
-        lower,
-        upper,
-        lambda_factor,
-        max_active,
-        max_df,
-        fdev,
-    )
+    return _gaussian_naive_path(xd, indptr, indices, values, False, problem, control)
 
 
 def gaussian_naive_path(
@@ -459,9 +377,10 @@ def gaussian_naive_path(
     indices: np.ndarray,
     values: np.ndarray,
     sparse: bool,
-    *path_args: object,
+    problem: NaiveProblem,
+    control: PathControl,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for a Gaussian response by naive updates: :func:`_gaussian_naive_path`
     compiled for sparse or for dense x."""
     kernel = _gaussian_naive_path_sparse if sparse else _gaussian_naive_path_dense
-    return kernel(xd, indptr, indices, values, *path_args)
+    return kernel(xd, indptr, indices, values, problem, control)

@@ -21,6 +21,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MAXIT,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
     _dense_centred_dot,
     _dense_centred_weighted_sq,
     _dense_irls_update,
@@ -236,27 +237,16 @@ def glm_path(
     xs: np.ndarray,
     x_var: np.ndarray,
     usable: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
+    control: PathControl,
     intercept: bool,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
     modified_newton: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int, float]:
     """Elastic-net path for a 0/1 (``family=BINOMIAL``) or count (``POISSON``) response by
     penalised IRLS.
 
     Solves ``min -sum w loglik(offset + a0 + xz b) + lam (alpha |b|_1 + (1-alpha)/2 |b|^2)`` with
-    ``w`` summing to 1 and ``xz`` the implicitly standardised x. The options (``penalty`` ...
-    ``fdev``) are those of :func:`gaussian_cov_path`; without ``intercept`` a0 stays 0 (the null
+    ``w`` summing to 1 and ``xz`` the implicitly standardised x. The options (``control``)
+    are those of :func:`~statlab.glmnet._kernels.gaussian_cov.gaussian_cov_path`; without ``intercept`` a0 stays 0 (the null
     model is then the offset alone). The first step ("infinite" lambda) fits the intercept and the
     unpenalised variables. The path stops early as glmnet's: binomial when the deviance ratio
     gains less than ``fdev``, Poisson when it gains less than ``10 fdev`` of itself over the last
@@ -270,6 +260,8 @@ def glm_path(
     which are carried as scalars within a pass (``eta_shift``, ``resid_shift``) and folded in once
     per pass, so an update touches only the stored entries of its column.
     """
+    (alpha, lambdas, early_stop, thresh, max_passes, penalty, lower, upper, lambda_factor,
+     max_active, max_df, fdev) = control  # fmt: skip
     n = w.shape[0]
     p = xm.shape[0]
     n_lambda = lambdas.shape[0]

@@ -18,6 +18,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MAXIT,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
     _dense_centred_dot,
     _dense_centred_update,
     _enter_active,
@@ -136,19 +137,8 @@ def mgaussian_path(
     xs: np.ndarray,
     xv: np.ndarray,
     usable: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
+    control: PathControl,
     null_rss: float,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int]:
     """Elastic-net path for K Gaussian responses (R's ``family = "mgaussian"``), step for step
     as glmnet's multi-response solver.
@@ -166,6 +156,8 @@ def mgaussian_path(
     residual sum of squares with ``fdev`` and counts the first response's nonzero coefficients
     against ``max_df``. Returns (beta p x K x L, dev_ratio, steps stored, passes, status).
     """
+    (alpha, lambdas, early_stop, thresh, max_passes, penalty, lower, upper, lambda_factor,
+     max_active, max_df, fdev) = control  # fmt: skip
     p = xm.shape[0]
     k = yz.shape[0]
     n_lambda = lambdas.shape[0]

@@ -25,6 +25,7 @@ from statlab.glmnet._kernels._common import (
     STATUS_MIN_VARIANCE,
     STATUS_OK,
     STATUS_PMAX,
+    PathControl,
     _centred_dot,
     _dense_centred_axpy,
     _dense_centred_update,
@@ -600,19 +601,8 @@ def multinomial_path(
     xs: np.ndarray,
     xv: np.ndarray,
     usable: np.ndarray,
-    alpha: float,
-    lambdas: np.ndarray,
-    early_stop: bool,
-    thresh: float,
-    max_passes: int,
-    penalty: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
+    control: PathControl,
     intercept: bool,
-    lambda_factor: float,
-    max_active: int,
-    max_df: int,
-    fdev: float,
     grouped: bool,
     modified_newton: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int, float]:
@@ -624,11 +614,13 @@ def multinomial_path(
     (1-alpha)/2 ||B_j||^2``, a variable enters for all classes at once). Ungrouped, one class at a
     time (:func:`_multinomial_by_class`); grouped, one variable's classes at a time under a common
     curvature (:func:`_multinomial_grouped`, which counts K passes per pass, as glmnet), ``xv``
-    being the weighted variances of the standardised columns. Options, lambdas and returns
-    as :func:`glm_path`, with intercepts K x L and coefficients p x K x L; intercepts are centred
-    to sum to zero, as glmnet reports them. Sparse x is centred implicitly: gradients read only
+    being the weighted variances of the standardised columns. Options, lambdas and returns as
+    :func:`~statlab.glmnet._kernels.glm.glm_path`, with intercepts K x L and coefficients
+    p x K x L; intercepts are centred to sum to zero, as glmnet reports them. Sparse x is centred implicitly: gradients read only
     the stored entries, with the weighted residual's class sums for the centring.
     """
+    (alpha, lambdas, early_stop, thresh, max_passes, penalty, lower, upper, lambda_factor,
+     max_active, max_df, fdev) = control  # fmt: skip
     n = w.shape[0]
     p = xm.shape[0]
     k = y.shape[1]
