@@ -1,7 +1,7 @@
 """Sweeps of x outside the paths: the weighted column means, variances and non-constant columns
-glmnet standardises with (its ``standardize``/``ju`` step), the gradient ``xz' v`` at the first
-step, and the held-out rows' sums that let cross-validation's Gaussian fits share one sweep of
-dense x.
+glmnet standardises with (its C++ driver's ``standardize`` and ``chkvars``), the gradient
+``xz' v`` at the first step, and the held-out rows' sums that let ``cv.glmnet``'s Gaussian fits
+share one sweep of dense x.
 """
 
 from __future__ import annotations
