@@ -817,6 +817,25 @@ def _reported_cases() -> list[Any]:
             ),
             "weights",
         ),
+        "fold-training-y-constant": (
+            lambda: sl.cv_glmnet(
+                X,
+                np.r_[np.zeros(20), Y[20:]],
+                foldid=np.r_[np.arange(20) % 3 + 2, np.ones(20, int)],
+                backend="python",
+            ),
+            "y",
+        ),
+        "fold-training-counts-all-zero": (
+            lambda: sl.cv_glmnet(
+                X,
+                np.r_[np.zeros(20), counts[20:] + 1],
+                family="poisson",
+                foldid=np.r_[np.arange(20) % 3 + 2, np.ones(20, int)],
+                backend="python",
+            ),
+            "y",
+        ),
         "compare_models-n_test-all-rows": (
             lambda: sl.compare_models(
                 prostate,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,6 +37,9 @@ from statlab.glmnet._paths import (
     select_lambda,
     select_lambda_gamma,
 )
+
+if TYPE_CHECKING:
+    from statlab.glmnet._kernels import PathControl
 
 # numba and the kernels (statlab.glmnet._kernels) are imported by the functions calling them, so
 # that importing statlab.glmnet, or running the R backend, loads neither
@@ -268,6 +271,34 @@ class _Settings:
     modified_newton: bool = False  # type_logistic="modified.Newton"
 
 
+def path_control(
+    settings: _Settings,
+    lambdas_std: np.ndarray,
+    factor: float,
+    x_scale: np.ndarray,
+    y_scale: float = 1.0,
+    thresh: float | None = None,
+) -> PathControl:
+    """The path kernels' :class:`~statlab.glmnet._kernels._common.PathControl` from ``settings``:
+    the lambdas ``lambdas_std`` and the box limits (times ``x_scale / y_scale``; p x K limits
+    where ``x_scale`` is p x K) in the standardised problem's units, glmnet's own sequence (ratio
+    ``factor``) where the user gave none, and ``thresh`` where the family scales it (else the
+    user's)."""
+    from statlab.glmnet import _kernels
+
+    options = settings.options
+    lower, upper = options.lower, options.upper
+    if x_scale.ndim == 2:  # one limit a variable, scaled per response
+        lower, upper = lower[:, None], upper[:, None]
+    return _kernels.PathControl(
+        settings.alpha, lambdas_std, settings.lambdas is None,
+        settings.thresh if thresh is None else thresh, settings.max_passes, options.penalty,
+        np.ascontiguousarray(lower * x_scale / y_scale),
+        np.ascontiguousarray(upper * x_scale / y_scale), factor, options.pmax, options.dfmax,
+        options.fdev,
+    )  # fmt: skip
+
+
 def _fit_rows(
     columns: _Columns,
     y: np.ndarray,
@@ -329,23 +360,20 @@ def _fit_rows(
             lambdas_std = np.full(settings.nlambda, _kernels.BIG_LAMBDA)  # filled by the kernel
         else:
             lambdas_std = settings.lambdas / y_scale
-        common = (settings.alpha, lambdas_std)
-        control = (
-            own_sequence, settings.thresh, settings.max_passes, options.penalty,
-            options.lower * x_scale / y_scale, options.upper * x_scale / y_scale, factor,
-            options.pmax, options.dfmax, options.fdev,
-        )  # fmt: skip
+        control = path_control(settings, lambdas_std, factor, x_scale, y_scale)
         if settings.type_gaussian == "naive":
+            problem = _kernels.NaiveProblem(
+                w, yz, x_mean, x_scale, x_var_std, usable, np.abs(gradient)
+            )
             beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_naive_path(
-                *args, w, yz, x_mean, x_scale, x_var_std, usable, np.abs(gradient),
-                *common, *control,
-            )  # fmt: skip
+                *args, problem, control
+            )
         else:
             shared, shared_rows, shared_columns = _NO_GRAM, np.full(p, -1), np.full(p, -1)
             if training_sums is not None:
                 shared, shared_rows, shared_columns = training_sums.gram(x_mean, x_scale)
             beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
-                *args, w, x_mean, x_scale, x_var_std, usable, gradient, *common, *control,
+                *args, w, x_mean, x_scale, x_var_std, usable, gradient, control,
                 shared, shared_rows, shared_columns,
             )  # fmt: skip
         beta = beta_std[:, :n_steps] * y_scale / x_scale[:, None]
@@ -365,11 +393,8 @@ def _fit_rows(
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = (
             _kernels.multinomial_path(
                 *args, w, _kernel_data(y), _kernel_data(offset), x_mean, x_scale, x_var_std, usable,
-                settings.alpha,
-                lambdas_std, own_sequence, settings.thresh, settings.max_passes, options.penalty,
-                options.lower * x_scale, options.upper * x_scale, options.intercept, factor,
-                options.pmax, options.dfmax, options.fdev, settings.grouped_multinomial,
-                settings.modified_newton,
+                path_control(settings, lambdas_std, factor, x_scale), options.intercept,
+                settings.grouped_multinomial, settings.modified_newton,
             )
         )  # fmt: skip
         beta = beta_std[:, :, :n_steps] / x_scale[:, None, None]
@@ -393,9 +418,7 @@ def _fit_rows(
         )
         beta_std, dev_ratio, n_steps, passes, status_code, null_dev = _kernels.cox_path(
             *args, w, status, _kernel_data(offset), order, ends, x_mean, x_scale, usable,
-            settings.alpha, lambdas_std, own_sequence, settings.thresh, settings.max_passes,
-            options.penalty, options.lower * x_scale, options.upper * x_scale, cox_factor,
-            options.pmax, options.dfmax, options.fdev,
+            path_control(settings, lambdas_std, cox_factor, x_scale),
         )  # fmt: skip
         status = status_code
         if status == _kernels.STATUS_COX_WEIGHT:
@@ -413,9 +436,7 @@ def _fit_rows(
         family = _kernels.POISSON if settings.family == "poisson" else _kernels.BINOMIAL
         a0_std, beta_std, dev_ratio, n_steps, passes, status, null_dev = _kernels.glm_path(
             *args, w, _kernel_data(y), _kernel_data(offset), family, x_mean, x_scale, x_var_std,
-            usable, settings.alpha, lambdas_std, own_sequence, settings.thresh,
-            settings.max_passes, options.penalty, options.lower * x_scale, options.upper * x_scale,
-            options.intercept, factor, options.pmax, options.dfmax, options.fdev,
+            usable, path_control(settings, lambdas_std, factor, x_scale), options.intercept,
             settings.modified_newton,
         )  # fmt: skip
         beta = beta_std[:, :n_steps] / x_scale[:, None]
@@ -482,11 +503,10 @@ def _mgaussian_rows(
     limits = x_scale[:, None] / y_scale[None, :]
     beta_std, dev_ratio, n_steps, passes, status = _kernels.mgaussian_path(
         *columns.kernel_args(), w, _kernel_data(yz), x_mean, x_scale, x_var_std, usable,
-        settings.alpha, lambdas_std, settings.lambdas is None,
-        settings.thresh * null_rss / n_responses, settings.max_passes, options.penalty,
-        np.ascontiguousarray(options.lower[:, None] * limits),
-        np.ascontiguousarray(options.upper[:, None] * limits), null_rss, factor, options.pmax,
-        options.dfmax, options.fdev,
+        path_control(
+            settings, lambdas_std, factor, limits, thresh=settings.thresh * null_rss / n_responses
+        ),
+        null_rss,
     )  # fmt: skip
     beta = beta_std[:, :, :n_steps] * y_scale[None, :, None] / x_scale[:, None, None]
     a0 = y_mean[:, None] - np.einsum("j,jkl->kl", x_mean, beta)

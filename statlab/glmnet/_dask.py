@@ -493,10 +493,9 @@ def _gaussian_path(moments: _Moments, n_obs: int, settings: Any) -> PathArrays:
     every = np.arange(p)
     beta_std, dev_ratio, n_steps, passes, status = _kernels.gaussian_cov_path(
         engine._NO_DENSE, engine._NO_INDEX, engine._NO_ROWS, engine._NO_VALUES, False,
-        np.ones(1), x_mean, x_scale, x_var_std, usable, gradient, settings.alpha, lambdas_std,
-        own_sequence, settings.thresh, settings.max_passes, options.penalty,
-        options.lower * x_scale / y_scale, options.upper * x_scale / y_scale, factor,
-        options.pmax, options.dfmax, options.fdev, np.ascontiguousarray(gram), every, every,
+        np.ones(1), x_mean, x_scale, x_var_std, usable, gradient,
+        engine.path_control(settings, lambdas_std, factor, x_scale, y_scale),
+        np.ascontiguousarray(gram), every, every,
     )  # fmt: skip
     if n_steps == 0 and status == _kernels.STATUS_PMAX:
         raise check.InvalidArgumentError(empty_path_message(options.pmax))

@@ -19,8 +19,8 @@ import numpy as np
 from numba import njit
 
 from statlab import _validation as check
-from statlab.glmnet import _kernels as k
-from statlab.glmnet._kernels import (
+from statlab.glmnet._kernels import _common as k
+from statlab.glmnet._kernels._common import (
     PROBABILITY_MIN,
     STATUS_OK,
     STATUS_PMAX,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -131,7 +131,7 @@ def glmnet(
     """
     if _dask.holds_dask(X, y, weights, offset):  # larger than memory: statlab.glmnet._dask
         return _dask.glmnet(**locals())
-    ran, x, y_values, labels, w, names, fit_args = _prepare(
+    problem = _prepare(
         X,
         y,
         alpha,
@@ -161,13 +161,14 @@ def glmnet(
             "strata": strata,
         },
     )
-    engine = _backend_r if ran == "r" else _backend_python
+    engine = _backend_r if problem.backend == "r" else _backend_python
     relax = _inputs.flag(relax, "relax")
-    _no_cox_relax(relax, fit_args["family"])
+    _no_cox_relax(relax, problem.fit_args["family"])
     arrays = engine.fit_path(
-        x, y_values, w, relax=relax, trace_it=_inputs.flag(trace_it, "trace_it"), **fit_args
-    )
-    return _path_result(arrays, names, fit_args, ran, labels)
+        problem.x, problem.y, problem.weights, relax=relax,
+        trace_it=_inputs.flag(trace_it, "trace_it"), **problem.fit_args,
+    )  # fmt: skip
+    return _problem_path(arrays, problem)
 
 
 @check.keyword_only(after=2)
@@ -256,7 +257,7 @@ def cv_glmnet(
         seed = resolved_seed(seed)
     if _dask.holds_dask(X, y, weights, offset, foldid):  # larger than memory
         return replace(_dask.cv_glmnet(**locals()), seed=seed)
-    ran, x, y_values, labels, w, names, fit_args = _prepare(
+    problem = _prepare(
         X,
         y,
         alpha,
@@ -286,16 +287,19 @@ def cv_glmnet(
             "strata": strata,
         },
     )
+    fit_args, ran = problem.fit_args, problem.backend
+    family = fit_args["family"]
     _inputs.cv_lambda_grid(fit_args["lambdas"])
     jobs = check.worker_count(n_jobs)
-    folds = _inputs.fold_ids(foldid, nfolds, x.shape[0], seed)
-    _inputs.fold_weights(w, folds)
-    _inputs.class_shares(y_values, w, fit_args["family"], labels, folds)
-    measure = _inputs.cv_measure(type_measure, fit_args["family"], folds)
+    folds = _inputs.fold_ids(foldid, nfolds, problem.x.shape[0], seed)
+    _inputs.fold_weights(problem.weights, folds)
+    _inputs.fold_responses(problem.y, problem.weights, folds, family)
+    _inputs.class_shares(problem.y, problem.weights, family, problem.labels, folds)
+    measure = _inputs.cv_measure(type_measure, family, folds)
     relax = _inputs.flag(relax, "relax")
-    _no_cox_relax(relax, fit_args["family"])
+    _no_cox_relax(relax, family)
     cv_args = {
-        "fold_exclusions": _fold_exclusions(exclude, x, y_values, w, folds, names, fit_args),
+        "fold_exclusions": _fold_exclusions(exclude, problem, folds),
         "type_measure": measure,
         "grouped": _inputs.flag(grouped, "grouped"),
         "keep": _inputs.flag(keep, "keep"),
@@ -303,15 +307,14 @@ def cv_glmnet(
         "gamma": _inputs.relax_gamma(gamma, relax),
         "trace_it": _inputs.flag(trace_it, "trace_it"),
     }
+    data = (problem.x, problem.y, problem.weights, folds)
     if ran == "r":
-        arrays = _backend_r.cross_validate(x, y_values, w, folds, **cv_args, **fit_args)
+        arrays = _backend_r.cross_validate(*data, **cv_args, **fit_args)
     else:
-        arrays = _backend_python.cross_validate(
-            x, y_values, w, folds, n_jobs=jobs, **cv_args, **fit_args
-        )
-    path = _path_result(arrays.path, names, fit_args, ran, labels)
+        arrays = _backend_python.cross_validate(*data, n_jobs=jobs, **cv_args, **fit_args)
+    path = _problem_path(arrays.path, problem)
     nzero = _cv_nonzero(path, fit_args)
-    measure_name = _inputs.measure_name(measure, fit_args["family"])
+    measure_name = _inputs.measure_name(measure, family)
     return CVGlmnetResult(
         lambdas=path.lambdas,
         cvm=arrays.cvm,
@@ -343,6 +346,22 @@ def cv_glmnet(
     )
 
 
+@dataclass(frozen=True)
+class PreparedProblem:
+    """A glmnet call's inputs after every check: the ``backend`` that will run, ``x`` (dense
+    float64 or CSC), ``y`` in glmnet's coding (class indicators, (time, status), ...), the class
+    ``labels`` (None unless y has classes), the observation ``weights``, the column ``names`` and
+    the backend's keyword arguments ``fit_args``."""
+
+    backend: Literal["r", "python"]
+    x: Any
+    y: np.ndarray
+    labels: list[str] | None
+    weights: np.ndarray
+    names: list[str]
+    fit_args: dict[str, Any]
+
+
 def _prepare(
     X: Any,
     y: Any,
@@ -358,7 +377,7 @@ def _prepare(
     type_gaussian: str | None,
     backend: str,
     options: dict[str, Any],
-) -> tuple[str, Any, np.ndarray, list[str] | None, np.ndarray, list[str], dict[str, Any]]:
+) -> PreparedProblem:
     family = _inputs.family_name(family)
     if isinstance(family, GlmFamily):
         glm_family_options(family, options)
@@ -399,7 +418,7 @@ def _prepare(
         "standardize_response": _inputs.response_scaling(options["standardize_response"], family),
         "strata": _inputs.strata_labels(options["strata"], x.shape[0], family),
     }
-    return ran, x, y_values, labels, w, names, fit_args
+    return PreparedProblem(ran, x, y_values, labels, w, names, fit_args)
 
 
 def _no_cox_relax(relax: bool, family: str) -> None:
@@ -420,23 +439,19 @@ def _cox_intercept(intercept: Any) -> bool:
 
 
 def _fold_exclusions(
-    exclude: Any,
-    x: Any,
-    y: np.ndarray,
-    w: np.ndarray,
-    folds: np.ndarray,
-    names: list[str],
-    fit_args: dict[str, Any],
+    exclude: Any, problem: PreparedProblem, folds: np.ndarray
 ) -> list[np.ndarray] | None:
     """For an ``exclude`` function, the columns it excludes for the full fit and for each fold,
     called on that fold's training rows as R's cv.glmnet does; None otherwise."""
     if not callable(exclude):
         return None
-    exclusions = [fit_args["options"].exclude]
+    exclusions = [problem.fit_args["options"].exclude]
     for fold in range(1, int(folds.max()) + 1):
         train = np.flatnonzero(folds != fold)
         exclusions.append(
-            _inputs.excluded_by_function(exclude, x[train], y[train], w[train], names)
+            _inputs.excluded_by_function(
+                exclude, problem.x[train], problem.y[train], problem.weights[train], problem.names
+            )
         )
     return exclusions
 
@@ -476,6 +491,10 @@ def _path_options(options: dict[str, Any], names: list[str]) -> PathOptions:
             "R stops with 'All used predictors have zero variance'"
         )
     return path_options
+
+
+def _problem_path(arrays: PathArrays, problem: PreparedProblem) -> GlmnetPath:
+    return _path_result(arrays, problem.names, problem.fit_args, problem.backend, problem.labels)
 
 
 def _path_result(

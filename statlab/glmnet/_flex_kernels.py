@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 from numba.core.dispatcher import Dispatcher
 
-from statlab.glmnet._kernels import (
+from statlab.glmnet._kernels._common import (
     STATUS_MAXIT,
     STATUS_OK,
     _centred_dot,

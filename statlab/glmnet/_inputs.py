@@ -845,6 +845,22 @@ def fold_weights(weights: np.ndarray, folds: np.ndarray) -> None:
             )
 
 
+def fold_responses(y: np.ndarray, weights: np.ndarray, folds: np.ndarray, family: Any) -> None:
+    """A Gaussian, Poisson, mgaussian or family-object fit needs a ``y`` that varies over each
+    fold's training rows of positive weight, as over all rows (R's cv.glmnet stops with
+    "y is constant; gaussian glmnet fails at standardization step" or an error from deep inside);
+    the class-based families are checked by :func:`class_shares`."""
+    if family in ("binomial", "multinomial", "cox"):
+        return
+    for fold in range(1, int(folds.max()) + 1):
+        training = y[(folds != fold) & (weights > 0)]
+        if not np.any(np.ptp(training, axis=0) > 0):
+            raise check.InvalidArgumentError(
+                f"y, foldid: y is constant over the training rows of fold {fold} (value "
+                f"{np.ravel(training)[0]:g}), so that fold has nothing to fit; choose other folds"
+            )
+
+
 NULL_PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin
 
 

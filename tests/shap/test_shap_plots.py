@@ -40,7 +40,7 @@ def test_waterfall_pools_extra_features_and_checks_row(explained_rows):
     figure = plot_waterfall(explained_rows, row=0, max_features=3)
     assert len(figure.data) == 3 and figure.data["feature"].iloc[0] == "2 other features"
     assert figure.data["end"].iloc[-1] == pytest.approx(explained_rows.prediction[0])
-    with pytest.raises(ValueError, match="row must be between 0 and 24"):
+    with pytest.raises(ValueError, match=r"row must be an integer in \[0, 24\], got 25"):
         plot_waterfall(explained_rows, row=25)
 
 
