@@ -175,9 +175,8 @@ def _path_sums(
     single_fit = np.ones(1, dtype=np.int64)
     if not _shares_gram(columns, single_fit, settings):
         return None, None
-    reach = min(settings.options.dfmax + 1, settings.options.pmax)
-    included = np.flatnonzero(settings.options.included)
-    if reach * SHORT_PATH_SHARE < included.shape[0]:
+    included, short_path = _gram_variables(settings)
+    if short_path:
         return None, None
     response = y - settings.offset if settings.offset is not None else y
     # the rows in chunks of at most PATH_SUMS_CHUNK_BYTES: the weighted, centred copy of one
@@ -770,9 +769,8 @@ def cross_validate(
         fits = run(range(n_folds + 1), None)
     else:
         response = y - settings.offset if settings.offset is not None else y
-        reach = min(settings.options.dfmax + 1, settings.options.pmax)
-        included = np.flatnonzero(settings.options.included)
-        if reach * SHORT_PATH_SHARE >= included.shape[0]:
+        included, short_path = _gram_variables(settings)
+        if not short_path:
             # the rows and columns of the variables not excluded: no fit reads the others
             sums = _held_out_sums(columns, response, weights, foldid, included, included)
             fits = run(range(n_folds + 1), sums)
@@ -1029,6 +1027,15 @@ class _HeldOutSums:
         return replace(
             self, gram_rows=gram_rows, products=products, total=np.sum(products, axis=0), blocks=[]
         )
+
+
+def _gram_variables(settings: _Settings) -> tuple[np.ndarray, bool]:
+    """The variables a fit may use (those not excluded) and whether ``dfmax`` or ``pmax`` keeps
+    the path short: reaching fewer than 1 in ``SHORT_PATH_SHARE`` of them, so that their whole
+    Gram product would cost more than the rows the path needs."""
+    included = np.flatnonzero(settings.options.included)
+    reach = min(settings.options.dfmax + 1, settings.options.pmax)
+    return included, reach * SHORT_PATH_SHARE < included.shape[0]
 
 
 def _shares_gram(columns: _Columns, foldid: np.ndarray, settings: _Settings) -> bool:

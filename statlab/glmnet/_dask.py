@@ -630,7 +630,7 @@ def cv_glmnet(**arguments: Any) -> Any:
     data = _data(arguments["X"], arguments["y"], arguments["weights"], arguments["offset"])
     settings = _settings(arguments, data.names)
     _inputs.cv_lambda_grid(settings.lambdas)
-    _inputs.parallel_jobs(arguments["n_jobs"])
+    check.n_jobs(arguments["n_jobs"])  # the folds run on the Dask scheduler
     for name in ("keep", "relax"):
         if _inputs.flag(arguments[name], name):
             raise check.InvalidArgumentError(f"{name}=True is not available for Dask input")

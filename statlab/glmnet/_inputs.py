@@ -42,12 +42,6 @@ def gaussian_algorithm(type_gaussian: str | None, n_features: int) -> str | None
     return type_gaussian
 
 
-def parallel_jobs(n_jobs: Any) -> int:
-    """``n_jobs``: threads for the folds, joblib's convention (None is 1, -1 one per core)."""
-    jobs = check.n_jobs(n_jobs)
-    return 1 if jobs is None else jobs
-
-
 def design(
     X: Any, name: str = "X", *, allow_sparse: bool = False
 ) -> tuple[np.ndarray | sp.csc_matrix, list[str]]:
@@ -861,7 +855,7 @@ def fold_responses(y: np.ndarray, weights: np.ndarray, folds: np.ndarray, family
             )
 
 
-NULL_PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin
+PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin: the kernels clip probabilities there too
 
 
 def class_shares(
@@ -890,14 +884,14 @@ def class_shares(
     for rows, fit_weights in fits:
         shares = fit_weights @ indicators / fit_weights.sum()
         for number, (name, share) in enumerate(zip(names, shares, strict=True), start=1):
-            if NULL_PROBABILITY_MIN < share < 1.0 - NULL_PROBABILITY_MIN:
+            if PROBABILITY_MIN < share < 1.0 - PROBABILITY_MIN:
                 continue
-            low = share <= NULL_PROBABILITY_MIN
+            low = share <= PROBABILITY_MIN
             remedy = "; choose other folds" if rows.startswith("the training") else ""
             raise check.InvalidArgumentError(
                 f"y, weights: class {name!r} has {'no' if low else 'all the'} weight in {rows} "
                 f"(weighted share {share:.3g}); glmnet needs each class's share strictly between "
-                f"{NULL_PROBABILITY_MIN:g} and 1 - {NULL_PROBABILITY_MIN:g} (R stops with error "
+                f"{PROBABILITY_MIN:g} and 1 - {PROBABILITY_MIN:g} (R stops with error "
                 f"{(8000 if low else 9000) + number}){remedy}"
             )
 

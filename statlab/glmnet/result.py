@@ -614,9 +614,7 @@ def _requested_lambdas(s: Any) -> np.ndarray:
             f"s {s!r} is a cross-validation rule, which only a cv_glmnet result has: use "
             f"cv_glmnet(...).coef({s!r}), or give this path a lambda value"
         )
-    if isinstance(s, str):
-        raise check.ArgumentTypeError(f"s must be a lambda value or an array of them, got {s!r}")
-    if s is None or isinstance(s, bool | np.bool_):
+    if s is None or isinstance(s, str | bool | np.bool_):
         raise check.ArgumentTypeError(f"s must be a lambda value or an array of them, got {s!r}")
     lambdas = check.vector(s, "s")
     if (lambdas < 0).any():

@@ -12,9 +12,11 @@ import numpy as np
 from numba import njit
 from numba.extending import register_jitable
 
+# glmnet.control()$pmin, which the entry checks against too
+from statlab.glmnet._inputs import PROBABILITY_MIN as PROBABILITY_MIN
+
 EARLY_STOP_MIN_STEPS = 5  # glmnet.control()$mnlam
 EARLY_STOP_DEVMAX = 0.999  # glmnet.control()$devmax
-PROBABILITY_MIN = 1e-9  # glmnet.control()$pmin
 BIG_LAMBDA = 9.9e35  # glmnet.control()$big: the path's first step, where every coefficient is 0
 RIDGE_ALPHA_FLOOR = 1e-3  # glmnet divides lambda_max by max(alpha, 1e-3)
 STATUS_OK = 0
