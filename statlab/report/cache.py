@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from statlab._paths import data_dir, r_dir
@@ -74,28 +73,33 @@ def inputs_digest() -> str:
     return digest.hexdigest()
 
 
-def cached_render(
-    document: QmdDocument,
-    destination: Path,
-    key: str,
-    render: Callable[[], Path],
-) -> bool:
-    """Put the page for ``key`` at ``destination``: from the cache when it holds that key
-    (returns True), else by calling ``render`` and keeping a copy of what it wrote (False)."""
-    folder = destination.parent / CACHE_FOLDER
-    stored_key = folder / f"{document.name}{destination.suffix}.key"
-    stored_page = folder / f"{document.name}{destination.suffix}"
-    if stored_page.is_file() and stored_key.is_file() and stored_key.read_text() == key:
-        partial = destination.with_name(f".{destination.name}.partial")
-        shutil.copyfile(stored_page, partial)
-        partial.replace(destination)
-        return True
-    written = render()
-    folder.mkdir(exist_ok=True)
+def reuse_page(document: QmdDocument, destination: Path, key: str) -> bool:
+    """Put the kept page of ``document`` at ``destination`` if it was rendered under ``key``;
+    return whether it was."""
+    stored_page, stored_key = _stored(document, destination)
+    if not (stored_page.is_file() and stored_key.is_file() and stored_key.read_text() == key):
+        return False
+    partial = destination.with_name(f".{destination.name}.partial")
+    shutil.copyfile(stored_page, partial)
+    partial.replace(destination)
+    return True
+
+
+def keep_page(document: QmdDocument, destination: Path, key: str) -> None:
+    """Keep a copy of the page just written at ``destination`` under ``key``."""
+    stored_page, stored_key = _stored(document, destination)
+    stored_page.parent.mkdir(exist_ok=True)
     stored_key.unlink(missing_ok=True)
-    shutil.copyfile(written, stored_page)
+    shutil.copyfile(destination, stored_page)
     stored_key.write_text(key)
-    return False
+
+
+def _stored(document: QmdDocument, destination: Path) -> tuple[Path, Path]:
+    """Where the copy of a page and its key are kept."""
+    folder = destination.parent / CACHE_FOLDER
+    return folder / f"{document.name}{destination.suffix}", (
+        folder / f"{document.name}{destination.suffix}.key"
+    )
 
 
 @functools.cache

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from statlab._paths import reports_dir
 from statlab.report.document import QmdDocument, read_qmd
 from statlab.report.errors import ChunkError, ReportError
+from statlab.report.quarto import Page
 from statlab.report.render import (
     BACKENDS,
     ENGINES,
@@ -30,19 +33,27 @@ from statlab.report.scratch import remove_leftovers
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 DEFAULT_JOBS = min(2, os.cpu_count() or 1)
-#: the shipped reports that take longest to render cold, longest first (measured on two cores):
-#: they start first, so that the last report to finish is a short one and ``--jobs`` workers stay
-#: busy to the end
-SLOWEST_REPORTS = (
-    "trees_arcene",
-    "pcs_model_comparison",
-    "trees_efron",
-    "prostate_stability",
-    "shap_census",
-)
+#: seconds each shipped report took to render cold (embedded engine, Python backend, an idle
+#: two-core machine): the slowest start first, so that the last report to finish is a short one,
+#: and under Quarto the reports are shared between the Quarto processes by these times
+RENDER_SECONDS = {
+    "trees_arcene": 54.7,
+    "pcs_model_comparison": 38.1,
+    "trees_efron": 38.1,
+    "prostate_stability": 18.8,
+    "shap_census": 16.0,
+    "shap_foundations": 12.0,
+    "ozone_lasso": 9.0,
+    "gp_marginal_likelihood": 8.5,
+    "gp_kernels": 8.0,
+    "trees_boosting": 8.0,
+    "gp_hierarchical": 7.5,
+    "trees_partition": 6.8,
+}
 
 
 def _positive_int(text: str) -> int:
@@ -193,34 +204,6 @@ def cli_main(argv: Sequence[str]) -> int:
     return 0
 
 
-def _render_or_reuse(
-    document: QmdDocument,
-    out: Path,
-    engine: str,
-    backend: str,
-    on_cell_done: Callable[[int, int], None],
-    output_format: str,
-) -> RenderedReport:
-    """:func:`render_report`, or the cached page when its inputs have not changed."""
-    from statlab.report import cache, quarto
-
-    started = time.perf_counter()
-    destination = out / f"{document.name}{quarto.FORMATS[output_format][1]}"
-    key = cache.page_key(document, engine, backend, output_format)
-    written: list[RenderedReport] = []
-
-    def render() -> Path:
-        written.append(render_report(document, out, engine, backend, on_cell_done, output_format))
-        return written[0].path
-
-    reused = cache.cached_render(document, destination, key, render)
-    if not reused:
-        return written[0]
-    return RenderedReport(
-        document.name, destination, engine, backend, time.perf_counter() - started, reused=True
-    )
-
-
 def _write_handout(
     console: Console, documents: Sequence[QmdDocument], out: Path, failed: bool
 ) -> Path | None:
@@ -268,18 +251,112 @@ def _index_entries(documents: Sequence[QmdDocument]) -> list[Path]:
     return entries + [path for path in rendered.values() if path not in entries]
 
 
-def longest_first(documents: Sequence[QmdDocument]) -> list[QmdDocument]:
-    """``documents`` in the order they start rendering: the :data:`SLOWEST_REPORTS` first, longest
-    first, then the others in their given order.
+def expected_seconds(document: QmdDocument) -> float:
+    """How long ``document`` is expected to render: its :data:`RENDER_SECONDS`, or their median
+    for a report statlab does not ship.
 
-    >>> from pathlib import Path
+    >>> mine = QmdDocument("mine", Path("mine.qmd"), {}, [])
+    >>> expected_seconds(mine) == statistics.median(RENDER_SECONDS.values())
+    True
+    """
+    return RENDER_SECONDS.get(document.name, statistics.median(RENDER_SECONDS.values()))
+
+
+def longest_first(documents: Sequence[QmdDocument]) -> list[QmdDocument]:
+    """``documents`` in the order they start rendering: the slowest first (stable for ties).
+
     >>> pages = [QmdDocument(name, Path(f"{name}.qmd"), {}, []) for name in
     ...          ["gp_kernels", "trees_efron", "trees_arcene"]]
     >>> [page.name for page in longest_first(pages)]
     ['trees_arcene', 'trees_efron', 'gp_kernels']
     """
-    rank = {name: position for position, name in enumerate(SLOWEST_REPORTS)}
-    return sorted(documents, key=lambda document: rank.get(document.name, len(rank)))
+    return sorted(documents, key=expected_seconds, reverse=True)
+
+
+def share_out(documents: Sequence[QmdDocument], processes: int) -> list[list[QmdDocument]]:
+    """Split ``documents`` between ``processes`` Quarto processes so that their expected times
+    are as even as a greedy rule makes them: each report, slowest first, goes to the process
+    with the least work so far. Empty groups are left out.
+
+    >>> pages = [QmdDocument(name, Path(f"{name}.qmd"), {}, []) for name in
+    ...          ["gp_kernels", "trees_efron", "trees_arcene", "shap_census"]]
+    >>> [[page.name for page in group] for group in share_out(pages, 2)]
+    [['trees_arcene'], ['trees_efron', 'shap_census', 'gp_kernels']]
+    """
+    groups: list[list[QmdDocument]] = [[] for _ in range(processes)]
+    loads = [0.0] * processes
+    for document in longest_first(documents):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(document)
+        loads[lightest] += expected_seconds(document)
+    return [group for group in groups if group]
+
+
+class _RenderLog:
+    """Progress bars and one line per report as pages start, advance and finish, from any
+    thread; collects the pages written and keeps a copy of each for the page cache."""
+
+    def __init__(
+        self,
+        console: Console,
+        progress: Progress,
+        numbers: dict[Path, int],
+        keys: dict[Path, str],
+        engine: str,
+        backend: str,
+    ) -> None:
+        self.console, self.progress, self.numbers, self.keys = console, progress, numbers, keys
+        self.engine, self.backend = engine, backend
+        self.rendered: list[RenderedReport] = []
+        self.failed = False
+        self._tasks: dict[Path, TaskID] = {}
+        self._lock = threading.Lock()
+
+    def prefix(self, document: QmdDocument) -> str:
+        return f"[{self.numbers[document.path]}/{len(self.numbers)}] {document.name}"
+
+    def started(self, page: Page) -> None:
+        from rich.text import Text
+
+        document = page.document
+        with self._lock:
+            self._tasks[document.path] = self.progress.add_task(f"  {document.name}", total=None)
+        self.console.print(
+            Text(
+                f"{self.prefix(document)}: rendering {document.path.name} "
+                f"({len(document.chunks)} chunks)"
+            )
+        )
+
+    def cell_done(self, page: Page, done: int, total: int) -> None:
+        task = self._tasks.get(page.document.path)
+        if task is not None:
+            self.progress.update(task, completed=done, total=total)
+
+    def finished(self, page: Page, seconds: float, error: ReportError | None) -> None:
+        from rich.text import Text
+
+        from statlab.report import cache
+
+        document = page.document
+        with self._lock:
+            task = self._tasks.pop(document.path, None)
+        if task is not None:
+            self.progress.remove_task(task)
+        prefix = self.prefix(document)
+        if error is not None:
+            if isinstance(error, ChunkError):
+                self.console.print(Text(error.traceback_text))
+            self.console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
+            self.failed = True
+            return
+        if document.path in self.keys:
+            cache.keep_page(document, page.destination, self.keys[document.path])
+        with self._lock:
+            self.rendered.append(
+                RenderedReport(document.name, page.destination, self.engine, self.backend, seconds)
+            )
+        self.console.print(Text(f"{prefix}: done in {seconds:.1f} s -> {page.destination}"))
 
 
 def _render_all(
@@ -292,17 +369,64 @@ def _render_all(
     output_format: str,
     use_cache: bool = True,
 ) -> tuple[list[RenderedReport], bool]:
-    """Render ``documents``, ``jobs`` at a time (each in its own kernel), with a progress bar per
-    report, reusing a page whose inputs are unchanged unless ``use_cache`` is false; return the
-    pages written and whether any report failed."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    """Render ``documents``, reusing a page whose inputs are unchanged unless ``use_cache`` is
+    false, with a progress bar per report; return the pages written and whether any failed.
+
+    The embedded engine renders ``jobs`` reports at a time, each in its own kernel; Quarto runs
+    ``jobs`` processes, each rendering its share of the reports (:func:`share_out`) one after
+    another, each report in its own kernel."""
+    from concurrent.futures import ThreadPoolExecutor
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.text import Text
 
-    rendered: list[RenderedReport] = []
-    failed = False
-    count = len(documents)
+    from statlab.report import cache, quarto
+
+    suffix = quarto.FORMATS[output_format][1]
+    numbers = {document.path: number for number, document in enumerate(documents, start=1)}
+    pages = {
+        document.path: Page(document, out / f"{document.name}{suffix}") for document in documents
+    }
+    keys: dict[Path, str] = {}
+    reused: list[RenderedReport] = []
+    to_render = []
+    for document in documents:
+        started, page = time.perf_counter(), pages[document.path]
+        if use_cache:
+            keys[document.path] = cache.page_key(document, engine, backend, output_format)
+            if cache.reuse_page(document, page.destination, keys[document.path]):
+                seconds = time.perf_counter() - started
+                reused.append(
+                    RenderedReport(
+                        document.name, page.destination, engine, backend, seconds, reused=True
+                    )
+                )
+                console.print(
+                    Text(
+                        f"[{numbers[document.path]}/{len(documents)}] {document.name}: unchanged, "
+                        f"reused in {seconds:.1f} s -> {page.destination}"
+                    )
+                )
+                continue
+        to_render.append(document)
+
+    def render_embedded(document: QmdDocument) -> None:
+        page, started = pages[document.path], time.perf_counter()
+        log.started(page)
+        try:
+            render_report(
+                document,
+                out,
+                engine,
+                backend,
+                lambda done, total: log.cell_done(page, done, total),
+                output_format,
+            )
+        except ReportError as error:
+            log.finished(page, time.perf_counter() - started, error)
+        else:
+            log.finished(page, time.perf_counter() - started, None)
+
     with (
         Progress(
             "{task.description}",
@@ -314,45 +438,22 @@ def _render_all(
         ) as progress,
         ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="statlab-report") as pool,
     ):
-
-        def render(number: int, document: QmdDocument) -> RenderedReport:
-            prefix = f"[{number}/{count}] {document.name}"
-            task = progress.add_task(f"  {document.name}", total=None)
-            console.print(
-                Text(f"{prefix}: rendering {document.path.name} ({len(document.chunks)} chunks)")
-            )
-
-            def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            try:
-                if not use_cache:
-                    return render_report(document, out, engine, backend, advance, output_format)
-                return _render_or_reuse(document, out, engine, backend, advance, output_format)
-            finally:
-                progress.remove_task(task)
-
-        # numbered in the order given (the progress lines say [3/12]), started longest first
-        numbers = {document.path: number for number, document in enumerate(documents, start=1)}
-        futures = {}
-        for document in longest_first(documents):
-            number = numbers[document.path]
-            futures[pool.submit(render, number, document)] = (number, document)
-        for future in as_completed(futures):
-            number, document = futures[future]
-            prefix = f"[{number}/{count}] {document.name}"
-            try:
-                page = future.result()
-            except ChunkError as error:
-                console.print(Text(error.traceback_text))
-                console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
-                failed = True
-                continue
-            except ReportError as error:
-                console.print(Text.assemble(f"{prefix}: ", ("failed", "bold red"), f": {error}"))
-                failed = True
-                continue
-            rendered.append(page)
-            how = "unchanged, reused" if page.reused else "done"
-            console.print(Text(f"{prefix}: {how} in {page.seconds:.1f} s -> {page.path}"))
-    return rendered, failed
+        log = _RenderLog(console, progress, numbers, keys, engine, backend)
+        if engine == "quarto":
+            futures = [
+                pool.submit(
+                    quarto.render_pages,
+                    [pages[document.path] for document in group],
+                    backend,
+                    output_format,
+                    log,
+                )
+                for group in share_out(to_render, jobs)
+            ]
+        else:
+            futures = [
+                pool.submit(render_embedded, document) for document in longest_first(to_render)
+            ]
+        for future in futures:
+            future.result()
+    return reused + log.rendered, log.failed

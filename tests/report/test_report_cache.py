@@ -103,13 +103,13 @@ def test_reused_pages_need_their_key(tmp_path: Path, tiny):
     document = read_qmd(tiny)
     destination = tmp_path / "out" / "tiny.html"
     destination.parent.mkdir()
+    assert cache.reuse_page(document, destination, "key-1") is False
+    destination.write_text("fresh")
+    cache.keep_page(document, destination, "key-1")
 
-    def render() -> Path:
-        destination.write_text("fresh")
-        return destination
-
-    assert cache.cached_render(document, destination, "key-1", render) is False
     destination.write_text("edited by hand")
-    assert cache.cached_render(document, destination, "key-1", render) is True
+    assert cache.reuse_page(document, destination, "key-1") is True
     assert destination.read_text() == "fresh"
-    assert cache.cached_render(document, destination, "key-2", render) is False
+    destination.write_text("edited again")
+    assert cache.reuse_page(document, destination, "key-2") is False
+    assert destination.read_text() == "edited again"

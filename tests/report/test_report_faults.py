@@ -54,6 +54,43 @@ def test_chunk_failing_under_quarto_names_report_and_chunk_and_keeps_the_old_pag
     ]
 
 
+def test_a_failing_report_does_not_stop_the_others_in_its_quarto_process(tmp_path: Path) -> None:
+    """One Quarto process renders all three (one job); Quarto stops a project at a failing page,
+    so the page after it must still be rendered."""
+    require_quarto()
+    source, out = tmp_path / "source", tmp_path / "out"
+    source.mkdir()
+    for name in ("before", "after"):
+        (source / f"{name}.qmd").write_text(f"Page {name}: `{{python}} 6 * 7`.\n")
+
+    result = run_report_command(
+        source / "before.qmd",
+        FIXTURES / "failing.qmd",
+        source / "after.qmd",
+        "--out",
+        out,
+        "--engine",
+        "quarto",
+        "--backend",
+        "python",
+        "--n-jobs",
+        "1",
+    )
+
+    assert result.returncode == 1
+    lines = [
+        line for line in result.stderr.splitlines() if ": done in " in line or ": failed" in line
+    ]
+    assert [line.split(":")[0] for line in lines] == [
+        "[1/3] before",
+        "[2/3] failing",
+        "[3/3] after",
+    ]
+    assert "failed under Quarto in 'divide' (chunk 2, line 11)" in lines[1]
+    assert written_files(out) == ["after.html", "before.html", "index.html"]
+    assert "Page after: 42." in (out / "after.html").read_text(encoding="utf-8")
+
+
 def test_inline_expression_failing_under_quarto_names_the_chunk_before_it(tmp_path: Path) -> None:
     require_quarto()
     report = tmp_path / "inline.qmd"
