@@ -8,7 +8,7 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,25 @@ RENDER_SECONDS = {
     "gp_hierarchical": 7.5,
     "trees_partition": 6.8,
 }
+
+
+#: the thread-count variables of OpenBLAS, MKL and OpenMP, which every kernel's BLAS reads at start
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def blas_threads(reports_at_once: int, environment: Mapping[str, str]) -> dict[str, str]:
+    """The BLAS thread counts to give each report kernel: its share of the cores,
+    ``cores // reports_at_once``, for each variable ``environment`` does not set already.
+
+    Reports render side by side to use every core; a BLAS that also starts a thread per core in
+    each kernel makes the threads wait on each other, most of all in the thousands of small
+    matrix products of bootstrap refits. Kernels start with ``statlab report``'s environment.
+
+    >>> blas_threads(os.cpu_count(), {"MKL_NUM_THREADS": "4"})
+    {'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '1'}
+    """
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, reports_at_once)))
+    return {name: threads for name in BLAS_THREAD_VARIABLES if name not in environment}
 
 
 def _positive_int(text: str) -> int:
@@ -182,6 +201,7 @@ def cli_main(argv: Sequence[str]) -> int:
                         f"note: {document.name}: {chunk.name}: the embedded engine ignores "
                         f"the Quarto option(s) {', '.join(chunk.ignored_options)}"
                     )
+    os.environ.update(blas_threads(min(args.jobs, len(documents)), os.environ))
     if not args.no_cache:
         from statlab.report.cache import backend_state
 

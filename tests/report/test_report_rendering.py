@@ -285,3 +285,34 @@ def test_outside_report_named_like_a_shipped_one_takes_its_index_entry(tmp_path:
     assert index.count("trees_partition") == 1
     assert '<a href="trees_partition.html">My own partition</a>' in index
     assert "Trees and partitions" not in index
+
+
+def test_each_kernel_gets_its_share_of_the_cores_for_blas(tmp_path: Path) -> None:
+    """Two reports at once: each kernel's BLAS gets half the cores, and a user's setting stays."""
+    for name in ("first", "second"):
+        (tmp_path / f"{name}.qmd").write_text(
+            "Threads: `{python} __import__('os').environ.get('OPENBLAS_NUM_THREADS')`, "
+            "`{python} __import__('os').environ.get('MKL_NUM_THREADS')`.\n"
+        )
+    environment = {key: value for key, value in os.environ.items() if "NUM_THREADS" not in key}
+    environment["MKL_NUM_THREADS"] = "3"
+
+    result = run_report_command(
+        tmp_path / "first.qmd",
+        tmp_path / "second.qmd",
+        "--out",
+        tmp_path / "out",
+        "--engine",
+        "embedded",
+        "--backend",
+        "python",
+        "--n-jobs",
+        "2",
+        env=environment,
+    )
+
+    assert result.returncode == 0, result.stderr
+    share = max(1, (os.cpu_count() or 1) // 2)
+    for name in ("first", "second"):
+        text = visible_text((tmp_path / "out" / f"{name}.html").read_text(encoding="utf-8"))
+        assert f"Threads: {share}, 3." in text
