@@ -54,16 +54,22 @@ def run_replicates(
     >>> len(fits), fits[0]["lasso"].predicted.shape
     (2, (3,))
     """
+    from threadpoolctl import threadpool_limits
+
     train_index = np.setdiff1d(np.arange(x.shape[0]), test_index)
     task = partial(_one_replicate, models, x, y, train_index, test_index, seed, nfolds=nfolds)
-    return map_replicates(
-        task,
-        n_draws,
-        seed=seed,
-        n_jobs=n_jobs,
-        progress=progress,
-        description="bootstrap replicates",
-    )
+    # A replicate is a few small fits. joblib's worker processes run one BLAS thread each; run in
+    # this process, the fits do the same: more threads only waited on each other (the OLS SVDs
+    # most), worse with another process on the cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return map_replicates(
+            task,
+            n_draws,
+            seed=seed,
+            n_jobs=n_jobs,
+            progress=progress,
+            description="bootstrap replicates",
+        )
 
 
 def _one_replicate(

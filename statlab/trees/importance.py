@@ -369,6 +369,7 @@ def _mdi_plus(
 
     from imodels.importance import RandomForestPlusClassifier
     from sklearn.ensemble import RandomForestClassifier
+    from threadpoolctl import threadpool_limits
 
     forest = RandomForestClassifier(
         n_estimators=1,
@@ -380,7 +381,10 @@ def _mdi_plus(
         random_state=0,
     )
     model = RandomForestPlusClassifier(rf_model=forest, sample_split=None)
-    with warnings.catch_warnings():
+    # imodels' leave-one-out logistic refits make thousands of small BLAS calls; spread over
+    # threads they spent most of their time waiting on each other, more so with another process
+    # on the cores. One thread gives the same numbers.
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")  # imodels' pandas deprecation notices
         model.fit(X, labels)
         scores = model.get_mdi_plus_scores(X, labels, scoring_fns={"importance": _OnceEachScore()})
