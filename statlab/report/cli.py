@@ -37,22 +37,40 @@ if TYPE_CHECKING:
 
 
 DEFAULT_JOBS = min(2, os.cpu_count() or 1)
-#: seconds each shipped report took to render cold (embedded engine, Python backend, an idle
-#: two-core machine): the slowest start first, so that the last report to finish is a short one,
-#: and under Quarto the reports are shared between the Quarto processes by these times
+#: seconds each shipped report took to render cold with the embedded engine, two at a time on
+#: an otherwise idle two-core machine, by the backend it computed with (R installed, so pages
+#: that compare the backends ran both): the slowest start first, so that the last report to
+#: finish is a short one, and under Quarto the reports are shared between the Quarto processes by
+#: these times
 RENDER_SECONDS = {
-    "trees_arcene": 54.7,
-    "pcs_model_comparison": 38.1,
-    "trees_efron": 38.1,
-    "prostate_stability": 18.8,
-    "shap_census": 16.0,
-    "shap_foundations": 12.0,
-    "ozone_lasso": 9.0,
-    "gp_marginal_likelihood": 8.5,
-    "gp_kernels": 8.0,
-    "trees_boosting": 8.0,
-    "gp_hierarchical": 7.5,
-    "trees_partition": 6.8,
+    "python": {
+        "pcs_model_comparison": 36.7,
+        "trees_arcene": 32.8,
+        "trees_efron": 27.0,
+        "shap_census": 15.9,
+        "prostate_stability": 15.4,
+        "shap_foundations": 12.3,
+        "trees_partition": 10.8,
+        "ozone_lasso": 10.4,
+        "trees_boosting": 9.6,
+        "gp_hierarchical": 8.2,
+        "gp_marginal_likelihood": 7.7,
+        "gp_kernels": 6.5,
+    },
+    "r": {
+        "pcs_model_comparison": 93.1,
+        "trees_arcene": 32.9,
+        "prostate_stability": 32.0,
+        "trees_efron": 31.9,
+        "shap_census": 20.4,
+        "shap_foundations": 13.2,
+        "trees_boosting": 9.3,
+        "ozone_lasso": 8.9,
+        "trees_partition": 8.0,
+        "gp_hierarchical": 7.8,
+        "gp_kernels": 7.6,
+        "gp_marginal_likelihood": 7.2,
+    },
 }
 
 
@@ -207,7 +225,15 @@ def cli_main(argv: Sequence[str]) -> int:
 
         backend_state(backend)  # asks R here: rpy2 cannot be started from the render threads
     rendered, failed = _render_all(
-        console, documents, out, engine, backend, args.jobs, args.format, not args.no_cache
+        console,
+        documents,
+        out,
+        engine,
+        backend,
+        args.jobs,
+        args.format,
+        use_cache=not args.no_cache,
+        computed_on=resolved,
     )
     handout = None
     if args.format == "pdf" and len(documents) > 1:
@@ -271,18 +297,19 @@ def _index_entries(documents: Sequence[QmdDocument]) -> list[Path]:
     return entries + [path for path in rendered.values() if path not in entries]
 
 
-def expected_seconds(document: QmdDocument) -> float:
-    """How long ``document`` is expected to render: its :data:`RENDER_SECONDS`, or their median
-    for a report statlab does not ship.
+def expected_seconds(document: QmdDocument, backend: str = "python") -> float:
+    """How long ``document`` is expected to render on ``backend`` (``r`` or ``python``): its
+    :data:`RENDER_SECONDS`, or their median for a report statlab does not ship.
 
     >>> mine = QmdDocument("mine", Path("mine.qmd"), {}, [])
-    >>> expected_seconds(mine) == statistics.median(RENDER_SECONDS.values())
+    >>> expected_seconds(mine, "r") == statistics.median(RENDER_SECONDS["r"].values())
     True
     """
-    return RENDER_SECONDS.get(document.name, statistics.median(RENDER_SECONDS.values()))
+    seconds = RENDER_SECONDS[backend]
+    return seconds.get(document.name, statistics.median(seconds.values()))
 
 
-def longest_first(documents: Sequence[QmdDocument]) -> list[QmdDocument]:
+def longest_first(documents: Sequence[QmdDocument], backend: str = "python") -> list[QmdDocument]:
     """``documents`` in the order they start rendering: the slowest first (stable for ties).
 
     >>> pages = [QmdDocument(name, Path(f"{name}.qmd"), {}, []) for name in
@@ -290,10 +317,12 @@ def longest_first(documents: Sequence[QmdDocument]) -> list[QmdDocument]:
     >>> [page.name for page in longest_first(pages)]
     ['trees_arcene', 'trees_efron', 'gp_kernels']
     """
-    return sorted(documents, key=expected_seconds, reverse=True)
+    return sorted(documents, key=lambda document: expected_seconds(document, backend), reverse=True)
 
 
-def share_out(documents: Sequence[QmdDocument], processes: int) -> list[list[QmdDocument]]:
+def share_out(
+    documents: Sequence[QmdDocument], processes: int, backend: str = "python"
+) -> list[list[QmdDocument]]:
     """Split ``documents`` between ``processes`` Quarto processes so that their expected times
     are as even as a greedy rule makes them: each report, slowest first, goes to the process
     with the least work so far. Empty groups are left out.
@@ -301,14 +330,14 @@ def share_out(documents: Sequence[QmdDocument], processes: int) -> list[list[Qmd
     >>> pages = [QmdDocument(name, Path(f"{name}.qmd"), {}, []) for name in
     ...          ["gp_kernels", "trees_efron", "trees_arcene", "shap_census"]]
     >>> [[page.name for page in group] for group in share_out(pages, 2)]
-    [['trees_arcene'], ['trees_efron', 'shap_census', 'gp_kernels']]
+    [['trees_arcene', 'gp_kernels'], ['trees_efron', 'shap_census']]
     """
     groups: list[list[QmdDocument]] = [[] for _ in range(processes)]
     loads = [0.0] * processes
-    for document in longest_first(documents):
+    for document in longest_first(documents, backend):
         lightest = loads.index(min(loads))
         groups[lightest].append(document)
-        loads[lightest] += expected_seconds(document)
+        loads[lightest] += expected_seconds(document, backend)
     return [group for group in groups if group]
 
 
@@ -388,9 +417,11 @@ def _render_all(
     jobs: int,
     output_format: str,
     use_cache: bool = True,
+    computed_on: str = "python",
 ) -> tuple[list[RenderedReport], bool]:
     """Render ``documents``, reusing a page whose inputs are unchanged unless ``use_cache`` is
     false, with a progress bar per report; return the pages written and whether any failed.
+    ``computed_on`` is the backend ``backend`` resolves to, whose times order the reports.
 
     The embedded engine renders ``jobs`` reports at a time, each in its own kernel; Quarto runs
     ``jobs`` processes, each rendering its share of the reports (:func:`share_out`) one after
@@ -468,11 +499,12 @@ def _render_all(
                     output_format,
                     log,
                 )
-                for group in share_out(to_render, jobs)
+                for group in share_out(to_render, jobs, computed_on)
             ]
         else:
             futures = [
-                pool.submit(render_embedded, document) for document in longest_first(to_render)
+                pool.submit(render_embedded, document)
+                for document in longest_first(to_render, computed_on)
             ]
         for future in futures:
             future.result()
