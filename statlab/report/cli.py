@@ -377,6 +377,26 @@ class _RenderLog:
             )
         )
 
+    def reused(self, page: Page, seconds: float) -> None:
+        from rich.text import Text
+
+        self.rendered.append(
+            RenderedReport(
+                page.document.name,
+                page.destination,
+                self.engine,
+                self.backend,
+                seconds,
+                reused=True,
+            )
+        )
+        self.console.print(
+            Text(
+                f"{self.prefix(page.document)}: unchanged, reused in {seconds:.1f} s -> "
+                f"{page.destination}"
+            )
+        )
+
     def cell_done(self, page: Page, done: int, total: int) -> None:
         task = self._tasks.get(page.document.path)
         if task is not None:
@@ -429,7 +449,6 @@ def _render_all(
     from concurrent.futures import ThreadPoolExecutor
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-    from rich.text import Text
 
     from statlab.report import cache, quarto
 
@@ -439,27 +458,6 @@ def _render_all(
         document.path: Page(document, out / f"{document.name}{suffix}") for document in documents
     }
     keys: dict[Path, str] = {}
-    reused: list[RenderedReport] = []
-    to_render = []
-    for document in documents:
-        started, page = time.perf_counter(), pages[document.path]
-        if use_cache:
-            keys[document.path] = cache.page_key(document, engine, backend, output_format)
-            if cache.reuse_page(document, page.destination, keys[document.path]):
-                seconds = time.perf_counter() - started
-                reused.append(
-                    RenderedReport(
-                        document.name, page.destination, engine, backend, seconds, reused=True
-                    )
-                )
-                console.print(
-                    Text(
-                        f"[{numbers[document.path]}/{len(documents)}] {document.name}: unchanged, "
-                        f"reused in {seconds:.1f} s -> {page.destination}"
-                    )
-                )
-                continue
-        to_render.append(document)
 
     def render_embedded(document: QmdDocument) -> None:
         page, started = pages[document.path], time.perf_counter()
@@ -490,6 +488,15 @@ def _render_all(
         ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="statlab-report") as pool,
     ):
         log = _RenderLog(console, progress, numbers, keys, engine, backend)
+        to_render = []
+        for document in documents:
+            started, page = time.perf_counter(), pages[document.path]
+            if use_cache:
+                keys[document.path] = cache.page_key(document, engine, backend, output_format)
+                if cache.reuse_page(document, page.destination, keys[document.path]):
+                    log.reused(page, time.perf_counter() - started)
+                    continue
+            to_render.append(document)
         if engine == "quarto":
             futures = [
                 pool.submit(
@@ -508,4 +515,4 @@ def _render_all(
             ]
         for future in futures:
             future.result()
-    return reused + log.rendered, log.failed
+    return log.rendered, log.failed
