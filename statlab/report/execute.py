@@ -10,6 +10,7 @@ needed).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -34,6 +35,8 @@ def __statlab_inline__(value):
     data, _metadata = get_ipython().display_formatter.format(value)
     display({{{INLINE_MIME!r}: json.dumps(data)}}, raw=True)
 """
+# bytes in a Unix socket's path, with its final NUL: 108 on Linux, 104 on macOS and the BSDs
+_UNIX_SOCKET_PATH_LIMIT = 104
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 
 
@@ -82,8 +85,9 @@ def execute(
     """Run ``document``'s chunks and inline expressions in a new kernel with ``STATLAB_BACKEND``.
 
     The kernel's working folder is ``working_dir`` (default: the report's folder, as with a plain
-    ``quarto render``); its connection file then goes in the folder above ``working_dir``. ``on_cell_done(done, total)`` is called after each cell. Raises :class:`ChunkError` naming the report and the chunk
-    that failed.
+    ``quarto render``); its connection file and sockets then go in the folder above
+    ``working_dir``. ``on_cell_done(done, total)`` is called after each cell. Raises
+    :class:`ChunkError` naming the report and the chunk that failed.
 
     >>> import tempfile, pathlib
     >>> from statlab.report.document import read_qmd
@@ -121,23 +125,30 @@ def execute(
                 )
                 where.append(f"inline expression `{{python}} {expression}` after {previous_chunk}")
 
-    folder = working_dir or document.path.parent
-    kernel_manager = None
-    if working_dir is not None:
-        # the kernel's connection file in the scratch folder, not loose in the temporary folder
-        from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import KernelManager
 
-        kernel_manager = KernelManager(
-            kernel_name="python3", connection_file=str(working_dir.parent / "kernel.json")
-        )
-    client = NotebookClient(
-        notebook,
-        km=kernel_manager,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
-    )
+    folder = working_dir or document.path.parent
     report = f"report '{document.name}' ({document.path})"
-    with tempfile.TemporaryFile("w+") as kernel_log:
+    with contextlib.ExitStack() as stack:
+        kernel_log = stack.enter_context(tempfile.TemporaryFile("w+"))
+        # the connection file in the scratch folder, not loose in the temporary folder
+        connection_folder = (
+            working_dir.parent
+            if working_dir is not None
+            else stack.enter_context(tempfile.TemporaryDirectory(prefix="statlab-kernel-"))
+        )
+        connection_file = Path(connection_folder) / "kernel.json"
+        kernel_manager = KernelManager(
+            kernel_name="python3",
+            transport=kernel_transport(connection_file),
+            connection_file=str(connection_file),
+        )
+        client = NotebookClient(
+            notebook,
+            km=kernel_manager,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},
+        )
         try:
             # cleanup_kc: nbclient shuts down only kernels whose manager it made itself; this
             # one is shut down as soon as its report is done, so its exit handlers run (joblib's
@@ -178,6 +189,22 @@ def execute(
             ]
             inline_values.setdefault(info["prose"], []).append("".join(values))
     return Execution(chunk_outputs, inline_values)
+
+
+def kernel_transport(connection_file: Path) -> str:
+    """``"ipc"`` (Unix sockets named after the connection file) where the sockets' paths fit the
+    system's limit, else ``"tcp"``. A TCP port is found free, then taken only once the kernel has
+    started, so a kernel started meanwhile by another render can take it first ("Address already
+    in use"); a socket file in the render's own folder cannot be taken.
+
+    >>> kernel_transport(Path("/tmp/statlab-report-1-abc/kernel.json"))
+    'ipc'
+    >>> kernel_transport(Path("/tmp") / ("x" * 100) / "kernel.json")
+    'tcp'
+    """
+    longest_socket = connection_file.with_name(f"{connection_file.stem}-ipc-99")
+    fits = len(os.fsencode(longest_socket)) < _UNIX_SOCKET_PATH_LIMIT
+    return "ipc" if os.name == "posix" and fits else "tcp"
 
 
 def _tail(log: IO[str], lines: int = 30) -> str:
