@@ -34,15 +34,17 @@ single-threaded.
   for (c), (a) once; BLAS held to one thread. Goal: the ozone process (b) no slower than R's, and
   every call (b) <= 1.0x R's.
 
-* ``--peers``: the Gaussian lasso path on the same 100 lambdas by statlab, R's glmnet and the
-  Python peers that are installed (scikit-learn's ``lasso_path``; ``pip install glum skglm
-  python-glmnet`` adds glum, skglm and python-glmnet, the Fortran glmnet), on ozone, 20,000 x 200
-  and 100,000 x 500 (``--only`` picks). Every solver gets the same standardised, centred problem
-  without intercept, so each reaches for the same optimum of glmnet's objective
-  1/(2n) RSS + lambda ||b||_1; the table gives each one's time (best of 3 after a warm-up, one BLAS
-  thread; R's includes handing the data over through rpy2) and its largest gap to the best
-  objective any solver reached, relative, over the path. Goal: statlab the fastest at an equal or
-  better objective.
+* ``--peers``: the Gaussian lasso path by statlab, R's glmnet and the Python peers that are
+  installed (scikit-learn's ``lasso_path``; ``pip install glum skglm python-glmnet`` adds glum,
+  skglm and python-glmnet, the Fortran glmnet), on ozone, 20,000 x 200 and 100,000 x 500
+  (``--only`` picks). Every solver gets the same standardised, centred problem without
+  intercept and the same lambdas: glmnet's default sequence without its first value, at which
+  every coefficient is zero only by a floating-point tie that solvers may break either way. So
+  each reaches for the same optimum of glmnet's objective 1/(2n) RSS + lambda ||b||_1; the
+  table gives each one's time (best of 3 after a warm-up, one BLAS thread; R's includes handing
+  the data over through rpy2), its largest gap to the best objective any solver reached,
+  relative, over the path, and its largest coefficient difference from R's glmnet. Goal:
+  statlab the fastest at an equal or better objective.
 
 Run: ``python benchmarks/bench_glmnet.py [--repeats 20] [--scale [--only ...]] [--parallel]
 [--memory] [--options] [--multinomial] [--cold] [--peers [--only ...]]``
@@ -710,10 +712,12 @@ def peers_table(only: set[str] | None) -> None:
             continue
         problem = make()
         x, y = standardised(problem)
-        lambdas = sl.glmnet(x, y, standardize=False, intercept=False, backend="python").lambdas
+        # glmnet's default sequence without its first value, max |x'y| / n (see the docstring)
+        default = sl.glmnet(x, y, standardize=False, intercept=False, backend="python").lambdas
+        lambdas = default[1:]
         print(f"\nGaussian lasso path, {problem.name}: {len(lambdas)} lambdas (load {load()})")
-        print(f"{'solver':<26}{'seconds':>9}{'max objective gap':>20}")
-        results: dict[str, tuple[float, np.ndarray]] = {}
+        print(f"{'solver':<26}{'seconds':>9}{'max objective gap':>20}{'max |b - R b|':>15}")
+        results: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
         with threadpool_limits(limits=1), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at small lambdas
             for name, solve in peer_solvers(lambdas).items():
@@ -723,11 +727,13 @@ def peers_table(only: set[str] | None) -> None:
                     start = time.perf_counter()
                     solve(x, y)
                     times.append(time.perf_counter() - start)
-                results[name] = (min(times), lasso_objective(x, y, coefs, lambdas))
-        best = np.min([objective for _, objective in results.values()], axis=0)
-        for name, (seconds, objective) in sorted(results.items(), key=lambda item: item[1][0]):
+                results[name] = (min(times), lasso_objective(x, y, coefs, lambdas), coefs)
+        best = np.min([objective for _, objective, _ in results.values()], axis=0)
+        r_coefs = results["R glmnet"][2] if "R glmnet" in results else None
+        for name, (seconds, objective, coefs) in sorted(results.items(), key=lambda r: r[1][0]):
             gap = float(np.max((objective - best) / best))
-            print(f"{name:<26}{seconds:>9.4f}{gap:>20.1e}")
+            from_r = "" if r_coefs is None else f"{np.max(np.abs(coefs - r_coefs)):15.1e}"
+            print(f"{name:<26}{seconds:>9.4f}{gap:>20.1e}{from_r}")
 
 
 def main(argv: list[str] | None = None) -> int:
