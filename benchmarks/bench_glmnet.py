@@ -713,10 +713,9 @@ def peers_table(only: set[str] | None) -> None:
         problem = make()
         x, y = standardised(problem)
         # glmnet's default sequence without its first value, max |x'y| / n (see the docstring)
-        default = sl.glmnet(x, y, standardize=False, intercept=False, backend="python").lambdas
-        lambdas = default[1:]
+        fit = sl.glmnet(x, y, standardize=False, intercept=False, backend="python")
+        lambdas = fit.lambdas[1:]
         print(f"\nGaussian lasso path, {problem.name}: {len(lambdas)} lambdas (load {load()})")
-        print(f"{'solver':<26}{'seconds':>9}{'max objective gap':>20}{'max |b - R b|':>15}")
         results: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
         with threadpool_limits(limits=1), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at small lambdas
@@ -730,6 +729,8 @@ def peers_table(only: set[str] | None) -> None:
                 results[name] = (min(times), lasso_objective(x, y, coefs, lambdas), coefs)
         best = np.min([objective for _, objective, _ in results.values()], axis=0)
         r_coefs = results["R glmnet"][2] if "R glmnet" in results else None
+        from_r_header = "" if r_coefs is None else f"{'max |b - R b|':>15}"
+        print(f"{'solver':<26}{'seconds':>9}{'max objective gap':>20}{from_r_header}")
         for name, (seconds, objective, coefs) in sorted(results.items(), key=lambda r: r[1][0]):
             gap = float(np.max((objective - best) / best))
             from_r = "" if r_coefs is None else f"{np.max(np.abs(coefs - r_coefs)):15.1e}"

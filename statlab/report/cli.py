@@ -380,16 +380,7 @@ class _RenderLog:
     def reused(self, page: Page, seconds: float) -> None:
         from rich.text import Text
 
-        self.rendered.append(
-            RenderedReport(
-                page.document.name,
-                page.destination,
-                self.engine,
-                self.backend,
-                seconds,
-                reused=True,
-            )
-        )
+        self._record(page, seconds, reused=True)
         self.console.print(
             Text(
                 f"{self.prefix(page.document)}: unchanged, reused in {seconds:.1f} s -> "
@@ -421,11 +412,15 @@ class _RenderLog:
             return
         if document.path in self.keys:
             cache.keep_page(document, page.destination, self.keys[document.path])
-        with self._lock:
-            self.rendered.append(
-                RenderedReport(document.name, page.destination, self.engine, self.backend, seconds)
-            )
+        self._record(page, seconds, reused=False)
         self.console.print(Text(f"{prefix}: done in {seconds:.1f} s -> {page.destination}"))
+
+    def _record(self, page: Page, seconds: float, reused: bool) -> None:
+        report = RenderedReport(
+            page.document.name, page.destination, self.engine, self.backend, seconds, reused=reused
+        )
+        with self._lock:
+            self.rendered.append(report)
 
 
 def _render_all(
